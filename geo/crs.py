@@ -110,3 +110,48 @@ def transform_geometry(geom, func):
         return geom
     x, y = func(coords[:, 0], coords[:, 1])
     return shapely.set_coordinates(geom, np.column_stack([x, y]))
+
+
+# Names a planner may use for a coordinate system, besides any "EPSG:n".
+ALIASES = {"wgs84": WGS84, "cgcs2000": CGCS2000, "gcj02": "gcj02", "bd09": "bd09"}
+
+
+def normalize_crs(name: str) -> str:
+    """Turn a user's CRS name into "EPSG:n", "gcj02" or "bd09"; raise ValueError if unknown."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    key = str(name).strip()
+    if key.lower() in ALIASES:
+        return ALIASES[key.lower()]
+    try:
+        epsg = CRS.from_user_input(key).to_epsg()
+    except CRSError as err:
+        raise ValueError(
+            f"Unknown coordinate system {name!r}: use wgs84, cgcs2000, gcj02, bd09 or EPSG:n"
+        ) from err
+    if epsg is None:
+        raise ValueError(f"Coordinate system {name!r} has no EPSG code; give one as EPSG:n")
+    return f"EPSG:{epsg}"
+
+
+def to_wgs84(gdf, crs: str | None = None):
+    """Return ``gdf`` in WGS84. ``crs`` overrides (or supplies) the frame's own CRS.
+
+    CGCS2000 is taken as equal to WGS84 at map scale (they differ by centimetres), so its
+    coordinates are relabelled, not transformed.
+    """
+    target = normalize_crs(crs) if crs else None
+    if target in ("gcj02", "bd09"):
+        func = gcj02_to_wgs84 if target == "gcj02" else bd09_to_wgs84
+        out = gdf.set_crs(None, allow_override=True) if gdf.crs is not None else gdf
+        out = out.set_geometry(out.geometry.apply(lambda g: transform_geometry(g, func)))
+        return out.set_crs(WGS84)
+    if target is not None:
+        gdf = gdf.set_crs(target, allow_override=True)
+    if gdf.crs is None:
+        raise ValueError("declares no coordinate system; give one (wgs84, cgcs2000, gcj02, "
+                         "bd09 or EPSG:n)")
+    if gdf.crs.to_epsg() == 4490:
+        return gdf.set_crs(WGS84, allow_override=True)
+    return gdf.to_crs(WGS84)

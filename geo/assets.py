@@ -1,0 +1,40 @@
+"""Browser assets (Leaflet) served by the app itself, so the default run needs no network.
+
+Leaflet comes from the PyPI package django-js-lib-leaflet (static files only, no Django
+needed), installed by requirements.txt. Streamlit serves ``static/`` beside app.py at
+``/app/static/`` when ``server.enableStaticServing`` is on (see .streamlit/config.toml);
+:func:`install` copies the files there at start-up.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+URL_PREFIX = "/app/static"
+LEAFLET_DIR = "vendor/leaflet"
+
+
+def _leaflet_source() -> Path:
+    spec = importlib.util.find_spec("js_lib_leaflet")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("Leaflet is missing: install requirements.txt (django-js-lib-leaflet)")
+    return Path(list(spec.submodule_search_locations)[0]) / "static" / "js_lib_leaflet"
+
+
+def install(static: Path = STATIC) -> Path:
+    """Copy Leaflet's script, style and images under ``static/``; cheap when already there."""
+    target = static / LEAFLET_DIR
+    source = _leaflet_source()
+    if not (target / "leaflet.js").exists() or (
+        (target / "leaflet.js").stat().st_size != (source / "leaflet.js").stat().st_size
+    ):
+        shutil.copytree(source, target, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("*.map", "*esm*", "leaflet-src.js"))
+    return target
+
+
+LEAFLET_JS = f"{URL_PREFIX}/{LEAFLET_DIR}/leaflet.js"
+LEAFLET_CSS = f"{URL_PREFIX}/{LEAFLET_DIR}/leaflet.css"

@@ -1,0 +1,136 @@
+"""Load a layer: its geometry (bundled, or an official file named in layers.toml) joined
+with its facts from data/features.csv.
+
+layers.toml (at the repository root, or the file named by $HARBOR_LAYERS_CONFIG) replaces a
+layer's geometry without any code change:
+
+    [layers.financial_cities]
+    path = "/data/official/jrc.gpkg"   # GeoPackage, Shapefile, GeoJSON, ... (relative: to the toml)
+    layer = "boundary"                 # optional: layer inside a GeoPackage
+    crs = "EPSG:4549"                  # optional when the file declares its CRS
+    name_field = "NAME"                # the field holding the plan's Chinese names (default name_zh)
+    source = "杭州市规划和自然资源局, 2024"  # shown as the source of every feature
+    accuracy = "official boundary"
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.crs import WGS84
+from geo.io import read_vector
+from layers.plan import DATA, table
+from layers.registry import BY_ID, LAYERS, Layer
+
+ROOT = DATA.parent
+GEO = DATA / "geo"
+FACT_COLUMNS = ["id", "name_zh", "name_en", "city", "positioning_zh", "positioning_en",
+                "extent_zh", "ref", "members", "targets", "tasks", "projects"]
+COLUMNS = ["layer", *FACT_COLUMNS, "source", "accuracy", "license", "geometry"]
+
+
+@dataclass
+class LayerData:
+    layer: Layer
+    frame: gpd.GeoDataFrame  # one row per feature, WGS84; geometry may be empty (not located)
+    origin: str  # "bundled: data/geo/x.geojson" or "configured: /path/to/file"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def located(self) -> gpd.GeoDataFrame:
+        return self.frame[self.frame.geometry.notna() & ~self.frame.geometry.is_empty]
+
+
+def config_path() -> Path:
+    return Path(os.environ.get("HARBOR_LAYERS_CONFIG", ROOT / "layers.toml"))
+
+
+@lru_cache(maxsize=None)
+def _config(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    with path.open("rb") as f:
+        return tomllib.load(f).get("layers", {})
+
+
+def _read_geometry(layer: Layer) -> tuple[gpd.GeoDataFrame, str, dict]:
+    path = config_path()
+    entry = _config(path).get(layer.id)
+    if not entry:
+        file = GEO / layer.file
+        return read_vector(file), f"bundled: data/{file.relative_to(DATA)}", {}
+    file = Path(entry["path"])
+    file = file if file.is_absolute() else path.parent / file
+    gdf = read_vector(file, crs=entry.get("crs"), layer=entry.get("layer"))
+    name_field = entry.get("name_field", "name_zh")
+    if name_field not in gdf.columns:
+        raise ValueError(f"{file.name}: no field {name_field!r} (set name_field in {path.name}); "
+                         f"fields are {', '.join(map(str, gdf.columns.drop('geometry')))}")
+    gdf = gdf.rename(columns={name_field: "name_zh"}) if name_field != "name_zh" else gdf
+    gdf["source"] = entry.get("source", f"official file {file.name}")
+    gdf["accuracy"] = entry.get("accuracy", "as supplied in the official file")
+    gdf["license"] = entry.get("license", "as supplied in the official file")
+    return gdf, f"configured: {file}", entry
+
+
+@lru_cache(maxsize=None)
+def load_layer(layer_id: str) -> LayerData:
+    """The layer's features, facts joined to geometry by the plan's Chinese name."""
+    layer = BY_ID[layer_id]
+    geometry, origin, _ = _read_geometry(layer)
+    for key, value in layer.where.items():
+        geometry = geometry[geometry[key] == value]
+    warnings: list[str] = []
+    if not layer.plan_layer:
+        frame = geometry.copy()
+        frame["layer"] = layer.id
+        frame["license"] = frame.get("license", layer.license)
+    else:
+        facts = table("features")
+        facts = facts[facts["layer"] == layer.id]
+        geo_cols = ["name_zh", "source", "accuracy", "license", "geometry"]
+        keep = geometry[[c for c in geo_cols if c in geometry.columns]].drop_duplicates("name_zh")
+        frame = gpd.GeoDataFrame(facts.merge(keep, on="name_zh", how="left"),
+                                 geometry="geometry", crs=WGS84)
+        missing = frame["geometry"].isna()
+        frame.loc[missing, "source"] = "not located: the plan gives no place for it"
+        frame.loc[missing, "accuracy"] = "no geometry"
+        frame["license"] = frame["license"].fillna(layer.license)
+        extra = sorted(set(geometry["name_zh"]) - set(facts["name_zh"]))
+        if extra and origin.startswith("configured"):
+            warnings.append(f"features not in the plan's data, ignored: {', '.join(map(str, extra))}")
+        if missing.any() and origin.startswith("configured"):
+            warnings.append("no geometry for: " + ", ".join(frame.loc[missing, "name_zh"]))
+    for column in COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame[COLUMNS].fillna({c: "" for c in COLUMNS if c != "geometry"})
+    return LayerData(layer, gpd.GeoDataFrame(frame, geometry="geometry", crs=WGS84), origin,
+                     warnings)
+
+
+def load_all() -> list[LayerData]:
+    return [load_layer(layer.id) for layer in LAYERS]
+
+
+def summary() -> pd.DataFrame:
+    """One row per layer: name, group, feature count, source, accuracy, license, origin."""
+    rows = []
+    for data in load_all():
+        layer, frame = data.layer, data.frame
+        rows.append({
+            "layer": layer.id, "name_zh": layer.name_zh, "name_en": layer.name_en,
+            "group": layer.group, "features": len(frame), "located": len(data.located),
+            "source": "; ".join(sorted(set(frame["source"]))),
+            "accuracy": "; ".join(sorted(set(frame["accuracy"]))),
+            "license": "; ".join(sorted(set(frame["license"]))),
+            "origin": data.origin, "warnings": "; ".join(data.warnings),
+        })
+    return pd.DataFrame(rows)

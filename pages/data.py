@@ -1,0 +1,55 @@
+"""数据与来源: every layer with its source, accuracy, feature count and license; the plan's
+tables; the whole dataset as a download (the same files as `python -m layers.export`)."""
+
+import streamlit as st
+
+from layers.export import dataset_zip
+from layers.load import summary
+from layers.plan import check, table
+from pages.common import t
+
+
+@st.cache_data(show_spinner=False)
+def _zip() -> bytes:
+    return dataset_zip()
+
+
+st.title(t("数据与来源", "Data and sources"))
+st.caption(t("每个图层的来源、精度、要素数与许可；手绘要素可在 layers.toml 中替换为官方边界文件（见 README）。",
+             "Every layer's source, accuracy, feature count and license. Hand-drawn layers can be "
+             "replaced by an official boundary file in layers.toml (see README)."))
+
+layers = summary()
+st.subheader(t("图层", "Layers"))
+st.dataframe(layers, hide_index=True, width="stretch")
+for _, row in layers[layers["warnings"] != ""].iterrows():
+    st.warning(f"{row['layer']}: {row['warnings']}")
+
+problems = check()
+if problems:
+    st.error(t("数据交叉引用有误：", "Cross-references in data/ that do not resolve:") +
+             "\n\n" + "\n".join(f"- {p}" for p in problems))
+
+st.subheader(t("规划内容", "The plan's content"))
+tabs = {
+    "targets": t("目标（附件4等）", "Targets (Annex 4 and others)"),
+    "baselines": t("2020年基础（一）", "2020 baselines (一)"),
+    "harbors": t("五个“港湾”（二(三)）", "The five harbors (二(三))"),
+    "tasks": t("任务（三、四）", "Tasks (三, 四)"),
+    "annex5": t("重大改革、平台、项目（附件5）", "Reforms, platforms, projects (Annex 5)"),
+    "units": t("责任单位（附件6）", "Units (Annex 6)"),
+    "features": t("布局要素", "Layout features"),
+}
+for tab, name in zip(st.tabs([f"{label} ({len(table(n))})" for n, label in tabs.items()]), tabs):
+    with tab:
+        st.dataframe(table(name), hide_index=True, width="stretch")
+
+st.subheader(t("下载", "Download"))
+with st.spinner(t("正在打包数据…", "Packing the dataset…")):
+    payload = _zip()
+st.download_button(
+    t("下载全部数据（GeoPackage + CSV，ZIP）", "Download the whole dataset (GeoPackage + CSV, ZIP)"),
+    payload, file_name="qiantang_harbor_dataset.zip", mime="application/zip")
+st.caption(t("GeoPackage 可直接在 QGIS/ArcGIS 中打开；CSV 为带 BOM 的 UTF-8，Excel 可直接打开。",
+             "The GeoPackage opens in QGIS or ArcGIS; the CSV files are UTF-8 with BOM, so Excel "
+             "opens them."))
