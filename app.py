@@ -13,8 +13,7 @@ assets.install()
 language_switch()
 
 pages = [
-    st.Page("pages/layout_map.py", title=t("功能布局图", "Layout map"), url_path="layout",
-            default=True),
+    st.Page("pages/layout_map.py", title=t("功能布局图", "Layout map"), default=True),
     st.Page("pages/core_zone_map.py", title=t("核心区拥江扩面示意图", "Core zone"),
             url_path="core-zone"),
     st.Page("pages/radiation_map.py", title=t("辐射带动区示意图", "Radiation area"),

@@ -65,7 +65,7 @@ def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
         group = folium.FeatureGroup(name=html.escape(layer.name), show=layer.show)
         tooltip = folium.GeoJsonTooltip(fields=["label"], labels=False) if layer.interactive else None
         marker = None
-        if (frame.geom_type == "Point").all() and len(frame):
+        if (frame.geom_type == "Point").any():
             marker = folium.CircleMarker(radius=layer.radius, fill=True)
         columns = [c for c in frame.columns if c in ("label", "feature_id", "geometry")]
         folium.GeoJson(

@@ -154,8 +154,11 @@ def river(districts) -> Polygon:
 
 
 def feature(layer, name, geom, source, accuracy, license_="CC BY-SA 4.0 (this project)"):
-    return {"layer": layer, "name_zh": name, "source": source, "accuracy": accuracy,
-            "license": license_, "geometry": geom}
+    props = {"layer": layer, "name_zh": name, "source": source, "accuracy": accuracy,
+             "license": license_, "geometry": geom}
+    if layer == "river":  # a base layer: its names are not in data/features.csv
+        props["name_en"] = "Qiantang River"
+    return props
 
 
 def build():

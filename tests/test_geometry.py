@@ -1,0 +1,158 @@
+"""Every layer's geometry: valid, WGS84, inside Zhejiang, with source and accuracy, and the
+hand-drawn parts where the reference points say they are."""
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import Point
+
+from geo.crs import bd09_to_wgs84, gcj02_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
+from layers.load import load_layer
+from layers.registry import LAYERS
+
+REFERENCE = pd.read_csv(
+    __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "reference-points.csv")
+
+
+def zone(layer_id, name):
+    frame = load_layer(layer_id).frame
+    return frame.loc[frame["name_zh"] == name, "geometry"].iloc[0]
+
+
+def ref(name):
+    r = REFERENCE[REFERENCE["name_zh"] == name].iloc[0]
+    return Point(r["lon"], r["lat"])
+
+
+@pytest.mark.parametrize("layer", LAYERS, ids=lambda layer: layer.id)
+def test_layer_geometry_is_valid_wgs84_with_provenance(layer):
+    data = load_layer(layer.id)
+    assert data.frame.crs.to_epsg() == 4326
+    assert len(data.located) > 0
+    assert data.located.geometry.is_valid.all()
+    assert (data.frame["source"] != "").all() and (data.frame["accuracy"] != "").all()
+    assert (data.frame["name_zh"] != "").all() and (data.frame["name_en"] != "").all()
+
+
+@pytest.mark.parametrize("layer", LAYERS, ids=lambda layer: layer.id)
+def test_layer_lies_in_zhejiang(layer):
+    province = load_layer("province").located.geometry.iloc[0]
+    located = load_layer(layer.id).located
+    # Points on land; polygons may reach into the sea or the estuary by a few km (belts cross
+    # to Zhoushan, Amap's land polygon leaves out open water).
+    points = located[located.geom_type == "Point"]
+    assert points.geometry.within(province).all()
+    others = located[located.geom_type != "Point"]
+    assert others.geometry.within(province.buffer(0.1)).all()
+    metric = others.to_crs(4549).geometry
+    inside = metric.intersection(gpd.GeoSeries([province], crs=4326).to_crs(4549).iloc[0])
+    assert (inside.area / metric.area > 0.6).all()
+
+
+def test_admin_layers_are_complete():
+    assert len(load_layer("cities").frame) == 11
+    assert len(load_layer("districts").frame) == 13  # Hangzhou's, for the core-zone map
+    assert "上城区" in set(load_layer("districts").frame["name_zh"])
+    cities = load_layer("cities").located.set_index("name_zh").geometry
+    assert cities["杭州市"].contains(ref("钱江路站")) and cities["宁波市"].contains(ref("梅山岛"))
+
+
+@pytest.mark.parametrize("point, layer, name", [
+    ("钱江路站", "core_zone", "钱江新城"),
+    ("市民中心站", "core_zone", "钱江新城"),
+    ("钱江世纪城站", "core_zone", "钱江世纪城"),
+    ("博览中心站", "core_zone", "钱江世纪城"),
+    ("三堡站", "riverside_extension", "钱江新城二期"),
+    ("江河汇", "riverside_extension", "钱江新城二期"),
+    ("婺江路站", "riverside_extension", "望江新城"),
+    ("近江站", "riverside_extension", "望江新城"),
+    ("望江街道", "riverside_extension", "望江新城"),
+    ("奥体中心站", "riverside_extension", "滨江区"),
+    ("钱江路站", "financial_cities", "杭州金融城"),
+    ("江河汇", "financial_cities", "杭州金融城"),
+    ("钱江世纪城站", "financial_cities", "钱塘江金融城"),
+    ("博览中心站", "financial_cities", "钱塘江金融城"),
+    ("北仑区", "six_cities", "宁波市"),
+])
+def test_reference_point_in_its_zone(point, layer, name):
+    assert zone(layer, name).contains(ref(point))
+
+
+def test_points_outside_the_core_zone_stay_outside():
+    xianghu = ref("湘湖站")
+    for layer in ("core_zone", "riverside_extension", "financial_cities"):
+        assert not load_layer(layer).located.geometry.contains(xianghu).any(), layer
+    assert not zone("core_zone", "钱江新城").contains(ref("三堡站"))
+
+
+def test_river_follows_its_course_and_zones_keep_to_their_bank():
+    river = load_layer("river").located.geometry.iloc[0]
+    vertices = REFERENCE[REFERENCE["name_en"] == "Qiantang River"]
+    assert all(river.contains(Point(x, y)) for x, y in zip(vertices["lon"], vertices["lat"]))
+    districts = load_layer("districts").located.set_index("name_zh").geometry
+    north = zone("core_zone", "钱江新城").union(zone("financial_cities", "杭州金融城"))
+    south = zone("core_zone", "钱江世纪城").union(zone("financial_cities", "钱塘江金融城"))
+    assert north.difference(districts["上城区"]).area < 1e-7
+    assert south.difference(districts["萧山区"]).area < 1e-7
+    assert north.intersection(river).area < 1e-7 and south.intersection(river).area < 1e-7
+
+
+def test_belts_link_their_member_cities():
+    cities = load_layer("cities").located.set_index("name_zh").geometry
+    belts = load_layer("belts").frame
+    for _, belt in belts.iterrows():
+        members = belt["members"].split(";")
+        for city in members:
+            assert belt.geometry.intersects(cities[city]), (belt["name_zh"], city)
+    g60 = belts.set_index("name_zh").geometry["G60 走廊科创金融特色带"]
+    assert not g60.intersects(cities["舟山市"])
+
+
+def test_towns_and_projects_in_their_city():
+    cities = load_layer("cities").located.set_index("name_zh").geometry
+    for layer in ("finance_towns", "major_projects", "poles", "key_projects"):
+        for _, f in load_layer(layer).located.iterrows():
+            assert cities[f["city"]].contains(f.geometry.representative_point()), f["name_zh"]
+
+
+def test_nantaihu_extent_is_about_5_km2():
+    area = gpd.GeoSeries([zone("major_projects", "南太湖绿色金融中心")], crs=4326).to_crs(4549).area[0]
+    assert area == pytest.approx(5.0e6, rel=0.02)
+
+
+def test_gcj02_and_bd09_round_trip_within_1_m():
+    lon = np.array([120.2082401, 121.99694, 118.87, 122.3])
+    lat = np.array([30.2580532, 29.79, 28.94, 30.7])
+    for forward, back in ((wgs84_to_gcj02, gcj02_to_wgs84), (wgs84_to_bd09, bd09_to_wgs84)):
+        x, y = back(*forward(lon, lat))
+        assert np.max(np.hypot((x - lon) * 96000, (y - lat) * 111000)) < 1.0
+    gx, gy = wgs84_to_gcj02(120.2082401, 30.2580532)
+    shift = np.hypot((gx - 120.2082401) * 96000, (gy - 30.2580532) * 111000)
+    assert 300 < shift < 700  # GCJ-02 moves Hangzhou by a few hundred metres
+
+
+def test_bundled_admin_boundaries_are_converted_from_gcj02():
+    """The district boundary near the river must sit on the OSM (WGS84) centre line, not
+    ~500 m off as raw GCJ-02 would."""
+    districts = load_layer("districts").located.set_index("name_zh").geometry
+    vertex = Point(120.2277466, 30.2553051)
+    metres = gpd.GeoSeries([districts["上城区"].boundary], crs=4326).to_crs(4549).distance(
+        gpd.GeoSeries([vertex], crs=4326).to_crs(4549))[0]
+    assert metres < 150
+
+
+def test_plan_geometry_script_reproduces_the_bundled_files():
+    import build_plan_geometry as script
+
+    features = script.build()
+    for layer in {f["layer"] for f in features}:
+        bundled = json.loads((script.GEO / f"{layer}.geojson").read_text(encoding="utf-8"))
+        names = [f["properties"]["name_zh"] for f in bundled["features"]]
+        built = [f for f in features if f["layer"] == layer]
+        assert names == [f["name_zh"] for f in built]
+        for b, f in zip(bundled["features"], built):
+            assert shapely.geometry.shape(b["geometry"]).equals_exact(f["geometry"], 1e-6)
