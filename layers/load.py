@@ -52,42 +52,77 @@ def config_path() -> Path:
     return Path(os.environ.get("HARBOR_LAYERS_CONFIG", ROOT / "layers.toml"))
 
 
-@lru_cache(maxsize=None)
-def _config(path: Path) -> dict:
+def _config_key() -> tuple[str, int, int]:
+    path = config_path()
     if not path.exists():
+        return str(path), 0, 0
+    stat = path.stat()
+    return str(path), stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=8)
+def _config(path: str, mtime_ns: int, size: int) -> dict:
+    if not mtime_ns:
         return {}
-    with path.open("rb") as f:
+    with open(path, "rb") as f:
         return tomllib.load(f).get("layers", {})
 
 
-def _read_geometry(layer: Layer) -> tuple[gpd.GeoDataFrame, str, dict]:
-    path = config_path()
-    entry = _config(path).get(layer.id)
-    if not entry:
-        file = GEO / layer.file
-        return read_vector(file), f"bundled: data/{file.relative_to(DATA)}", {}
+def _read_bundled(layer: Layer) -> tuple[gpd.GeoDataFrame, str]:
+    file = GEO / layer.file
+    return read_vector(file), f"bundled: data/{file.relative_to(DATA)}"
+
+
+def _read_configured(entry: dict, toml: Path) -> tuple[gpd.GeoDataFrame, str]:
+    if "path" not in entry:
+        raise ValueError("no path given")
     file = Path(entry["path"])
-    file = file if file.is_absolute() else path.parent / file
+    file = file if file.is_absolute() else toml.parent / file
     gdf = read_vector(file, crs=entry.get("crs"), layer=entry.get("layer"))
     name_field = entry.get("name_field", "name_zh")
     if name_field not in gdf.columns:
-        raise ValueError(f"{file.name}: no field {name_field!r} (set name_field in {path.name}); "
-                         f"fields are {', '.join(map(str, gdf.columns.drop('geometry')))}")
-    gdf = gdf.rename(columns={name_field: "name_zh"}) if name_field != "name_zh" else gdf
+        fields = ", ".join(map(str, gdf.columns.drop("geometry")))
+        raise ValueError(f"{file.name}: no field {name_field!r} (set name_field); fields are {fields}")
+    gdf = gdf.rename(columns={name_field: "name_zh"})
     gdf["source"] = entry.get("source", f"official file {file.name}")
     gdf["accuracy"] = entry.get("accuracy", "as supplied in the official file")
     gdf["license"] = entry.get("license", "as supplied in the official file")
-    return gdf, f"configured: {file}", entry
+    return gdf, f"configured: {file}"
 
 
-@lru_cache(maxsize=None)
+def _read_geometry(layer: Layer, config: tuple[str, int, int]):
+    """The layer's geometry, its origin, and warnings. A configured file that cannot be used
+    is reported, and the bundled geometry is used instead: the app keeps running."""
+    toml = Path(config[0])
+    try:
+        entry = _config(*config).get(layer.id)
+    except (tomllib.TOMLDecodeError, OSError) as err:
+        gdf, origin = _read_bundled(layer)
+        return gdf, origin, [f"{toml.name} cannot be read ({err}); using the bundled geometry"]
+    if not entry:
+        return (*_read_bundled(layer), [])
+    try:
+        return (*_read_configured(entry, toml), [])
+    except (ValueError, KeyError) as err:  # SpatialFileError is a ValueError
+        gdf, origin = _read_bundled(layer)
+        return gdf, origin, [f"{toml.name} [layers.{layer.id}] cannot be used: {err}; "
+                             "using the bundled geometry"]
+
+
 def load_layer(layer_id: str) -> LayerData:
-    """The layer's features, facts joined to geometry by the plan's Chinese name."""
+    """The layer's features, facts joined to geometry by the plan's Chinese name.
+
+    Loaded once per layer and per state of layers.toml: editing the file takes effect on the
+    next call, with no restart."""
+    return _load_layer(layer_id, _config_key())
+
+
+@lru_cache(maxsize=64)
+def _load_layer(layer_id: str, config: tuple[str, int, int]) -> LayerData:
     layer = BY_ID[layer_id]
-    geometry, origin, _ = _read_geometry(layer)
+    geometry, origin, warnings = _read_geometry(layer, config)
     for key, value in layer.where.items():
         geometry = geometry[geometry[key] == value]
-    warnings: list[str] = []
     if not layer.plan_layer:
         frame = geometry.copy()
         frame["layer"] = layer.id

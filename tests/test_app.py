@@ -1,0 +1,48 @@
+"""Every page of the Streamlit app runs, in both languages (streamlit.testing.v1)."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGES = {
+    "pages/layout_map.py": ("钱塘江金融港湾（2021-2025）功能布局图", "Layout map"),
+    "pages/core_zone_map.py": ("钱塘江金融港湾核心区拥江扩面示意图", "Core zone and its riverside extension"),
+    "pages/radiation_map.py": ("钱塘江金融港湾辐射带动区示意图", "Radiation area"),
+    "pages/data.py": ("数据与来源", "Data and sources"),
+}
+
+
+def run(page: str, lang: str = "zh") -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    if lang == "en":
+        at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page(page).run()
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_runs(page, lang):
+    at = run(page, lang)
+    assert not at.exception
+    assert not at.error
+    assert at.title[0].value == PAGES[page][0 if lang == "zh" else 1]
+
+
+def test_map_page_shows_the_panel_of_a_feature():
+    at = run("pages/core_zone_map.py")
+    box = at.selectbox[0]
+    choice = next(o for o in box.options if "杭州金融城" in o)
+    box.select(choice).run()
+    assert at.subheader[0].value == "杭州金融城"
+    text = " ".join(m.value for m in at.markdown)
+    assert "三官塘路" in text  # the boundary wording of Annex 5
+    assert len(at.dataframe) >= 2  # tasks and projects
+
+
+def test_data_page_lists_every_layer_with_provenance():
+    at = run("pages/data.py")
+    layers = at.dataframe[0].value
+    assert len(layers) == 13
+    assert (layers["source"] != "").all() and (layers["license"] != "").all()
+    assert at.get("download_button")

@@ -1,0 +1,44 @@
+"""python -m layers.export writes a GeoPackage of every layer and Excel-ready CSV tables."""
+
+import subprocess
+import sys
+import zipfile
+import io
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from layers.export import dataset_zip
+from layers.load import ROOT
+from layers.plan import table
+from layers.registry import LAYERS
+
+
+def test_export_command_writes_every_layer_and_table(tmp_path):
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "layers.export", str(out)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    layers = dict(pyogrio.list_layers(out / "qiantang_harbor.gpkg"))
+    assert set(layers) == {layer.id for layer in LAYERS}
+    for layer in LAYERS:
+        frame = gpd.read_file(out / "qiantang_harbor.gpkg", layer=layer.id)
+        assert frame.crs.to_epsg() == 4326
+        for column in ("name_zh", "name_en", "source", "accuracy"):
+            assert frame[column].fillna("").ne("").all(), (layer.id, column)
+    towns = gpd.read_file(out / "qiantang_harbor.gpkg", layer="finance_towns")
+    assert "鄞州四明金融小镇" in set(towns["name_zh"])
+    for name, source in (("targets", "targets"), ("tasks", "tasks"), ("projects", "annex5"),
+                         ("units", "units")):
+        raw = (out / f"{name}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), name  # BOM: Excel reads UTF-8
+        frame = pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str,
+                            keep_default_na=False)
+        assert frame.equals(table(source)), name
+
+
+def test_download_zip_holds_the_same_files():
+    names = zipfile.ZipFile(io.BytesIO(dataset_zip())).namelist()
+    assert sorted(names) == sorted(["qiantang_harbor.gpkg", "targets.csv", "baselines.csv",
+                                    "harbors.csv", "tasks.csv", "projects.csv", "units.csv"])
