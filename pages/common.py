@@ -130,6 +130,9 @@ def map_page(map_id: str) -> None:
     st.caption(t(f"{annex}（据规划正文重建；手绘要素标明来源与精度）",
                  f"{annex.replace('附件', 'Annex ')} (rebuilt from the plan's text; "
                  "hand-drawn features state their source and accuracy)"))
+    for layer in layers_for_map(map_id):
+        for warning in load_layer(layer.id).warnings:
+            st.warning(f"{layer_title(layer, lang())}: {warning}")
     with st.spinner(t("正在绘制地图…", "Drawing the map…")):
         fmap = _plan_map(map_id, lang())
     clicked = st_folium(fmap, height=620, use_container_width=True, key=f"map-{map_id}-{lang()}",

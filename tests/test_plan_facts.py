@@ -49,7 +49,7 @@ def test_other_targets_baselines_and_harbors_quote_the_plan():
             if r.get("value"):
                 assert r["value"] in squash(r["quote"]), (name, r["id"])
     harbors = table("harbors")
-    assert list(harbors["name_zh"]) == ["开放港湾", "普惠港湾", "数智港湾", "财富港湾", "绿色港湾"]
+    assert list(harbors["name_zh"]) == ["主要目标", "开放港湾", "普惠港湾", "数智港湾", "财富港湾", "绿色港湾"]
     baselines = table("baselines").set_index("id")
     assert (baselines.loc["B-1", "value"], baselines.loc["B-1", "year"]) == ("8.7", "2020")
 
