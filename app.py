@@ -1,23 +1,46 @@
 """钱塘江金融港湾规划图 · Qiantang River Financial Harbor planning map.
 
     streamlit run app.py
+
+Pages are chosen in the sidebar and kept in the URL (?page=...), so that every link, copied or
+reloaded, opens at the app's root: no sub-path for Streamlit to probe.
 """
+
+import runpy
+from pathlib import Path
 
 import streamlit as st
 
 from geo import assets
-from pages.common import language_switch, t
+from pages.common import language_switch, set_param, t
+
+PAGES = {  # ?page= value: (file under pages/, Chinese title, English title)
+    "layout": ("layout_map.py", "功能布局图", "Layout map"),
+    "core-zone": ("core_zone_map.py", "核心区拥江扩面示意图", "Core zone"),
+    "radiation": ("radiation_map.py", "辐射带动区示意图", "Radiation area"),
+    "data": ("data.py", "数据与来源", "Data and sources"),
+}
+DEFAULT = "layout"
+
+
+def page_switch() -> str:
+    if "page" not in st.session_state:
+        wanted = st.query_params.get("page", DEFAULT)
+        st.session_state["page"] = wanted if wanted in PAGES else DEFAULT
+    st.sidebar.radio(t("页面", "Page"), list(PAGES), key="page",
+                     format_func=lambda p: t(PAGES[p][1], PAGES[p][2]))
+    page = st.session_state["page"]
+    set_param("page", None if page == DEFAULT else page)
+    return page
+
+
+def current_page() -> None:
+    language_switch()
+    page = page_switch()
+    runpy.run_path(str(Path(__file__).parent / "pages" / PAGES[page][0]), run_name="__page__")
+
 
 st.set_page_config(page_title="钱塘江金融港湾 · Financial Harbor", page_icon="🗺️", layout="wide")
 assets.install()
-language_switch()
-
-pages = [
-    st.Page("pages/layout_map.py", title=t("功能布局图", "Layout map"), default=True),
-    st.Page("pages/core_zone_map.py", title=t("核心区拥江扩面示意图", "Core zone"),
-            url_path="core-zone"),
-    st.Page("pages/radiation_map.py", title=t("辐射带动区示意图", "Radiation area"),
-            url_path="radiation"),
-    st.Page("pages/data.py", title=t("数据与来源", "Data and sources"), url_path="data"),
-]
-st.navigation(pages).run()
+# One entry point, hidden navigation: this also stops Streamlit from listing pages/ itself.
+st.navigation([st.Page(current_page, title="钱塘江金融港湾", default=True)], position="hidden").run()

@@ -121,8 +121,6 @@ def load_layer(layer_id: str) -> LayerData:
 def _load_layer(layer_id: str, config: tuple[str, int, int]) -> LayerData:
     layer = BY_ID[layer_id]
     geometry, origin, warnings = _read_geometry(layer, config)
-    for key, value in layer.where.items():
-        geometry = geometry[geometry[key] == value]
     if not layer.plan_layer:
         frame = geometry.copy()
         frame["layer"] = layer.id

@@ -1,46 +1,118 @@
-"""The plan's three maps (Annexes 1-3): which layers, in which order, over which extent."""
+"""The plan's three maps (Annexes 1-3): which layers, in which order, over which extent, and
+the texts of the map's controls in both languages."""
 
 from __future__ import annotations
 
-import shapely
+from functools import lru_cache
 
+import pandas as pd
+import shapely
+from pypinyin import lazy_pinyin
+
+from geo.crs import transform_geometry, wgs84_to_gcj02
 from geo.webmap import MapLayer, for_display
 from layers.load import load_layer
-from layers.registry import GROUPS, Layer, layers_for_map
+from layers.registry import GROUPS, LAYERS, Layer, layers_for_map
 
-# Simplification tolerance (degrees) for each map's scale: ~200 m for the province, ~20 m
+# Simplification tolerance (degrees) for each map's scale: ~150 m for the province, ~15 m
 # for the core zone.
-TOLERANCE = {"annex1": 0.002, "annex2": 0.0002, "annex3": 0.002}
-# Layers whose extent frames each map.
+TOLERANCE = {"annex1": 0.0015, "annex2": 0.00015, "annex3": 0.0015}
+# Layers whose extent frames each map, and the margin around them (degrees).
 FRAME = {"annex1": ["province"], "annex2": ["core_zone", "riverside_extension", "financial_cities"],
          "annex3": ["six_cities", "belts"]}
 PAD = {"annex1": 0.02, "annex2": 0.01, "annex3": 0.05}
+# Features shown on one map only: the core-zone map shows Hangzhou's districts.
+DISPLAY_FILTER = {("annex2", "districts"): ("city", "杭州市")}
+
+MAP_TEXTS = {
+    "zh": {"layers": "图层与图例", "fold": "收起/展开", "zoomTo": "缩放至图层", "fullscreen": "全屏",
+           "measure": "测量距离与面积", "measureHint": "在地图上依次点击以测量",
+           "distance": "距离", "perimeter": "周长", "area": "面积", "home": "全图"},
+    "en": {"layers": "Layers and legend", "fold": "Fold / unfold", "zoomTo": "Zoom to layer",
+           "fullscreen": "Full screen", "measure": "Measure distance and area",
+           "measureHint": "Click points on the map to measure", "distance": "Distance",
+           "perimeter": "Perimeter", "area": "Area", "home": "Whole extent"},
+}
 
 
 def layer_title(layer: Layer, lang: str) -> str:
-    group_zh, group_en = GROUPS[layer.group]
-    if lang == "en":
-        return f"{group_en} · {layer.name_en}" if layer.group != "base" else layer.name_en
-    return f"{group_zh} · {layer.name_zh}" if layer.group != "base" else layer.name_zh
+    return layer.name_en if lang == "en" else layer.name_zh
 
 
-def bounds(map_id: str) -> tuple[float, float, float, float]:
+def group_title(group: str, lang: str) -> str:
+    zh, en = GROUPS[group]
+    return en if lang == "en" else zh
+
+
+def groups(lang: str) -> list[tuple[str, str]]:
+    """The layer list's groups in the plan's order, the base map last."""
+    return [(g, group_title(g, lang)) for g in GROUPS]
+
+
+def _shift(geometry, gcj02: bool):
+    return transform_geometry(geometry, wgs84_to_gcj02) if gcj02 else geometry
+
+
+def bounds(map_id: str, gcj02: bool = False) -> tuple[float, float, float, float]:
     frames = [load_layer(layer_id).located.geometry.values for layer_id in FRAME[map_id]]
-    minx, miny, maxx, maxy = shapely.union_all([g for f in frames for g in f]).bounds
+    union = _shift(shapely.union_all([g for f in frames for g in f]), gcj02)
+    minx, miny, maxx, maxy = union.bounds
     pad = PAD[map_id]
     return minx - pad, miny - pad, maxx + pad, maxy + pad
 
 
-def map_layers(map_id: str, lang: str = "zh") -> list[MapLayer]:
+@lru_cache(maxsize=32)
+def _display_frame(map_id: str, layer_id: str, gcj02: bool):
+    layer = next(layer for layer in LAYERS if layer.id == layer_id)
+    frame = load_layer(layer_id).located
+    key = DISPLAY_FILTER.get((map_id, layer_id))
+    if key:
+        frame = frame[frame[key[0]] == key[1]]
+    frame = for_display(frame, TOLERANCE[map_id], coverage=layer.coverage)
+    if gcj02:
+        frame = frame.set_geometry(frame.geometry.apply(lambda g: _shift(g, True)))
+    return frame
+
+
+def map_layers(map_id: str, lang: str = "zh", gcj02: bool = False) -> list[MapLayer]:
+    """The map's layers, simplified for its scale; shifted to GCJ-02 for display over Amap."""
     out = []
     for layer in layers_for_map(map_id):
-        frame = for_display(load_layer(layer.id).located, TOLERANCE[map_id])
+        frame = _display_frame(map_id, layer.id, gcj02).copy()
         frame["label"] = frame["name_en" if lang == "en" else "name_zh"]
-        frame["feature_id"] = frame["id"].where(frame["id"] != "", layer.id)
+        frame["feature_id"] = frame["id"]
+        frame["layer_id"] = layer.id
         style = layer.style
         out.append(MapLayer(
-            name=layer_title(layer, lang), frame=frame, color=style.color, fill=style.fill,
-            fill_opacity=style.fill_opacity, weight=style.weight, dash=style.dash,
-            radius=style.radius, interactive=layer.id not in ("province", "river"),
+            id=layer.id, name=layer_title(layer, lang), group=layer.group, frame=frame,
+            color=style.color, fill=style.fill, fill_opacity=style.fill_opacity,
+            weight=style.weight, dash=style.dash, radius=style.radius,
+            interactive=layer.id not in ("province", "river"),
+            properties=["feature_id", "layer_id"],
         ))
     return out
+
+
+def pinyin(text: str) -> str:
+    return "".join(lazy_pinyin(text))
+
+
+@lru_cache(maxsize=1)
+def search_table() -> pd.DataFrame:
+    """Every named feature of the plan layers and of the cities and districts: what the
+    search box looks through, in Chinese, English and pinyin."""
+    rows = []
+    for layer in LAYERS:
+        if layer.id in ("province", "river", "six_cities"):
+            continue
+        for _, f in load_layer(layer.id).located.iterrows():
+            minx, miny, maxx, maxy = f.geometry.bounds
+            rows.append({"layer": layer.id, "id": f["id"], "name_zh": f["name_zh"],
+                         "name_en": f["name_en"], "pinyin": pinyin(f["name_zh"]),
+                         "bounds": (minx, miny, maxx, maxy)})
+    return pd.DataFrame(rows)
+
+
+def map_for_layer(layer_id: str) -> str:
+    """The first map that shows the layer."""
+    return next(layer.maps[0] for layer in LAYERS if layer.id == layer_id)

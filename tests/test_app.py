@@ -4,20 +4,19 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 PAGES = {
-    "pages/layout_map.py": ("钱塘江金融港湾（2021-2025）功能布局图", "Layout map"),
-    "pages/core_zone_map.py": ("钱塘江金融港湾核心区拥江扩面示意图", "Core zone and its riverside extension"),
-    "pages/radiation_map.py": ("钱塘江金融港湾辐射带动区示意图", "Radiation area"),
-    "pages/data.py": ("数据与来源", "Data and sources"),
+    "layout": ("钱塘江金融港湾（2021-2025）功能布局图", "Layout map"),
+    "core-zone": ("钱塘江金融港湾核心区拥江扩面示意图", "Core zone and its riverside extension"),
+    "radiation": ("钱塘江金融港湾辐射带动区示意图", "Radiation area"),
+    "data": ("数据与来源", "Data and sources"),
 }
 
 
 def run(page: str, lang: str = "zh") -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=120)
+    at.query_params["page"] = page
     if lang == "en":
         at.query_params["lang"] = "en"
-    at.run()
-    at.switch_page(page).run()
-    return at
+    return at.run()
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -30,18 +29,19 @@ def test_page_runs(page, lang):
 
 
 def test_map_page_shows_the_panel_of_a_feature():
-    at = run("pages/core_zone_map.py")
-    box = at.selectbox[0]
-    choice = next(o for o in box.options if "杭州金融城" in o)
+    at = run("core-zone")
+    box = at.selectbox(key="search-annex2")
+    choice = next(o for o in box.options if o.startswith("杭州金融城"))
     box.select(choice).run()
     assert at.subheader[0].value == "杭州金融城"
+    assert at.query_params["sel"] == "financial_cities:hzjrc"
     text = " ".join(m.value for m in at.markdown)
     assert "三官塘路" in text  # the boundary wording of Annex 5
     assert len(at.dataframe) >= 2  # tasks and projects
 
 
 def test_data_page_lists_every_layer_with_provenance():
-    at = run("pages/data.py")
+    at = run("data")
     layers = at.dataframe[0].value
     assert len(layers) == 13
     assert (layers["source"] != "").all() and (layers["license"] != "").all()

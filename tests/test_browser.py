@@ -1,57 +1,153 @@
-"""The real app in Debian's Chromium (Playwright): every page draws its layers, with no
-request leaving the machine. Screenshots go to tests/artifacts/."""
+"""The real app in Debian's Chromium (Playwright): every page draws its layers, clicks list the
+zones and open the panel, search flies, the language switch changes the labels, a copied URL
+restores the view, and no request leaves the machine and the console shows no error.
+Screenshots go to tests/artifacts/."""
+
+import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from conftest import ARTIFACTS
 from layers.load import load_layer
+from layers.maps import DISPLAY_FILTER
 from layers.registry import layers_for_map
 
-PAGES = {"": "annex1", "core-zone": "annex2", "radiation": "annex3"}
+PAGES = {"layout": "annex1", "core-zone": "annex2", "radiation": "annex3"}
 LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
 
 
 def drawn_features_expected(map_id: str) -> int:
-    return sum(len(load_layer(layer.id).located) for layer in layers_for_map(map_id))
+    total = 0
+    for layer in layers_for_map(map_id):
+        frame = load_layer(layer.id).located
+        key = DISPLAY_FILTER.get((map_id, layer.id))
+        total += len(frame[frame[key[0]] == key[1]]) if key else len(frame)
+    return total
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
     pg = context.new_page()
-    pg.external = []
+    pg.external, pg.errors = [], []
     pg.on("request", lambda r: pg.external.append(r.url) if not r.url.startswith(LOCAL) else None)
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
     yield pg
+    assert pg.external == [], "requests left the machine"
+    assert pg.errors == [], "the console shows errors"
     context.close()
 
 
-def map_frame(pg):
+def open_map(pg, url):
+    pg.goto(url)
     pg.wait_for_selector("iframe[title*='st_folium']", timeout=60000)
     frame = next(f for f in pg.frames if "st_folium" in f.url)
     frame.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive", timeout=60000)
+    frame.wait_for_selector("[data-testid=layer-list]", timeout=30000)
     return frame
 
 
-@pytest.mark.parametrize("path, map_id", PAGES.items())
-def test_map_page_draws_its_layers_offline(app_url, page, path, map_id):
-    page.goto(f"{app_url}/{path}")
-    frame = map_frame(page)
-    page.wait_for_timeout(1000)
-    drawn = frame.locator(".leaflet-overlay-pane path").count()
+def click_at(pg, frame, lat, lon):
+    """Click the map at a geographic position."""
+    point = frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
+                           " return [p.x, p.y]; }", [lat, lon])
+    box = pg.locator("iframe[title*='st_folium']").bounding_box()
+    pg.mouse.click(box["x"] + point[0], box["y"] + point[1])
+
+
+def url_params(pg):
+    return {k: v[0] for k, v in parse_qs(urlparse(pg.url).query).items()}
+
+
+@pytest.mark.parametrize("page_id, map_id", PAGES.items())
+def test_map_page_draws_its_layers_offline(app_url, page, page_id, map_id):
+    frame = open_map(page, f"{app_url}/?page={page_id}")
+    page.wait_for_timeout(800)
     # Every located feature is one SVG path (a multipolygon is one path too).
-    assert drawn == drawn_features_expected(map_id)
-    labels = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-    assert len(labels) == len(layers_for_map(map_id))
-    page.screenshot(path=str(ARTIFACTS / f"page-{path or 'layout'}.png"), full_page=True)
-    assert page.external == []
+    assert frame.locator(".leaflet-overlay-pane path").count() == drawn_features_expected(map_id)
+    rows = frame.locator("[data-testid=layer-list] .hm-row")
+    assert rows.count() == len(layers_for_map(map_id))
+    page.screenshot(path=str(ARTIFACTS / f"page-{page_id}.png"), full_page=True)
 
 
-def test_data_page_and_language_switch(app_url, page):
-    page.goto(f"{app_url}/data")
-    page.get_by_text("数据与来源").first.wait_for(timeout=60000)
+def test_click_lists_zones_and_opens_the_panel(app_url, page):
+    frame = open_map(page, f"{app_url}/?page=core-zone")
+    click_at(page, frame, 30.2580532, 120.2082401)  # 钱江路站
+    page.get_by_text("此处的区域").wait_for(timeout=30000)
+    zones = page.locator("[data-testid=stMarkdownContainer] li").all_inner_texts()
+    text = " ".join(zones)
+    for name in ("杭州市", "上城区", "钱江新城", "杭州金融城", "G60 走廊科创金融特色带",
+                 "G92 杭绍甬产业金融特色带"):
+        assert name in text, name
+    # The click also hit 钱江新城 (the outline-only financial city lets it through).
+    page.get_by_role("heading", name="钱江新城").wait_for(timeout=30000)
+    assert url_params(page)["sel"] == "core_zone:qjxc"
+    page.screenshot(path=str(ARTIFACTS / "click-zones.png"), full_page=True)
+
+
+def test_search_flies_to_the_result(app_url, page):
+    frame = open_map(page, f"{app_url}/?page=layout")
+    zoom_before = frame.evaluate("window.map.getZoom()")
+    box = page.get_by_role("combobox", name=re.compile("搜索"))
+    box.click()
+    page.keyboard.type("nanhujijin")
+    page.get_by_role("option", name=re.compile("南湖基金小镇")).click()
+    page.get_by_role("heading", name="南湖基金小镇").wait_for(timeout=30000)
+    frame.wait_for_function("window.map.getZoom() >= 12", timeout=30000)
+    lat, lon = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert abs(lat - 30.725) < 0.05 and abs(lon - 120.795) < 0.05
+    assert zoom_before < 12
+    page.wait_for_timeout(1000)
+    view = url_params(page)["view"].split(",")
+    assert abs(float(view[0]) - 30.725) < 0.05 and int(view[2]) >= 12
+
+
+def test_language_switch_changes_the_labels(app_url, page):
+    frame = open_map(page, f"{app_url}/?page=radiation")
+    assert frame.locator(".hm-title").inner_text() == "图层与图例"
     page.get_by_text("English", exact=True).click()
-    page.get_by_role("heading", name="Data and sources").wait_for(timeout=30000)
-    assert "lang=en" in page.url
-    page.get_by_role("button", name="Download the whole dataset").wait_for(timeout=60000)
-    page.screenshot(path=str(ARTIFACTS / "page-data-en.png"), full_page=True)
-    assert page.external == []
+    page.get_by_role("heading", name="Radiation area").wait_for(timeout=30000)
+    frame = open_map(page, page.url)
+    frame.wait_for_function("document.querySelector('.hm-title').textContent === 'Layers and legend'",
+                            timeout=30000)
+    groups = frame.locator(".hm-group").all_inner_texts()
+    assert "Four belts" in groups and "Many towns" in groups
+    assert "Finance towns" in frame.locator(".hm-name").all_inner_texts()
+    assert url_params(page)["lang"] == "en"
+    page.screenshot(path=str(ARTIFACTS / "page-radiation-en.png"), full_page=True)
+
+
+def test_copied_url_restores_view_layers_and_selection(app_url, page, browser):
+    frame = open_map(page, f"{app_url}/?page=core-zone")
+    frame.evaluate("window.map.setView([30.2500, 120.2200], 14)")
+    frame.locator("[data-layer=riverside_extension] input").uncheck()
+    click_at(page, frame, 30.2427619, 120.2387733)  # 钱江世纪城站
+    page.get_by_role("heading", name="钱江世纪城").wait_for(timeout=30000)
+    page.wait_for_timeout(1500)
+    copied = page.url
+    params = url_params(page)
+    assert "riverside_extension" not in params["layers"] and params["sel"] == "core_zone:qjsjc"
+
+    other = browser.new_context(viewport={"width": 1400, "height": 1100}).new_page()
+    frame2 = open_map(other, copied)
+    other.get_by_role("heading", name="钱江世纪城").wait_for(timeout=30000)
+    lat, lon, zoom = frame2.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+    assert abs(lat - 30.25) < 0.002 and abs(lon - 120.22) < 0.002 and zoom == 14
+    assert not frame2.locator("[data-layer=riverside_extension] input").is_checked()
+    assert frame2.locator("[data-layer=core_zone] input").is_checked()
+    other.context.close()
+
+
+def test_measure_tool(app_url, page):
+    frame = open_map(page, f"{app_url}/?page=core-zone")
+    frame.locator("[data-testid=measure]").click()
+    for lat, lon in ((30.24, 120.20), (30.24, 120.22), (30.26, 120.22)):
+        click_at(page, frame, lat, lon)
+        page.wait_for_timeout(300)
+    text = frame.locator("[data-testid=measure-result]").inner_text()
+    # 0.02° of longitude at 30.24°N is 1.92 km, 0.02° of latitude 2.22 km: the path is 4.15 km
+    # long and the right triangle about 2.14 km².
+    assert re.search(r"(距离|Distance) 4\.1\d km", text), text
+    assert re.search(r"(面积|Area) 2\.1\d km²", text), text

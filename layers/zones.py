@@ -1,0 +1,82 @@
+"""The plan's zones as one table for the zone index: the answer to "where does this fall?".
+
+Kinds, in the order they are reported: city, district, core_zone (the core zone and its
+riverside-extension parts), financial_city (杭州金融城 or 钱塘江金融城; the 滨江扩展区 counts as
+钱塘江金融城, whose extension it is), town (finance towns). Belts are not geometry here: the
+plan defines a belt by its member cities, so a point is in a belt when its city is a member
+(see :func:`belts_of`). The corridors on the map are schematic.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.crs import METRIC, WGS84
+from geo.zoneindex import ZoneIndex
+from layers.load import load_layer
+from layers.plan import CITIES_OF_HARBOR, table
+
+KINDS = ("city", "district", "core_zone", "financial_city", "town")
+# The plan gives the towns no extent: a schematic disc around each placed point stands for it.
+TOWN_RADIUS_M = 1000
+EXTENSION_OF = {"滨江扩展区": "钱塘江金融城"}
+
+
+def _kind(frame: gpd.GeoDataFrame, kind: str, names=None) -> gpd.GeoDataFrame:
+    out = gpd.GeoDataFrame({"kind": kind, "name": names if names is not None else frame["name_zh"]},
+                           geometry=frame.geometry.values, crs=WGS84)
+    return out
+
+
+@lru_cache(maxsize=1)
+def zone_table() -> gpd.GeoDataFrame:
+    parts = [
+        _kind(load_layer("cities").located, "city"),
+        _kind(load_layer("districts").located, "district"),
+        _kind(load_layer("core_zone").located, "core_zone"),
+        _kind(load_layer("riverside_extension").located, "core_zone"),
+    ]
+    financial = load_layer("financial_cities").located
+    parts.append(_kind(financial, "financial_city",
+                       financial["name_zh"].map(lambda n: EXTENSION_OF.get(n, n))))
+    towns = load_layer("finance_towns").located
+    discs = towns.to_crs(METRIC).buffer(TOWN_RADIUS_M).to_crs(WGS84)
+    parts.append(gpd.GeoDataFrame({"kind": "town", "name": towns["name_zh"].values},
+                                  geometry=discs.values, crs=WGS84))
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=WGS84)
+
+
+@lru_cache(maxsize=1)
+def zone_index() -> ZoneIndex:
+    return ZoneIndex(zone_table())
+
+
+@lru_cache(maxsize=1)
+def _belt_members() -> dict[str, list[str]]:
+    f = table("features")
+    belts = f[f["layer"] == "belts"]
+    return {row["name_zh"]: row["members"].split(";") for _, row in belts.iterrows()}
+
+
+def belts_of(city: str) -> list[str]:
+    """The belts whose member cities include ``city`` (附件3, 三(三))."""
+    return [belt for belt, members in _belt_members().items() if city in members]
+
+
+def in_harbor(city: str) -> bool:
+    """True for the six harbor cities of Annex 4, row 1."""
+    return city in CITIES_OF_HARBOR
+
+
+def zones_at(lon: float, lat: float) -> dict[str, list[str]]:
+    """Every zone at one point, by kind, belts included; empty lists where none."""
+    found: dict[str, list[str]] = {kind: [] for kind in (*KINDS, "belts")}
+    for kind, name in zone_index().at(lon, lat):
+        if name not in found[kind]:
+            found[kind].append(name)
+    for city in found["city"]:
+        found["belts"] += [b for b in belts_of(city) if b not in found["belts"]]
+    return found
