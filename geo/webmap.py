@@ -39,6 +39,7 @@ CSS = """
 .hm-measure{position:absolute;left:50px;bottom:8px;z-index:800;background:#fff;border:1px solid #999;
   border-radius:4px;padding:3px 8px;font:13px system-ui,sans-serif}
 .leaflet-container{background:#dfe6ea}
+.leaflet-interactive:focus{outline:none}
 </style>
 """
 
@@ -88,8 +89,8 @@ def _style(layer: MapLayer) -> dict:
 
 
 def _script_json(value) -> str:
-    """JSON safe to put inside a <script> element: no "</" can close it early."""
-    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+    """JSON safe to put inside a <script> element: no "<" at all, so nothing can close it."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
 class _Behaviour(MacroElement):

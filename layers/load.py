@@ -52,7 +52,7 @@ def config_path() -> Path:
     return Path(os.environ.get("HARBOR_LAYERS_CONFIG", ROOT / "layers.toml"))
 
 
-def _config_key() -> tuple[str, int, int]:
+def config_key() -> tuple[str, int, int]:
     path = config_path()
     if not path.exists():
         return str(path), 0, 0
@@ -114,7 +114,7 @@ def load_layer(layer_id: str) -> LayerData:
 
     Loaded once per layer and per state of layers.toml: editing the file takes effect on the
     next call, with no restart."""
-    return _load_layer(layer_id, _config_key())
+    return _load_layer(layer_id, config_key())
 
 
 @lru_cache(maxsize=64)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from geo.crs import METRIC, WGS84
 from geo.zoneindex import ZoneIndex
-from layers.load import load_layer
+from layers.load import config_key, load_layer
 from layers.plan import CITIES_OF_HARBOR, table
 
 KINDS = ("city", "district", "core_zone", "financial_city", "town")
@@ -31,8 +31,18 @@ def _kind(frame: gpd.GeoDataFrame, kind: str, names=None) -> gpd.GeoDataFrame:
     return out
 
 
-@lru_cache(maxsize=1)
 def zone_table() -> gpd.GeoDataFrame:
+    """Every zone, WGS84, with columns kind and name; follows changes of layers.toml."""
+    return _zone_table(config_key())
+
+
+def zone_index() -> ZoneIndex:
+    """The spatial index over :func:`zone_table`, built once per state of the layers."""
+    return _zone_index(config_key())
+
+
+@lru_cache(maxsize=4)
+def _zone_table(_config) -> gpd.GeoDataFrame:
     parts = [
         _kind(load_layer("cities").located, "city"),
         _kind(load_layer("districts").located, "district"),
@@ -49,9 +59,9 @@ def zone_table() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=WGS84)
 
 
-@lru_cache(maxsize=1)
-def zone_index() -> ZoneIndex:
-    return ZoneIndex(zone_table())
+@lru_cache(maxsize=4)
+def _zone_index(config) -> ZoneIndex:
+    return ZoneIndex(_zone_table(config))
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +79,21 @@ def belts_of(city: str) -> list[str]:
 def in_harbor(city: str) -> bool:
     """True for the six harbor cities of Annex 4, row 1."""
     return city in CITIES_OF_HARBOR
+
+
+@lru_cache(maxsize=1)
+def _english() -> dict[str, str]:
+    names = {}
+    for layer_id in ("cities", "districts", "core_zone", "riverside_extension",
+                     "financial_cities", "finance_towns", "belts"):
+        frame = load_layer(layer_id).frame
+        names.update(zip(frame["name_zh"], frame["name_en"]))
+    return names
+
+
+def english_name(name_zh: str) -> str:
+    """The English name of a zone, or the Chinese one when it has none."""
+    return _english().get(name_zh) or name_zh
 
 
 def zones_at(lon: float, lat: float) -> dict[str, list[str]]:

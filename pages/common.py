@@ -19,7 +19,7 @@ from layers.links import links_for
 from layers.load import load_layer
 from layers.maps import MAP_TEXTS, bounds, groups, layer_title, map_layers, search_table
 from layers.registry import BY_ID, MAPS, layers_for_map
-from layers.zones import zones_at
+from layers.zones import english_name, zones_at
 
 LANGS = {"zh": "中文", "en": "English"}
 MAP_HEIGHT = 640
@@ -198,6 +198,8 @@ def zones_panel(point: tuple[float, float]) -> None:
     st.markdown(f"**{t('此处的区域', 'Zones at this point')}** "
                 f"({lat:.5f}, {lon:.5f})")
     found = zones_at(lon, lat)
+    if lang() == "en":
+        found = {kind: [english_name(n) for n in names] for kind, names in found.items()}
     st.markdown("\n".join(f"- {t(*ZONE_KINDS[kind])}: {plain('、'.join(names)) if names else '—'}"
                            for kind, names in found.items()))
     if not found["city"]:

@@ -14,6 +14,7 @@ from layers.maps import DISPLAY_FILTER
 from layers.registry import layers_for_map
 
 PAGES = {"layout": "annex1", "core-zone": "annex2", "radiation": "annex3"}
+HOSTILE = "<img src=x onerror=alert(1)>"
 LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
 
 
@@ -114,6 +115,7 @@ def test_language_switch_changes_the_labels(app_url, page):
                             timeout=30000)
     groups = frame.locator(".hm-group").all_inner_texts()
     assert "Four belts" in groups and "Many towns" in groups
+    assert "Finance belts" in frame.locator(".hm-name").all_inner_texts()
     assert "Finance towns" in frame.locator(".hm-name").all_inner_texts()
     assert url_params(page)["lang"] == "en"
     page.screenshot(path=str(ARTIFACTS / "page-radiation-en.png"), full_page=True)
@@ -151,3 +153,69 @@ def test_measure_tool(app_url, page):
     # long and the right triangle about 2.14 km².
     assert re.search(r"(距离|Distance) 4\.1\d km", text), text
     assert re.search(r"(面积|Area) 2\.1\d km²", text), text
+
+
+def test_panning_zooming_and_toggling_layers_do_not_rerun_the_script(app_url, page):
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    frame = open_map(page, f"{app_url}/?page=layout")
+    page.wait_for_timeout(1500)
+    sent.clear()
+    box = page.locator("iframe[title*='st_folium']").bounding_box()
+    x, y = box["x"] + 300, box["y"] + 400
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 120, y + 60, steps=8)
+    page.mouse.up()
+    frame.evaluate("window.map.zoomIn()")
+    frame.locator("[data-layer=belts] input").uncheck()
+    frame.locator("[data-layer=belts] input").check()
+    page.wait_for_timeout(1500)
+    assert sent == []  # not one message to the server: no rerun, no rebuilt map
+    assert "belts" in url_params(page)["layers"]
+
+
+def test_full_screen_button(app_url, page):
+    frame = open_map(page, f"{app_url}/?page=core-zone")
+    frame.locator("[data-testid=fullscreen]").click()
+    page.wait_for_function("document.fullscreenElement !== null", timeout=10000)
+    assert page.evaluate("document.fullscreenElement.tagName") == "IFRAME"
+    page.screenshot(path=str(ARTIFACTS / "fullscreen.png"))
+    frame.locator("[data-testid=fullscreen]").click()
+    page.wait_for_function("document.fullscreenElement === null", timeout=10000)
+
+
+def test_hostile_names_show_as_text_and_run_nothing(tmp_path, browser):
+    from conftest import running_app
+
+    districts = load_layer("districts").located[["name_zh", "name_en", "city", "geometry"]].copy()
+    # 拱墅区 is drawn on the core-zone map by the (filled) districts layer alone.
+    spot = districts.loc[districts["name_zh"] == "拱墅区", "geometry"].iloc[0].representative_point()
+    lon, lat = spot.x, spot.y
+    districts.loc[districts["name_zh"] == "拱墅区", "name_zh"] = HOSTILE
+    districts.to_file(tmp_path / "districts.gpkg", driver="GPKG")
+    (tmp_path / "layers.toml").write_text('[layers.districts]\npath = "districts.gpkg"\n',
+                                          encoding="utf-8")
+    with running_app({"HARBOR_LAYERS_CONFIG": str(tmp_path / "layers.toml")}, "hostile") as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1100})
+        pg = context.new_page()
+        dialogs = []
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        frame = open_map(pg, f"{url}/?page=core-zone")
+        frame.evaluate(f"window.map.setView([{lat}, {lon}], 12)")
+        pg.wait_for_timeout(800)
+        box = pg.locator("iframe[title*='st_folium']").bounding_box()
+        point = frame.evaluate(f"window.map.latLngToContainerPoint([{lat}, {lon}])")
+        pg.mouse.move(box["x"] + point["x"] - 5, box["y"] + point["y"] - 5)
+        pg.mouse.move(box["x"] + point["x"], box["y"] + point["y"], steps=3)
+        tooltip = frame.locator(".leaflet-tooltip")
+        tooltip.first.wait_for(timeout=10000)
+        assert tooltip.first.inner_text().strip() == HOSTILE
+        click_at(pg, frame, lat, lon)
+        pg.get_by_text("此处的区域").wait_for(timeout=30000)
+        assert HOSTILE in " ".join(pg.locator("[data-testid=stMarkdownContainer] li").all_inner_texts())
+        pg.wait_for_timeout(500)
+        assert frame.locator("img[src=x]").count() == 0 and pg.locator("img[src=x]").count() == 0
+        assert dialogs == []
+        pg.screenshot(path=str(ARTIFACTS / "hostile-name.png"), full_page=True)
+        context.close()

@@ -1,0 +1,87 @@
+"""Map building: layers and styles present, text escaped, no CDN, GCJ-02 display shift,
+simplification that keeps shared borders matched."""
+
+import re
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import Point
+
+from geo.basemaps import tiles
+from geo.crs import wgs84_to_gcj02
+from geo.webmap import MapLayer, build_map, for_display
+from layers.load import load_layer
+from layers.maps import MAP_TEXTS, bounds, groups, map_layers
+from layers.registry import MAPS, layers_for_map
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def render(fmap) -> str:
+    return fmap.get_root().render()
+
+
+@pytest.mark.parametrize("map_id", MAPS)
+def test_every_layer_of_the_map_is_built_with_its_style(map_id):
+    layers = map_layers(map_id, "zh")
+    assert [layer.id for layer in layers] == [layer.id for layer in layers_for_map(map_id)]
+    html = render(build_map(layers, bounds(map_id), groups("zh"), MAP_TEXTS["zh"]))
+    for registry_layer in layers_for_map(map_id):
+        assert f'"id": "{registry_layer.id}"' in html
+        assert registry_layer.style.color in html
+    assert "图层与图例" in html
+
+
+@pytest.mark.parametrize("map_id", MAPS)
+def test_no_script_style_or_font_from_another_host(map_id):
+    html = render(build_map(map_layers(map_id, "en"), bounds(map_id), groups("en"), MAP_TEXTS["en"]))
+    assert re.findall(r'(?:src|href)\s*=\s*["\']?(?:https?:)?//', html) == []
+    assert "/app/static/vendor/leaflet/leaflet.js" in html
+
+
+def test_text_from_data_is_escaped():
+    frame = gpd.GeoDataFrame({"label": [HOSTILE], "feature_id": ["</script><script>alert(2)"]},
+                             geometry=[Point(120.2, 30.25)], crs=4326)
+    layer = MapLayer("hostile", f"{HOSTILE}</script>", "1", frame, "#000",
+                     properties=["feature_id"])
+    html = render(build_map([layer], (120, 30, 121, 31), [("1", HOSTILE)], MAP_TEXTS["zh"]))
+    assert "<img src=x" not in html
+    # escaped for HTML, then for JSON by folium (& as \u0026): the tooltip shows it as text
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
+    assert "</script><script>alert(2)" not in html
+
+
+def test_amap_basemap_shifts_the_overlays_to_gcj02():
+    plain = map_layers("annex2", "zh")
+    shifted = map_layers("annex2", "zh", gcj02=True)
+    a = plain[2].frame.geometry.iloc[0]  # core zone, 钱江新城
+    b = shifted[2].frame.geometry.iloc[0]
+    x, y = wgs84_to_gcj02(*shapely.get_coordinates(a).T)
+    assert np.allclose(np.column_stack([x, y]), shapely.get_coordinates(b), atol=1e-9)
+    metres = np.hypot((b.centroid.x - a.centroid.x) * 96000, (b.centroid.y - a.centroid.y) * 111000)
+    assert 300 < metres < 700
+    # the stored data stay WGS84
+    stored = load_layer("core_zone").located.geometry.iloc[0]
+    assert stored.representative_point().within(stored)
+    assert not shapely.equals(stored, b)
+
+
+def test_display_simplification_keeps_shared_borders_and_trims_precision():
+    districts = load_layer("districts").located
+    together = for_display(districts, 0.0015, coverage=True)
+    alone = for_display(districts, 0.0015, coverage=False)
+    assert shapely.coverage_is_valid(together.geometry.values)
+    assert not shapely.coverage_is_valid(alone.geometry.values)  # what coverage=True avoids
+    coords = shapely.get_coordinates(together.geometry.values)
+    assert np.allclose(coords, np.round(coords, 5))
+    assert len(coords) < shapely.get_coordinates(districts.geometry.values).shape[0] / 3
+
+
+def test_online_basemaps_are_opt_in_and_tianditu_needs_a_token():
+    assert tiles("none") is None
+    with pytest.raises(ValueError, match="token"):
+        tiles("tianditu")
+    assert "tk=abc" in tiles("tianditu", "abc")["url"]
+    assert tiles("amap")["datum"] == "gcj02"
