@@ -55,7 +55,7 @@ def test_layer_lies_in_zhejiang(layer):
 
 def test_admin_layers_are_complete():
     assert len(load_layer("cities").frame) == 11
-    assert len(load_layer("districts").frame) == 13  # Hangzhou's, for the core-zone map
+    assert len(load_layer("districts").frame) == 90
     assert "上城区" in set(load_layer("districts").frame["name_zh"])
     cities = load_layer("cities").located.set_index("name_zh").geometry
     assert cities["杭州市"].contains(ref("钱江路站")) and cities["宁波市"].contains(ref("梅山岛"))
