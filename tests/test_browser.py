@@ -219,3 +219,15 @@ def test_hostile_names_show_as_text_and_run_nothing(tmp_path, browser):
         assert dialogs == []
         pg.screenshot(path=str(ARTIFACTS / "hostile-name.png"), full_page=True)
         context.close()
+
+
+def test_zoom_to_layer_and_hide_it(app_url, page):
+    frame = open_map(page, f"{app_url}/?page=layout")
+    frame.locator("[data-layer=core_zone] .hm-zoom").click()
+    frame.wait_for_function("window.map.getZoom() >= 11", timeout=10000)
+    lat, lon = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert abs(lat - 30.25) < 0.05 and abs(lon - 120.23) < 0.05  # Hangzhou's riverside
+    before = frame.locator(".leaflet-overlay-pane path").count()
+    frame.locator("[data-layer=finance_towns] input").uncheck()
+    assert frame.locator(".leaflet-overlay-pane path").count() == before - 5
+    assert "hm-off" in frame.locator("[data-layer=finance_towns]").get_attribute("class")
