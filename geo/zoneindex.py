@@ -1,7 +1,12 @@
-"""Which zones contain these points: one spatial index over every zone, built once, reused.
+"""Which zones contain these points: one index over every zone, built once, reused.
 
 Knows nothing of the plan: zones are rows of a GeoDataFrame with a ``kind`` (the output
 column they fill, e.g. "district") and a ``name``.
+
+The index holds each zone's prepared geometry (GEOS builds an indexed point-in-area locator
+for it on first use) and its bounding box. A query tests each zone only against the points
+inside its box, vectorised (shapely.intersects_xy), so a million points take well under a
+second against Zhejiang's 90 districts; an STRtree query of point objects took 28 s.
 
 Border rule: zones are closed sets. A point exactly on a border belongs to every zone whose
 border it touches, so a point on the line between two districts gets both names, joined by
@@ -25,14 +30,25 @@ class ZoneIndex:
         self.kinds = list(dict.fromkeys(zones["kind"]))
         self._geoms = zones.geometry.values
         shapely.prepare(self._geoms)
-        self._tree = shapely.STRtree(self._geoms)
+        self._bounds = shapely.bounds(self._geoms)
         self._kind = zones["kind"].to_numpy()
         self._name = zones["name"].to_numpy()
 
     def pairs(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
-        """(point index, zone index) for every point inside (or on the border of) a zone."""
-        points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-        point_idx, zone_idx = self._tree.query(points, predicate="intersects")
+        """(point index, zone index) for every point inside, or on the border of, a zone;
+        sorted by point, then by zone."""
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        points, zones = [], []
+        for i, (geom, (minx, miny, maxx, maxy)) in enumerate(zip(self._geoms, self._bounds)):
+            candidates = np.flatnonzero((lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy))
+            if len(candidates):
+                hit = candidates[shapely.intersects_xy(geom, lon[candidates], lat[candidates])]
+                points.append(hit)
+                zones.append(np.full(len(hit), i))
+        if not points:
+            return np.empty(0, dtype=int), np.empty(0, dtype=int)
+        point_idx, zone_idx = np.concatenate(points), np.concatenate(zones)
         order = np.lexsort((zone_idx, point_idx))
         return point_idx[order], zone_idx[order]
 
@@ -43,10 +59,13 @@ class ZoneIndex:
         out = {}
         for kind in self.kinds:
             mask = self._kind[zone_idx] == kind
-            names = pd.Series(self._name[zone_idx[mask]], index=point_idx[mask])
-            joined = names.groupby(level=0, sort=False).agg(SEPARATOR.join)
             column = np.full(n, "", dtype=object)
-            column[joined.index.to_numpy()] = joined.to_numpy()
+            pts, names = point_idx[mask], self._name[zone_idx[mask]]
+            if len(pts):
+                first = np.r_[True, pts[1:] != pts[:-1]]
+                column[pts[first]] = names[first]
+                for p, name in zip(pts[~first], names[~first]):  # rare: borders, overlaps
+                    column[p] = f"{column[p]}{SEPARATOR}{name}"
             out[kind] = column
         return pd.DataFrame(out)
 

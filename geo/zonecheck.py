@@ -1,0 +1,112 @@
+"""Zone check machinery: zones of each row (points, lines, polygons), and the output files.
+
+Knows nothing of the plan's names: it works with any :class:`geo.zoneindex.ZoneIndex`. The
+plan's zone check (its columns, belts, harbor cities) is layers.zonecheck, which this
+module's command line calls:
+
+    python -m geo.zonecheck INPUT -o OUTPUT [--crs CRS] [--lon COL --lat COL] [--encoding ENC]
+
+OUTPUT's extension picks the format: .csv (UTF-8 with BOM, for Excel), .xlsx, .geojson, .gpkg.
+CRS is wgs84 (default), cgcs2000, gcj02, bd09 or any EPSG:n (e.g. EPSG:4549).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.crs import METRIC, WGS84
+from geo.zoneindex import SEPARATOR, ZoneIndex
+
+FORMATS = (".csv", ".xlsx", ".geojson", ".gpkg")
+
+
+def zones_of_points(lon: np.ndarray, lat: np.ndarray, index: ZoneIndex) -> pd.DataFrame:
+    return index.query(lon, lat)
+
+
+def zones_of_shapes(geoms: gpd.GeoSeries, index: ZoneIndex) -> pd.DataFrame:
+    """For lines and polygons: every zone they overlap, with the share of their length (lines)
+    or area (polygons) inside it, e.g. "上城区 (62%);滨江区 (38%)". Shares are computed in
+    CGCS2000 Gauss-Kruger (EPSG:4549)."""
+    out = {kind: np.full(len(geoms), "", dtype=object) for kind in index.kinds}
+    metric_zones = index.zones.to_crs(METRIC).geometry.values
+    shapes = geoms.to_crs(METRIC).values
+    tree = shapely.STRtree(metric_zones)
+    for i, shape in enumerate(shapes):
+        if shape is None or shape.is_empty:
+            continue
+        polygonal = shape.geom_type in ("Polygon", "MultiPolygon")
+        measure = shapely.area if polygonal else shapely.length
+        total = measure(shape)
+        if total == 0:
+            continue
+        found: dict[str, list[str]] = {}
+        for z in sorted(tree.query(shape, predicate="intersects")):
+            share = measure(shapely.intersection(shape, metric_zones[z])) / total
+            if share > 0.0005:
+                found.setdefault(index.zones["kind"].iat[z], []).append(
+                    f"{index.zones['name'].iat[z]} ({share:.0%})")
+        for kind, names in found.items():
+            out[kind][i] = SEPARATOR.join(names)
+    return pd.DataFrame(out)
+
+
+def write_output(frame: gpd.GeoDataFrame, path: str | Path) -> Path:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"{path.name}: the output must end in {', '.join(FORMATS)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        table.to_csv(path, index=False, encoding="utf-8-sig")
+    elif suffix == ".xlsx":
+        table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        table.to_excel(path, index=False, engine="openpyxl")
+    else:
+        path.unlink(missing_ok=True)
+        frame.to_file(path, driver="GeoJSON" if suffix == ".geojson" else "GPKG")
+    return path
+
+
+def main(argv=None) -> int:
+    from layers.zonecheck import check  # the plan's zone set (see the module docstring)
+
+    parser = argparse.ArgumentParser(prog="python -m geo.zonecheck",
+                                     description="Which zones of the plan each project falls in.")
+    parser.add_argument("input", help="CSV, Excel, GeoJSON, zipped Shapefile, GeoPackage or KML")
+    parser.add_argument("-o", "--output", required=True, help="result: .csv, .xlsx, .geojson or .gpkg")
+    parser.add_argument("--crs", help="coordinate system of the input: wgs84 (default for tables), "
+                        "cgcs2000, gcj02, bd09 or EPSG:n")
+    parser.add_argument("--lon", help="longitude (x) column, when not found by its name")
+    parser.add_argument("--lat", help="latitude (y) column, when not found by its name")
+    parser.add_argument("--encoding", help="text encoding of a CSV or Shapefile, e.g. gbk")
+    args = parser.parse_args(argv)
+    from geo.importer import InputError
+
+    start = time.perf_counter()
+    try:
+        result = check(Path(args.input), crs=args.crs, lon=args.lon, lat=args.lat,
+                       encoding=args.encoding)
+        write_output(result.frame, args.output)
+    except (InputError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    problems = int((result.frame["problem"] != "").sum())
+    print(f"{len(result.frame):,} rows, {problems:,} with a problem, written to {args.output} "
+          f"in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
