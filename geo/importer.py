@@ -255,6 +255,7 @@ def locate(table: Table, crs: str | None = None, lon: str | None = None,
     a file that declares none needs ``crs``.
     """
     frame = table.frame.reset_index(drop=True)
+    frame = frame.rename(columns={"problem": "problem_input"})  # the column this adds
     problem = np.full(len(frame), "", dtype=object)
     if table.geometry is not None:
         geometry = gpd.GeoSeries(table.geometry.values, crs=table.geometry.crs)
