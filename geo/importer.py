@@ -116,12 +116,19 @@ def _read_csv(data: bytes, filename: str, encoding: str | None) -> Table:
     text, used = _decode(data, filename, encoding)
     if not text.strip():
         raise InputError(f"{filename}: the file is empty.")
+    first = text[:4096].split("\n", 1)[0]
+    sep = max((",", "\t", ";", "|"), key=first.count)
+    utf8 = data if used == "utf-8-sig" else text.encode("utf-8")
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            sep=None if text.count("\t") > text.count(",") else ",",
-                            engine="python" if text.count("\t") > text.count(",") else "c")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        raise InputError(f"{filename}: not a readable CSV table ({err}).") from err
+        # pyarrow's reader is about 8 times faster than pandas' own on a million rows.
+        frame = pd.read_csv(io.BytesIO(utf8), dtype=str, sep=sep, engine="pyarrow",
+                            encoding="utf-8-sig")
+    except Exception:  # pyarrow refuses ragged rows and the like: let pandas say what is wrong
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
+            raise InputError(f"{filename}: not a readable CSV table ({err}).") from err
+    frame = frame.astype(object).fillna("")
     return Table(frame, "csv", notes=[f"read as {'UTF-8' if used == 'utf-8-sig' else used}"])
 
 
@@ -229,8 +236,12 @@ def find_column(columns, names) -> str | None:
 
 
 def _to_number(values: pd.Series) -> np.ndarray:
-    cleaned = values.astype(str).str.strip().str.replace("，", ".", regex=False)
-    return pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce").to_numpy(dtype=float)
+    numbers = np.array(pd.to_numeric(values, errors="coerce"), dtype=float)  # a writable copy
+    retry = np.isnan(numbers) & (values.to_numpy() != "")
+    if retry.any():  # stray spaces, full-width digits or commas: clean only those rows
+        cleaned = values[retry].astype(str).str.strip().str.normalize("NFKC").str.replace("，", ".")
+        numbers[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
+    return numbers
 
 
 def convert_xy(x: np.ndarray, y: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndarray]:
@@ -246,9 +257,29 @@ def convert_xy(x: np.ndarray, y: np.ndarray, crs: str) -> tuple[np.ndarray, np.n
     return transformer.transform(x, y)
 
 
+@dataclass
+class Located:
+    """Rows placed in WGS84. Tables keep plain lon/lat arrays (fast: no geometry objects for a
+    million points); spatial files keep their geometry. ``problem`` is "" where a row is fine."""
+
+    frame: pd.DataFrame
+    problem: np.ndarray
+    lon: np.ndarray | None = None
+    lat: np.ndarray | None = None
+    geometry: gpd.GeoSeries | None = None
+
+    def geoseries(self) -> gpd.GeoSeries:
+        if self.geometry is not None:
+            return self.geometry
+        ok = np.isfinite(self.lon) & np.isfinite(self.lat)
+        points = np.full(len(self.lon), None, dtype=object)
+        points[ok] = shapely.points(self.lon[ok], self.lat[ok])
+        return gpd.GeoSeries(points, crs=WGS84)
+
+
 def locate(table: Table, crs: str | None = None, lon: str | None = None,
-           lat: str | None = None) -> gpd.GeoDataFrame:
-    """The table's rows with WGS84 geometry and a ``problem`` column ("" when fine).
+           lat: str | None = None) -> Located:
+    """The table's rows placed in WGS84, each with a problem sentence ("" when fine).
 
     For tables (CSV, Excel) coordinates come from ``lon``/``lat`` or from columns with common
     names, in ``crs`` (default WGS84). Spatial files use their own CRS unless ``crs`` is given;
@@ -268,7 +299,7 @@ def locate(table: Table, crs: str | None = None, lon: str | None = None,
         repaired = getattr(table, "repaired", None)
         if repaired is not None:
             problem[repaired & (problem == "")] = "invalid geometry, repaired"
-        return gpd.GeoDataFrame(frame.assign(problem=problem), geometry=shifted.values, crs=WGS84)
+        return Located(frame, problem, geometry=gpd.GeoSeries(shifted.values, crs=WGS84))
     lon = lon or find_column(frame.columns, LON_NAMES)
     lat = lat or find_column(frame.columns, LAT_NAMES)
     for given, which in ((lon, "longitude"), (lat, "latitude")):
@@ -279,24 +310,21 @@ def locate(table: Table, crs: str | None = None, lon: str | None = None,
             raise InputError(f"no column {given!r}; the columns are: "
                              f"{', '.join(map(str, frame.columns))}.")
     x, y = _to_number(frame[lon]), _to_number(frame[lat])
-    raw_x, raw_y = frame[lon].astype(str).str.strip(), frame[lat].astype(str).str.strip()
     messages = []
-    for values, raw, column in ((x, raw_x, lon), (y, raw_y, lat)):
+    for values, column in ((x, lon), (y, lat)):
         text = np.full(len(frame), "", dtype=object)
-        bad = np.isnan(values)
-        missing = bad & (raw.to_numpy() == "")
-        text[missing] = f"{column} is empty"
-        other = bad & ~missing
-        text[other] = [f"{column} {v!r} is not a number" for v in raw.to_numpy()[other]]
+        bad = np.flatnonzero(np.isnan(values))
+        raw = frame[column].to_numpy()[bad]
+        text[bad] = [f"{column} is empty" if str(v).strip() == "" else
+                     f"{column} {str(v).strip()!r} is not a number" for v in raw]
         messages.append(text)
-    both = (messages[0] != "") & (messages[1] != "")
-    problem = np.where(both, messages[0] + "; " + messages[1], messages[0] + messages[1])
-    problem[problem != ""] = problem[problem != ""] + "; fill in or correct the coordinates"
+    problem = messages[0]
+    for i in np.flatnonzero(messages[1] != ""):  # only rows with a problem cost any time
+        problem[i] = f"{problem[i]}; {messages[1][i]}" if problem[i] else messages[1][i]
+    for i in np.flatnonzero(problem != ""):
+        problem[i] += "; fill in or correct the coordinates"
     try:
         wx, wy = convert_xy(x, y, crs or "wgs84")
     except ValueError as err:
         raise InputError(str(err)) from err
-    ok = np.isfinite(wx) & np.isfinite(wy)
-    points = np.full(len(frame), None, dtype=object)
-    points[ok] = shapely.points(np.asarray(wx)[ok], np.asarray(wy)[ok])
-    return gpd.GeoDataFrame(frame.assign(problem=problem), geometry=list(points), crs=WGS84)
+    return Located(frame, problem, lon=np.asarray(wx, dtype=float), lat=np.asarray(wy, dtype=float))

@@ -20,6 +20,8 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import shapely
 
 from geo.crs import METRIC, WGS84
@@ -59,17 +61,31 @@ def zones_of_shapes(geoms: gpd.GeoSeries, index: ZoneIndex) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def write_output(frame: gpd.GeoDataFrame, path: str | Path) -> Path:
+def _arrow(column: pd.Series) -> pa.Array:
+    try:
+        return pa.array(column.to_numpy(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # mixed types in one column: write them as text
+        return pa.array(column.map(lambda v: "" if v is None else str(v)).to_numpy(), pa.string())
+
+
+def write_output(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write by extension: .csv (UTF-8 with BOM), .xlsx, .geojson or .gpkg (these two need a
+    GeoDataFrame)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(f"{path.name}: the output must end in {', '.join(FORMATS)}")
     path.parent.mkdir(parents=True, exist_ok=True)
+    table = pd.DataFrame(frame.drop(columns=frame.geometry.name)) if isinstance(
+        frame, gpd.GeoDataFrame) else frame
     if suffix == ".csv":
-        table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-        table.to_csv(path, index=False, encoding="utf-8-sig")
+        # pyarrow writes a million rows about 8 times faster than pandas' to_csv.
+        with open(path, "wb") as out:
+            out.write(b"\xef\xbb\xbf")  # BOM: Excel then reads UTF-8
+            pacsv.write_csv(pa.table({str(c): _arrow(table[c]) for c in table.columns}), out)
     elif suffix == ".xlsx":
-        table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        if len(table) > 1_048_575:
+            raise ValueError(f"{len(table):,} rows do not fit in an Excel sheet; write .csv instead")
         table.to_excel(path, index=False, engine="openpyxl")
     else:
         path.unlink(missing_ok=True)
@@ -96,14 +112,14 @@ def main(argv=None) -> int:
     try:
         result = check(Path(args.input), crs=args.crs, lon=args.lon, lat=args.lat,
                        encoding=args.encoding)
-        write_output(result.frame, args.output)
+        result.write(args.output)
     except (InputError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
-    problems = int((result.frame["problem"] != "").sum())
-    print(f"{len(result.frame):,} rows, {problems:,} with a problem, written to {args.output} "
+    problems = int((result.table["problem"] != "").sum())
+    print(f"{len(result.table):,} rows, {problems:,} with a problem, written to {args.output} "
           f"in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return 0
 

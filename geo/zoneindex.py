@@ -66,7 +66,7 @@ class ZoneIndex:
                 column[pts[first]] = names[first]
                 for p, name in zip(pts[~first], names[~first]):  # rare: borders, overlaps
                     column[p] = f"{column[p]}{SEPARATOR}{name}"
-            out[kind] = column
+            out[kind] = pd.Series(column, dtype=object)  # object: no costly string inference
         return pd.DataFrame(out)
 
     def at(self, lon: float, lat: float) -> list[tuple[str, str]]:
