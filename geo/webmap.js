@@ -168,6 +168,41 @@
     measure.points.push(e.latlng);
     drawMeasure();
   });
+  // ---- drawing a polygon to select what lies inside (returned to the page as all_drawings) ----
+  var draw = {on: false, points: [], shape: null, synthetic: false};
+  function finishDrawing() {
+    if (draw.points.length < 3) return;
+    var ring = draw.points.map(function (p) { return [p.lng, p.lat]; });
+    ring.push(ring[0]);
+    var feature = {type: "Feature", properties: {}, geometry: {type: "Polygon", coordinates: [ring]}};
+    draw.on = false;
+    map.getContainer().style.cursor = "";
+    map.doubleClickZoom.enable();
+    var b = map.getContainer().querySelector("[data-testid=draw]");
+    if (b) b.classList.remove("hm-active");
+    if (window.__GLOBAL_DATA__) {  // streamlit-folium: hand the polygon to the page
+      window.__GLOBAL_DATA__.all_drawings = [feature];
+      window.__GLOBAL_DATA__.last_active_drawing = feature;
+      draw.synthetic = true;
+      map.fire("click", {latlng: draw.points[0]});
+      draw.synthetic = false;
+    }
+    window.harborDrawing = feature;
+  }
+  map.on("click", function (e) {
+    if (!draw.on || draw.synthetic) return;
+    draw.points.push(e.latlng);
+    if (draw.shape) map.removeLayer(draw.shape);
+    draw.shape = L.polygon(draw.points, {color: "#c0392b", weight: 2, dashArray: "4 3",
+                                          fillOpacity: 0.1, interactive: false}).addTo(map);
+  });
+  map.on("dblclick", function (e) {
+    if (!draw.on) return;
+    L.DomEvent.stop(e);
+    finishDrawing();
+  });
+  map.on("contextmenu", function () { if (draw.on) finishDrawing(); });
+
   var svg = function (d) {
     return '<svg viewBox="0 0 24 24" width="18" height="18" style="vertical-align:middle" fill="none" ' +
       'stroke="#222" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="' + d + '"/></svg>';
@@ -175,7 +210,8 @@
   var ICONS = {
     fullscreen: svg("M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"),
     measure: svg("M3 17 17 3l4 4L7 21zM7 13l2 2M10 10l2 2M13 7l2 2"),
-    home: svg("M3 11 12 3l9 8M5 9.5V21h14V9.5")
+    home: svg("M3 11 12 3l9 8M5 9.5V21h14V9.5"),
+    draw: svg("M4 20 8 6l9 2 3 9zM8 6l9 11")
   };
   var Tools = L.Control.extend({
     options: {position: "topleft"},
@@ -212,6 +248,16 @@
         map.getContainer().style.cursor = measure.on ? "crosshair" : "";
       });
       button("home", T.home, "home", function () { map.fitBounds(cfg.bounds); });
+      if (cfg.draw) {
+        button("draw", T.draw, "draw", function (b) {
+          draw.on = !draw.on;
+          b.classList.toggle("hm-active", draw.on);
+          draw.points = [];
+          if (draw.shape) { map.removeLayer(draw.shape); draw.shape = null; }
+          map.getContainer().style.cursor = draw.on ? "crosshair" : "";
+          if (draw.on) map.doubleClickZoom.disable(); else map.doubleClickZoom.enable();
+        });
+      }
       measure.out = el("div", "hm-measure");
       measure.out.setAttribute("data-testid", "measure-result");
       measure.out.style.display = "none";

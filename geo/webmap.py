@@ -113,7 +113,7 @@ class _Behaviour(MacroElement):
 
 def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
               groups: list[tuple[str, str]], texts: dict[str, str], height: int = 600,
-              tiles: dict | None = None) -> folium.Map:
+              tiles: dict | None = None, draw: bool = False) -> folium.Map:
     """A Leaflet map of ``layers`` fitted to ``bounds`` (minx, miny, maxx, maxy).
 
     ``groups`` orders the layer list: (group id, display name). ``texts`` holds the labels of
@@ -152,7 +152,7 @@ def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
                               "point": points, "count": int(len(frame))})
     minx, miny, maxx, maxy = bounds
     config = {"layers": config_layers, "groups": [{"id": g, "name": n} for g, n in groups],
-              "texts": texts, "bounds": [[miny, minx], [maxy, maxx]]}
+              "texts": texts, "bounds": [[miny, minx], [maxy, maxx]], "draw": draw}
     # The view is set by webmap.js: from the URL when it has one, else fitted to ``bounds``.
     _Behaviour(handles, config).add_to(fmap)
     return fmap

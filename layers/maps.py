@@ -27,11 +27,13 @@ DISPLAY_FILTER = {("annex2", "districts"): ("city", "杭州市")}
 MAP_TEXTS = {
     "zh": {"layers": "图层与图例", "fold": "收起/展开", "zoomTo": "缩放至图层", "fullscreen": "全屏",
            "measure": "测量距离与面积", "measureHint": "在地图上依次点击以测量",
-           "distance": "距离", "perimeter": "周长", "area": "面积", "home": "全图"},
+           "distance": "距离", "perimeter": "周长", "area": "面积", "home": "全图",
+           "draw": "画多边形选择项目（双击结束）"},
     "en": {"layers": "Layers and legend", "fold": "Fold / unfold", "zoomTo": "Zoom to layer",
            "fullscreen": "Full screen", "measure": "Measure distance and area",
            "measureHint": "Click points on the map to measure", "distance": "Distance",
-           "perimeter": "Perimeter", "area": "Area", "home": "Whole extent"},
+           "perimeter": "Perimeter", "area": "Area", "home": "Whole extent",
+           "draw": "Draw a polygon to select projects (double-click to finish)"},
 }
 
 
@@ -116,3 +118,30 @@ def search_table() -> pd.DataFrame:
 def map_for_layer(layer_id: str) -> str:
     """The first map that shows the layer."""
     return next(layer.maps[0] for layer in LAYERS if layer.id == layer_id)
+
+
+def result_layers(frame, category, lang: str = "zh", limit: int = 5000):
+    """Map layers of a zone-check result, one per category, over the plan's zones.
+
+    At most ``limit`` rows are drawn (the first ones); the page says so when there are more."""
+    from layers.zonecheck import CATEGORIES
+
+    out = [layer for layer in map_layers("annex2", lang) if layer.id in ("core_zone", "financial_cities")]
+    for layer in out:
+        layer.interactive = False
+    cities = map_layers("annex1", lang)
+    out = [layer for layer in cities if layer.id in ("province", "cities")] + out
+    shown = frame.iloc[:limit]
+    cats = category[:limit]
+    label_column = next((c for c in shown.columns if c not in ("geometry",)), None)
+    for cat_id, zh, en, color in CATEGORIES:
+        part = shown[(cats == cat_id) & shown.geometry.notna().to_numpy()]
+        part = part[~part.geometry.is_empty]
+        if part.empty:
+            continue
+        layer_frame = part[["geometry"]].copy()
+        layer_frame["label"] = part[label_column].astype(str) if label_column else ""
+        out.append(MapLayer(id=f"result_{cat_id}", name=en if lang == "en" else zh, group="result",
+                            frame=layer_frame, color=color, fill=color, fill_opacity=0.8,
+                            weight=1, radius=5))
+    return out

@@ -148,3 +148,51 @@ def check(source: bytes | str | Path | Table, filename: str | None = None, crs: 
     """Read a project list (bytes, a path, or a Table already read) and check every row."""
     table = source if isinstance(source, Table) else read_input(source, filename, encoding)
     return check_located(locate(table, crs=crs, lon=lon, lat=lat), table.notes)
+
+
+# ---- for the page -------------------------------------------------------------------------------
+
+# Categories for the result map, from the most specific zone: (id, Chinese, English, colour).
+CATEGORIES = [
+    ("core_zone", "核心区/拥江扩面", "Core zone / riverside extension", "#c0392b"),
+    ("financial_city", "金融城", "Financial city", "#6c3483"),
+    ("harbor", "港湾六城", "Six harbor cities", "#1f618d"),
+    ("province", "省内其他", "Elsewhere in Zhejiang", "#7f8c8d"),
+    ("problem", "有问题", "With a problem", "#111111"),
+]
+
+
+def categories(table: pd.DataFrame) -> np.ndarray:
+    """Each row's category for the map (see CATEGORIES)."""
+    out = np.full(len(table), "province", dtype=object)
+    out[table["in_harbor"].to_numpy(dtype=bool)] = "harbor"
+    out[(table["financial_city"] != "").to_numpy()] = "financial_city"
+    out[(table["core_zone"] != "").to_numpy()] = "core_zone"
+    out[(table["problem"] != "").to_numpy() & (table["city"] == "").to_numpy()] = "problem"
+    return out
+
+
+def counts(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Projects per zone (every zone column, names without shares) and per city."""
+    rows = []
+    for kind in ("core_zone", "financial_city", "belts", "town", "district"):
+        names = _names(table[kind].astype(str)).str.split(SEPARATOR).explode()
+        for name, n in names[names != ""].value_counts().items():
+            rows.append({"kind": kind, "zone": name, "projects": int(n)})
+    per_zone = pd.DataFrame(rows, columns=["kind", "zone", "projects"])
+    cities = _names(table["city"].astype(str)).replace("", "（省外或无坐标）")
+    per_city = cities.value_counts().rename_axis("city").reset_index(name="projects")
+    return per_zone, per_city
+
+
+def plan_projects() -> Table:
+    """The plan's own located projects (Annex 5 and the key projects named in it)."""
+    from layers.load import load_layer
+
+    frames = [load_layer(layer).located for layer in ("major_projects", "key_projects")]
+    located = pd.concat(frames, ignore_index=True)
+    frame = pd.DataFrame({"name_zh": located["name_zh"], "name_en": located["name_en"],
+                          "projects": located["projects"], "ref": located["ref"],
+                          "source": located["source"], "accuracy": located["accuracy"]})
+    return Table(frame, "plan", geometry=gpd.GeoSeries(located.geometry.values, crs=WGS84),
+                 crs=WGS84)

@@ -7,6 +7,7 @@ PAGES = {
     "layout": ("钱塘江金融港湾（2021-2025）功能布局图", "Layout map"),
     "core-zone": ("钱塘江金融港湾核心区拥江扩面示意图", "Core zone and its riverside extension"),
     "radiation": ("钱塘江金融港湾辐射带动区示意图", "Radiation area"),
+    "zone-check": ("项目落区核查", "Zone check"),
     "data": ("数据与来源", "Data and sources"),
 }
 

@@ -231,3 +231,45 @@ def test_zoom_to_layer_and_hide_it(app_url, page):
     frame.locator("[data-layer=finance_towns] input").uncheck()
     assert frame.locator(".leaflet-overlay-pane path").count() == before - 5
     assert "hm-off" in frame.locator("[data-layer=finance_towns]").get_attribute("class")
+
+
+def test_zone_check_upload_and_download_match_the_command_line(app_url, page, tmp_path):
+    import subprocess
+    import sys
+
+    from layers.load import ROOT
+
+    source = tmp_path / "项目清单.csv"
+    source.write_text("项目名称,经度,纬度\n钱江路站,120.2082401,30.2580532\n空,,\n"
+                      "世纪城,120.2387733,30.2427619\n南湖,120.795,30.725\n", encoding="gbk")
+    cli = tmp_path / "cli.csv"
+    subprocess.run([sys.executable, "-m", "geo.zonecheck", str(source), "-o", str(cli)],
+                   cwd=ROOT, check=True, capture_output=True)
+
+    page.goto(f"{app_url}/?page=zone-check")
+    page.get_by_text("规划本身已定位的项目").wait_for(timeout=60000)  # the default: Annex 5
+    page.locator("input[type=file]").set_input_files(str(source))
+    page.get_by_text("文件没有说明坐标所用的坐标系").wait_for(timeout=30000)
+    page.get_by_role("combobox", name=re.compile("坐标系")).click()
+    page.get_by_role("option", name=re.compile("^WGS84")).click()
+    page.get_by_text("1 行有问题").wait_for(timeout=60000)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="CSV", exact=True).click()
+    downloaded = tmp_path / "page.csv"
+    download.value.save_as(downloaded)
+    assert downloaded.read_bytes() == cli.read_bytes()  # the page and the command line agree
+    page.screenshot(path=str(ARTIFACTS / "zone-check-upload.png"), full_page=True)
+
+
+def test_zone_check_polygon_selects_projects(app_url, page):
+    page.goto(f"{app_url}/?page=zone-check")
+    frame = open_map(page, page.url)
+    frame.locator("[data-testid=draw]").click()
+    # a triangle around Hangzhou's core zone: holds 江河汇 only of the plan's projects
+    for lat, lon in ((30.30, 120.15), (30.30, 120.30), (30.20, 120.22)):
+        click_at(page, frame, lat, lon)
+        page.wait_for_timeout(250)
+    box = page.locator("iframe[title*='st_folium']").bounding_box()
+    point = frame.evaluate("window.map.latLngToContainerPoint([30.20, 120.22])")
+    page.mouse.dblclick(box["x"] + point["x"], box["y"] + point["y"])
+    page.get_by_text("多边形内的项目：1").wait_for(timeout=30000)
