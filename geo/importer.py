@@ -128,7 +128,7 @@ def _read_csv(data: bytes, filename: str, encoding: str | None) -> Table:
             frame = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, keep_default_na=False)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
             raise InputError(f"{filename}: not a readable CSV table ({err}).") from err
-    frame = frame.astype(object).fillna("")
+    frame = frame.fillna("")  # Arrow-backed strings: no Python object per cell
     return Table(frame, "csv", notes=[f"read as {'UTF-8' if used == 'utf-8-sig' else used}"])
 
 
@@ -237,7 +237,7 @@ def find_column(columns, names) -> str | None:
 
 def _to_number(values: pd.Series) -> np.ndarray:
     numbers = np.array(pd.to_numeric(values, errors="coerce"), dtype=float)  # a writable copy
-    retry = np.isnan(numbers) & (values.to_numpy() != "")
+    retry = np.isnan(numbers) & (values != "").to_numpy()
     if retry.any():  # stray spaces, full-width digits or commas: clean only those rows
         cleaned = values[retry].astype(str).str.strip().str.normalize("NFKC").str.replace("，", ".")
         numbers[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
@@ -314,7 +314,7 @@ def locate(table: Table, crs: str | None = None, lon: str | None = None,
     for values, column in ((x, lon), (y, lat)):
         text = np.full(len(frame), "", dtype=object)
         bad = np.flatnonzero(np.isnan(values))
-        raw = frame[column].to_numpy()[bad]
+        raw = frame[column].iloc[bad].to_numpy()
         text[bad] = [f"{column} is empty" if str(v).strip() == "" else
                      f"{column} {str(v).strip()!r} is not a number" for v in raw]
         messages.append(text)

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import shapely
 
-from geo.crs import METRIC, WGS84
+from geo.crs import METRIC
 from geo.zoneindex import SEPARATOR, ZoneIndex
 
 FORMATS = (".csv", ".xlsx", ".geojson", ".gpkg")
@@ -63,7 +63,7 @@ def zones_of_shapes(geoms: gpd.GeoSeries, index: ZoneIndex) -> pd.DataFrame:
 
 def _arrow(column: pd.Series) -> pa.Array:
     try:
-        return pa.array(column.to_numpy(), from_pandas=True)
+        return pa.array(column, from_pandas=True)  # Arrow-backed columns pass without a copy
     except (pa.ArrowTypeError, pa.ArrowInvalid):  # mixed types in one column: write them as text
         return pa.array(column.map(lambda v: "" if v is None else str(v)).to_numpy(), pa.string())
 

@@ -172,15 +172,16 @@ def categories(table: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def counts(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Projects per zone (every zone column, names without shares) and per city."""
+def counts(table: pd.DataFrame, nowhere: str = "—") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Projects per zone (every zone column, names without shares) and per city; ``nowhere``
+    labels the rows outside Zhejiang or without coordinates."""
     rows = []
     for kind in ("core_zone", "financial_city", "belts", "town", "district"):
         names = _names(table[kind].astype(str)).str.split(SEPARATOR).explode()
         for name, n in names[names != ""].value_counts().items():
             rows.append({"kind": kind, "zone": name, "projects": int(n)})
     per_zone = pd.DataFrame(rows, columns=["kind", "zone", "projects"])
-    cities = _names(table["city"].astype(str)).replace("", "（省外或无坐标）")
+    cities = _names(table["city"].astype(str)).replace("", nowhere)
     per_city = cities.value_counts().rename_axis("city").reset_index(name="projects")
     return per_zone, per_city
 

@@ -276,6 +276,9 @@ def map_page(map_id: str) -> None:
         fmap = copy.deepcopy(_plan_map(map_id, lang(), spec_items, gcj02))
     selection, clicked = _selected(), st.session_state.get("clicked")
     fly = st.session_state.get("fly") or (None, None)
+    if gcj02 and fly[0]:  # the map is drawn in GCJ-02 while Amap is on
+        x, y = wgs84_to_gcj02(fly[0][1], fly[0][0])
+        fly = ([float(y), float(x)], fly[1])
     result = st_folium(fmap, height=MAP_HEIGHT, use_container_width=True,
                        key=f"map-{map_id}-{lang()}-{st.session_state.get('basemap', 'none')}", center=fly[0], zoom=fly[1],
                        feature_group_to_add=_highlight(selection, clicked, gcj02),

@@ -176,7 +176,7 @@ else:
 st.subheader(t("结果", "Result"))
 st.dataframe(tab, hide_index=True, width="stretch", key="zc-table")
 download_buttons(result, stem)
-per_zone, per_city = counts(tab)
+per_zone, per_city = counts(tab, t("（省外或无坐标）", "(outside Zhejiang or no coordinates)"))
 left, right = st.columns(2)
 left.markdown(f"**{t('按区域计数', 'Projects per zone')}**")
 left.dataframe(per_zone, hide_index=True, width="stretch")

@@ -2,7 +2,6 @@
 official file through layers.toml."""
 
 import geopandas as gpd
-import pytest
 
 import layers.load as load
 from layers.links import links_for

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from checks import annex4_rows, target_problems
+from checks import target_problems
 from layers.plan import check, table, units_of
 from plan_text import in_plan, plan, squash, tasks
 

@@ -2,7 +2,6 @@
 for lines and polygons, the command line against Python, and arbitrary bytes."""
 
 import io
-import json
 import subprocess
 import sys
 import zipfile
