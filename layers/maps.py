@@ -115,11 +115,6 @@ def search_table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def map_for_layer(layer_id: str) -> str:
-    """The first map that shows the layer."""
-    return next(layer.maps[0] for layer in LAYERS if layer.id == layer_id)
-
-
 def result_layers(frame, category, lang: str = "zh", limit: int = 5000):
     """Map layers of a zone-check result, one per category, over the plan's zones.
 

@@ -77,6 +77,7 @@ def test_click_lists_zones_and_opens_the_panel(app_url, page):
     frame = open_map(page, f"{app_url}/?page=core-zone")
     click_at(page, frame, 30.2580532, 120.2082401)  # 钱江路站
     page.get_by_text("此处的区域").wait_for(timeout=30000)
+    page.locator("[data-testid=stMarkdownContainer] li", has_text="金融城").first.wait_for(timeout=30000)
     zones = page.locator("[data-testid=stMarkdownContainer] li").all_inner_texts()
     text = " ".join(zones)
     for name in ("杭州市", "上城区", "钱江新城", "杭州金融城", "G60 走廊科创金融特色带",
@@ -213,7 +214,9 @@ def test_hostile_names_show_as_text_and_run_nothing(tmp_path, browser):
         assert tooltip.first.inner_text().strip() == HOSTILE
         click_at(pg, frame, lat, lon)
         pg.get_by_text("此处的区域").wait_for(timeout=30000)
-        assert HOSTILE in " ".join(pg.locator("[data-testid=stMarkdownContainer] li").all_inner_texts())
+        item = pg.locator("[data-testid=stMarkdownContainer] li", has_text="县（市、区）")
+        item.first.wait_for(timeout=30000)
+        assert HOSTILE in item.first.inner_text()
         pg.wait_for_timeout(500)
         assert frame.locator("img[src=x]").count() == 0 and pg.locator("img[src=x]").count() == 0
         assert dialogs == []
