@@ -148,6 +148,8 @@ def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None) ->
     except Exception as err:
         raise InputError(f"{filename}: cannot be read as {kind} ({err}).") from err
     notes = []
+    if len(layers) > 1:
+        notes.append(f"the file holds {len(layers)} layers; read the first, {layer!r}")
     declared = gdf.crs.to_string() if gdf.crs is not None else None
     if gdf.crs is None and kind in ("geojson", "kml"):
         gdf = gdf.set_crs(WGS84)  # both formats are WGS84 by definition

@@ -96,6 +96,14 @@ def test_geopackage_uses_its_own_crs(tmp_path):
     assert_two_projects(result)
 
 
+def test_geopackage_with_two_layers_says_which_it_read(tmp_path):
+    points_frame().to_file(tmp_path / "p.gpkg", layer="projects", driver="GPKG")
+    points_frame().iloc[:1].to_file(tmp_path / "p.gpkg", layer="other", driver="GPKG")
+    result = check(tmp_path / "p.gpkg")
+    assert any("holds 2 layers; read the first, 'projects'" in n for n in result.notes)
+    assert_two_projects(result.frame)
+
+
 def test_kml(tmp_path):
     points_frame().rename(columns={"项目": "Name"}).to_file(tmp_path / "p.kml", driver="KML")
     result = check(tmp_path / "p.kml").frame
