@@ -98,32 +98,21 @@ def serve(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
     return f"http://127.0.0.1:{server.server_address[1]}", server
 
 
-def draw_time(browser, url: str, expected: int, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        page = context.new_page()
-        page.goto(url, wait_until="commit")
-        page.wait_for_function(
-            "document.querySelectorAll('.leaflet-overlay-pane path, .leaflet-marker-pane img')"
-            f".length >= {expected}",
-            timeout=120000, polling="raf")
-        times.append(page.evaluate("performance.now()") / 1000)
-        context.close()
-    return statistics.median(times)
-
-
-def app_draw_time(browser, url: str, expected: int, runs: int) -> float:
+def draw_time(browser, url: str, expected: int, runs: int, in_app: bool = False) -> float:
+    """Median seconds from navigation to ``expected`` features drawn; ``in_app`` looks for the
+    map in Streamlit's component frame, else in the page itself."""
     times = []
     for _ in range(runs):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         page.goto(url, wait_until="commit")
-        page.wait_for_selector("iframe[title*='st_folium']", timeout=120000)
-        frame = next(f for f in page.frames if "st_folium" in f.url)
+        frame = page
+        if in_app:
+            page.wait_for_selector("iframe[title*='st_folium']", timeout=120000)
+            frame = next(f for f in page.frames if "st_folium" in f.url)
         frame.wait_for_function(
-            f"document.querySelectorAll('.leaflet-overlay-pane path').length >= {expected}",
-            timeout=120000, polling="raf")
+            "document.querySelectorAll('.leaflet-overlay-pane path, .leaflet-marker-pane img')"
+            f".length >= {expected}", timeout=120000, polling="raf")
         times.append(page.evaluate("performance.now()") / 1000)
         context.close()
     return statistics.median(times)
@@ -169,9 +158,9 @@ def main() -> int:
         with running_app(name="bench-app") as app:
             for row in rows:
                 expected = sum(len(layer.frame) for layer in map_layers(row["map"], "zh"))
-                app_draw_time(browser, f"{app}/?page={PAGE_OF[row['map']]}", expected, 1)  # warm
-                row["app_draw"] = app_draw_time(browser, f"{app}/?page={PAGE_OF[row['map']]}",
-                                                expected, args.runs)
+                url = f"{app}/?page={PAGE_OF[row['map']]}"
+                draw_time(browser, url, expected, 1, in_app=True)  # warm the server's caches
+                row["app_draw"] = draw_time(browser, url, expected, args.runs, in_app=True)
         browser.close()
     server.shutdown()
 

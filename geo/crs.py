@@ -132,6 +132,21 @@ def normalize_crs(name: str) -> str:
     return f"EPSG:{epsg}"
 
 
+def xy_to_wgs84(x, y, crs: str):
+    """Coordinates in ``crs`` (wgs84, cgcs2000, gcj02, bd09 or EPSG:n) to WGS84 lon/lat."""
+    from pyproj import CRS, Transformer
+
+    target = normalize_crs(crs)
+    if target == "gcj02":
+        return gcj02_to_wgs84(x, y)
+    if target == "bd09":
+        return bd09_to_wgs84(x, y)
+    if target in (WGS84, CGCS2000):  # CGCS2000 equals WGS84 at map scale
+        return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    transformer = Transformer.from_crs(CRS.from_user_input(target), WGS84, always_xy=True)
+    return transformer.transform(x, y)
+
+
 def to_wgs84(gdf, crs: str | None = None):
     """Return ``gdf`` in WGS84. ``crs`` overrides (or supplies) the frame's own CRS.
 
@@ -140,9 +155,9 @@ def to_wgs84(gdf, crs: str | None = None):
     """
     target = normalize_crs(crs) if crs else None
     if target in ("gcj02", "bd09"):
-        func = gcj02_to_wgs84 if target == "gcj02" else bd09_to_wgs84
         out = gdf.set_crs(None, allow_override=True) if gdf.crs is not None else gdf
-        out = out.set_geometry(out.geometry.apply(lambda g: transform_geometry(g, func)))
+        out = out.set_geometry(out.geometry.apply(
+            lambda g: transform_geometry(g, lambda x, y: xy_to_wgs84(x, y, target))))
         return out.set_crs(WGS84)
     if target is not None:
         gdf = gdf.set_crs(target, allow_override=True)

@@ -26,9 +26,8 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from pyproj import CRS, Transformer
 
-from geo.crs import WGS84, bd09_to_wgs84, gcj02_to_wgs84, normalize_crs, to_wgs84
+from geo.crs import WGS84, to_wgs84, xy_to_wgs84
 
 MAX_BYTES = 200 * 1024 * 1024  # an upload larger than this is refused
 MAX_UNZIPPED = 1024 * 1024 * 1024  # total size inside an archive
@@ -54,6 +53,7 @@ class Table:
     geometry: gpd.GeoSeries | None = None
     crs: str | None = None  # the file's own CRS, when it declares one
     notes: list[str] = field(default_factory=list)
+    repaired: np.ndarray | None = None  # rows whose invalid geometry was repaired
 
 
 # ---- recognising the content ------------------------------------------------------------------
@@ -162,10 +162,8 @@ def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None) ->
         geometry[invalid] = shapely.make_valid(geometry[invalid].values)
         notes.append(f"repaired {int(invalid.sum())} invalid geometries (rows "
                      f"{', '.join(str(i + 1) for i in np.flatnonzero(invalid)[:10])})")
-    table = Table(frame, kind, geometry=gpd.GeoSeries(geometry.values, crs=gdf.crs), crs=declared,
-                  notes=notes)
-    table.repaired = invalid.to_numpy()
-    return table
+    return Table(frame, kind, geometry=gpd.GeoSeries(geometry.values, crs=gdf.crs), crs=declared,
+                 notes=notes, repaired=invalid.to_numpy())
 
 
 def read_input(source: bytes | str | Path, filename: str | None = None,
@@ -213,13 +211,10 @@ def read_input(source: bytes | str | Path, filename: str | None = None,
                         with archive.open(m) as src, open(target, "wb") as dst:
                             dst.write(src.read(MAX_UNZIPPED + 1))
             if shps:
-                shp = tmp_path / shps[0]
-                if not shp.with_suffix(".prj").exists() and not any(
-                        p.suffix.lower() == ".prj" for p in shp.parent.glob(shp.stem + ".*")):
-                    table = _read_spatial(shp, "shapefile", filename, encoding)
+                table = _read_spatial(tmp_path / shps[0], "shapefile", filename, encoding)
+                if table.crs is None:
                     table.notes.append("no .prj: the coordinate system is not declared")
-                    return table
-                return _read_spatial(shp, "shapefile", filename, encoding)
+                return table
             return _read_spatial(tmp_path / kmls[0], "kml", filename, encoding)
         suffix = {"gpkg": ".gpkg", "geojson": ".geojson", "kml": ".kml"}[kind]
         file = tmp_path / f"input{suffix}"
@@ -244,19 +239,6 @@ def _to_number(values: pd.Series) -> np.ndarray:
         cleaned = values[retry].astype(str).str.strip().str.normalize("NFKC").str.replace("，", ".")
         numbers[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
     return numbers
-
-
-def convert_xy(x: np.ndarray, y: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndarray]:
-    """Coordinates in ``crs`` (wgs84, cgcs2000, gcj02, bd09 or EPSG:n) to WGS84 lon/lat."""
-    target = normalize_crs(crs)
-    if target == "gcj02":
-        return gcj02_to_wgs84(x, y)
-    if target == "bd09":
-        return bd09_to_wgs84(x, y)
-    if target in (WGS84, "EPSG:4490"):  # CGCS2000 equals WGS84 at map scale
-        return x, y
-    transformer = Transformer.from_crs(CRS.from_user_input(target), WGS84, always_xy=True)
-    return transformer.transform(x, y)
 
 
 @dataclass
@@ -298,9 +280,8 @@ def locate(table: Table, crs: str | None = None, lon: str | None = None,
         empty = geometry.isna() | geometry.is_empty
         problem[empty.to_numpy()] = "no geometry in this row"
         shifted = to_wgs84(gpd.GeoDataFrame(geometry=geometry), crs).geometry
-        repaired = getattr(table, "repaired", None)
-        if repaired is not None:
-            problem[repaired & (problem == "")] = "invalid geometry, repaired"
+        if table.repaired is not None:
+            problem[table.repaired & (problem == "")] = "invalid geometry, repaired"
         return Located(frame, problem, geometry=gpd.GeoSeries(shifted.values, crs=WGS84))
     lon = lon or find_column(frame.columns, LON_NAMES)
     lat = lat or find_column(frame.columns, LAT_NAMES)
@@ -326,7 +307,7 @@ def locate(table: Table, crs: str | None = None, lon: str | None = None,
     for i in np.flatnonzero(problem != ""):
         problem[i] += "; fill in or correct the coordinates"
     try:
-        wx, wy = convert_xy(x, y, crs or "wgs84")
+        wx, wy = xy_to_wgs84(x, y, crs or "wgs84")
     except ValueError as err:
         raise InputError(str(err)) from err
     return Located(frame, problem, lon=np.asarray(wx, dtype=float), lat=np.asarray(wy, dtype=float))

@@ -30,10 +30,6 @@ from geo.zoneindex import SEPARATOR, ZoneIndex
 FORMATS = (".csv", ".xlsx", ".geojson", ".gpkg")
 
 
-def zones_of_points(lon: np.ndarray, lat: np.ndarray, index: ZoneIndex) -> pd.DataFrame:
-    return index.query(lon, lat)
-
-
 def zones_of_shapes(geoms: gpd.GeoSeries, index: ZoneIndex) -> pd.DataFrame:
     """For lines and polygons: every zone they overlap, with the share of their length (lines)
     or area (polygons) inside it, e.g. "上城区 (62%);滨江区 (38%)". Shares are computed in

@@ -24,7 +24,7 @@ import shapely
 
 from geo.crs import WGS84
 from geo.importer import Located, Table, locate, read_input
-from geo.zonecheck import write_output, zones_of_points, zones_of_shapes
+from geo.zonecheck import write_output, zones_of_shapes
 from geo.zoneindex import SEPARATOR
 from layers.zones import belts_of, in_harbor, zone_index
 
@@ -103,9 +103,9 @@ def check_located(located: Located, notes=None) -> Result:
         present = np.isfinite(lon) & np.isfinite(lat)
         points = present
         if present.all():
-            zones = zones_of_points(lon, lat, zone_index())
+            zones = zone_index().query(lon, lat)
         elif present.any():
-            zones.loc[present] = zones_of_points(lon[present], lat[present], zone_index()).to_numpy()
+            zones.loc[present] = zone_index().query(lon[present], lat[present]).to_numpy()
     else:
         geoms = located.geometry
         present = (geoms.notna() & ~geoms.is_empty).to_numpy()
@@ -119,7 +119,7 @@ def check_located(located: Located, notes=None) -> Result:
             lon[shapes], lat[shapes] = shapely.get_x(inner), shapely.get_y(inner)
             zones.loc[shapes] = zones_of_shapes(geoms[shapes], zone_index()).to_numpy()
         if points.any():
-            zones.loc[points] = zones_of_points(lon[points], lat[points], zone_index()).to_numpy()
+            zones.loc[points] = zone_index().query(lon[points], lat[points]).to_numpy()
     city_names = np.asarray(zones["city"], dtype=object).copy()
     shaped = present & ~points
     if shaped.any():  # lines and polygons carry shares: "杭州市 (100%)"

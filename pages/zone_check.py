@@ -9,10 +9,10 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.importer import InputError, LAT_NAMES, LON_NAMES, find_column, locate, read_input
+from geo.importer import InputError, LAT_NAMES, LON_NAMES, find_column, read_input
 from geo.webmap import build_map
 from layers.maps import MAP_TEXTS, groups, result_layers
-from layers.zonecheck import categories, check, check_located, counts, plan_projects
+from layers.zonecheck import categories, check, counts, plan_projects
 from pages.common import lang, plain, t
 
 CRS_CHOICES = {
@@ -74,8 +74,7 @@ def columns_for(table):
 @st.cache_data(show_spinner=False, max_entries=4)
 def run_check(data: bytes, name: str, encoding, crs, lon, lat):
     start = time.perf_counter()
-    table = read_input(data, name, encoding)
-    result = check_located(locate(table, crs=crs, lon=lon, lat=lat), table.notes)
+    result = check(data, name, crs=crs, lon=lon, lat=lat, encoding=encoding)
     return result, time.perf_counter() - start
 
 

@@ -16,7 +16,8 @@ from pyproj import Transformer
 from shapely.geometry import LineString, Point, Polygon, box
 
 from geo.crs import wgs84_to_bd09, wgs84_to_gcj02
-from geo.importer import InputError, convert_xy, read_input
+from geo.crs import xy_to_wgs84
+from geo.importer import InputError, read_input
 from geo.zonecheck import write_output, zones_of_shapes
 from geo.zoneindex import ZoneIndex
 from layers.load import ROOT
@@ -44,7 +45,7 @@ def assert_two_projects(frame):
 def test_epsg_input_through_pyproj_within_1_m():
     to_4549 = Transformer.from_crs(4326, 4549, always_xy=True)
     x, y = to_4549.transform(*QJL)
-    lon, lat = convert_xy(np.array([x]), np.array([y]), "EPSG:4549")
+    lon, lat = xy_to_wgs84(np.array([x]), np.array([y]), "EPSG:4549")
     assert abs(lon[0] - QJL[0]) * 96000 < 1 and abs(lat[0] - QJL[1]) * 111000 < 1
 
 
