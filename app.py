@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from geo import assets
-from pages.common import language_switch, set_param, t
+from pages.common import language_switch, reset_page_state, set_param, t
 
 PAGES = {  # ?page= value: (file under pages/, Chinese title, English title)
     "layout": ("layout_map.py", "功能布局图", "Layout map"),
@@ -31,6 +31,9 @@ def page_switch() -> str:
     st.sidebar.radio(t("页面", "Page"), list(PAGES), key="page",
                      format_func=lambda p: t(PAGES[p][1], PAGES[p][2]))
     page = st.session_state["page"]
+    if st.session_state.get("shown-page", page) != page:
+        reset_page_state()  # another page starts from its own defaults, as from its link
+    st.session_state["shown-page"] = page
     set_param("page", None if page == DEFAULT else page)
     return page
 
@@ -43,5 +46,7 @@ def current_page() -> None:
 
 st.set_page_config(page_title="钱塘江金融港湾 · Financial Harbor", page_icon="🗺️", layout="wide")
 assets.install()
+# Less empty space above the page's title: the map should get the window's height.
+st.html("<style>.stMainBlockContainer{padding-top:2.2rem;padding-bottom:1rem}</style>")
 # One entry point, hidden navigation: this also stops Streamlit from listing pages/ itself.
 st.navigation([st.Page(current_page, title="钱塘江金融港湾", default=True)], position="hidden").run()

@@ -8,6 +8,7 @@ needed), installed by requirements.txt. Streamlit serves ``static/`` beside app.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 STATIC = Path(__file__).resolve().parents[1] / "static"
 URL_PREFIX = "/app/static"
 LEAFLET_DIR = "vendor/leaflet"
+SCRIPT = Path(__file__).with_name("webmap.js")  # the map behaviour of geo/webmap.py
 
 
 def _leaflet_source() -> Path:
@@ -25,7 +27,8 @@ def _leaflet_source() -> Path:
 
 
 def install(static: Path = STATIC) -> Path:
-    """Copy Leaflet's script, style and images under ``static/``; cheap when already there."""
+    """Copy Leaflet's script, style and images, and geo/webmap.js, under ``static/``; cheap
+    when already there."""
     target = static / LEAFLET_DIR
     source = _leaflet_source()
     if not (target / "leaflet.js").exists() or (
@@ -33,8 +36,14 @@ def install(static: Path = STATIC) -> Path:
     ):
         shutil.copytree(source, target, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("*.map", "*esm*", "leaflet-src.js"))
+    own = static / "harbor" / SCRIPT.name
+    if not own.exists() or own.read_bytes() != SCRIPT.read_bytes():
+        own.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SCRIPT, own)
     return target
 
 
 LEAFLET_JS = f"{URL_PREFIX}/{LEAFLET_DIR}/leaflet.js"
 LEAFLET_CSS = f"{URL_PREFIX}/{LEAFLET_DIR}/leaflet.css"
+# The version in the query string makes a browser fetch the script again when it changes.
+HARBOR_JS = f"{URL_PREFIX}/harbor/{SCRIPT.name}?v={hashlib.sha256(SCRIPT.read_bytes()).hexdigest()[:12]}"

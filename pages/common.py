@@ -14,15 +14,14 @@ from streamlit_folium import st_folium
 
 from geo.basemaps import BASEMAPS, tiles
 from geo.crs import gcj02_to_wgs84, transform_geometry, wgs84_to_gcj02
-from geo.webmap import build_map
 from layers.links import links_for
-from layers.load import load_layer
-from layers.maps import MAP_TEXTS, bounds, groups, layer_title, map_layers, search_table
+from layers.load import config_key, load_layer
+from layers.maps import features_at, layer_title, pick_at, plan_map, search
 from layers.registry import BY_ID, MAPS, layers_for_map
 from layers.zones import english_name, zones_at
 
 LANGS = {"zh": "中文", "en": "English"}
-MAP_HEIGHT = 640
+MAP_HEIGHT = 600  # before geo/webmap.js fits the map to the window
 
 
 # ---- language ------------------------------------------------------------------------------
@@ -100,49 +99,77 @@ def basemap_choice() -> tuple[dict | None, bool]:
 
 
 # ---- the map page --------------------------------------------------------------------------
+# A page's state (selection, last click, a pending fly-to) lives under its map's id, so that
+# another page starts from its own defaults; the URL carries the state of the page shown.
+
+def page_state(map_id: str) -> dict:
+    return st.session_state.setdefault("map-state", {}).setdefault(map_id, {})
+
+
+def reset_page_state() -> None:
+    """Forget every page's state and its URL parameters: a page opened from the sidebar looks
+    exactly as when opened by its own link."""
+    st.session_state["map-state"] = {}
+    for key in ("map", "view", "layers", "sel"):
+        set_param(key, None)
+
 
 @st.cache_resource(show_spinner=False, max_entries=24)
-def _plan_map(map_id: str, language: str, spec_items: tuple | None, gcj02: bool):
+def _plan_map(map_id: str, language: str, spec_items: tuple | None, gcj02: bool, config: tuple):
     spec = dict(spec_items) if spec_items else None
-    return build_map(map_layers(map_id, language, gcj02), bounds(map_id, gcj02), groups(language),
-                     MAP_TEXTS[language], height=MAP_HEIGHT, tiles=spec)
+    return plan_map(map_id, language, spec, gcj02)
 
 
-def _selected() -> tuple[str, str] | None:
-    if "sel" not in st.session_state:
+def _selected(map_id: str) -> tuple[str, str] | None:
+    state = page_state(map_id)
+    if "sel" not in state:
         raw = st.query_params.get("sel", "")
         layer_id, _, feature_id = raw.partition(":")
-        ok = layer_id in BY_ID and feature_id in set(load_layer(layer_id).frame["id"])
-        st.session_state["sel"] = (layer_id, feature_id) if ok else None
-    return st.session_state["sel"]
+        ok = layer_id in BY_ID and map_id in BY_ID[layer_id].maps and \
+            feature_id in set(load_layer(layer_id).frame["id"])
+        state["sel"] = (layer_id, feature_id) if ok else None
+    return state["sel"]
 
 
-def _select(layer_id: str, feature_id: str) -> None:
-    st.session_state["sel"] = (layer_id, feature_id)
+def _select(map_id: str, layer_id: str, feature_id: str) -> None:
+    page_state(map_id)["sel"] = (layer_id, feature_id)
     set_param("sel", f"{layer_id}:{feature_id}")
 
 
 def _view_of(box: tuple[float, float, float, float]) -> tuple[list[float], int]:
     minx, miny, maxx, maxy = box
     span_x, span_y = max(maxx - minx, 1e-6), max(maxy - miny, 1e-6)
-    zoom = min(math.log2(800 * 360 / (256 * span_x)), math.log2(MAP_HEIGHT * 170 / (256 * span_y * 1.2)))
+    zoom = min(math.log2(800 * 360 / (256 * span_x)), math.log2(600 * 170 / (256 * span_y * 1.2)))
     return [(miny + maxy) / 2, (minx + maxx) / 2], int(max(6, min(15, zoom)))
 
 
 def _search(map_id: str) -> None:
-    table = search_table()
-    labels = {f"{r.name_zh} · {r.name_en} · {r.pinyin}": (r.layer, r.id) for r in table.itertuples()}
-    picked = st.selectbox(t("搜索区域、小镇或项目（中文、英文或拼音）", "Search a zone, town or project "
-                            "(Chinese, English or pinyin)"), list(labels), index=None,
+    query = st.text_input(t("搜索区域、小镇或项目（中文、英文或拼音）",
+                            "Search a zone, town or project (Chinese, English or pinyin)"),
+                          key=f"search-{map_id}",
                           placeholder=t("输入名称，例如 钱江新城 / Qianjiang / qianjiang",
-                                        "Type a name, e.g. 钱江新城 / Qianjiang / qianjiang"),
-                          key=f"search-{map_id}")
-    if picked and st.session_state.get("searched") != picked:
-        st.session_state["searched"] = picked
-        layer_id, feature_id = labels[picked]
-        _select(layer_id, feature_id)
-        box = table[(table["layer"] == layer_id) & (table["id"] == feature_id)]["bounds"].iloc[0]
-        st.session_state["fly"] = _view_of(box)
+                                        "Type a name, e.g. 钱江新城 / Qianjiang / qianjiang"))
+    if not query.strip():
+        return
+    hits = search(query)
+    if hits.empty:
+        st.caption(t("没有找到匹配的名称。", "No name matches."))
+        return
+    options = {f"{r.layer}:{r.id}": r for r in hits.itertuples()}
+
+    def label(key: str) -> str:
+        r = options[key]
+        name = r.name_zh if lang() == "zh" else f"{r.name_en} ({r.name_zh})"
+        return f"{name} · {layer_title(BY_ID[r.layer], lang())}"
+
+    picked = st.pills(t("搜索结果", "Results"), list(options), format_func=label,
+                      key=f"hits-{map_id}-{query}", label_visibility="collapsed")
+    state = page_state(map_id)
+    if picked and state.get("searched") != (query, picked):
+        state["searched"] = (query, picked)
+        r = options[picked]
+        _select(map_id, r.target_layer, r.target_id)
+        state["fly"] = _view_of(r.bounds)
 
 
 def _highlight(selection, clicked, gcj02: bool) -> folium.FeatureGroup:
@@ -169,22 +196,35 @@ def _highlight(selection, clicked, gcj02: bool) -> folium.FeatureGroup:
     return group
 
 
-def _handle_map_events(result: dict | None, gcj02: bool) -> None:
-    """Act on a new click only: st_folium returns the last values on every rerun."""
+def _visible_layers() -> list[str] | None:
+    shown = st.query_params.get("layers")
+    return shown.split(",") if shown is not None else None
+
+
+def _handle_map_events(map_id: str, result: dict | None, gcj02: bool) -> None:
+    """Act on a new click only: st_folium returns the last values on every rerun. A click on a
+    point (town, project) selects it; any other click selects the smallest plan zone there."""
     result = result or {}
-    drawing = (result.get("last_active_drawing") or {}).get("properties") or {}
-    token = (drawing.get("layer_id"), drawing.get("feature_id"))
-    if all(token) and st.session_state.get("last_drawing") != token:
-        st.session_state["last_drawing"] = token
-        if token[0] in BY_ID and BY_ID[token[0]].plan_layer:
-            _select(*token)
     click = result.get("last_clicked")
-    if click and st.session_state.get("last_click_raw") != click:
-        st.session_state["last_click_raw"] = click
-        lon, lat = click["lng"], click["lat"]
-        if gcj02:
-            lon, lat = (float(v) for v in gcj02_to_wgs84(lon, lat))
-        st.session_state["clicked"] = (lon, lat)
+    state = page_state(map_id)
+    if not click or state.get("last_click_raw") == click:
+        return
+    state["last_click_raw"] = click
+    lon, lat = click["lng"], click["lat"]
+    if gcj02:
+        lon, lat = (float(v) for v in gcj02_to_wgs84(lon, lat))
+    state["clicked"] = (lon, lat)
+    drawing = result.get("last_active_drawing") or {}
+    props = drawing.get("properties") or {}
+    token = (props.get("layer_id"), props.get("feature_id"))
+    on_point = (drawing.get("geometry") or {}).get("type") == "Point" and \
+        result.get("last_object_clicked") == click
+    if on_point and token[0] in BY_ID and BY_ID[token[0]].plan_layer:
+        _select(map_id, *token)
+        return
+    picked = pick_at(map_id, lon, lat, _visible_layers())
+    if picked:
+        _select(map_id, *picked)
 
 
 ZONE_KINDS = {"city": ("设区市", "City"), "district": ("县（市、区）", "District"),
@@ -193,7 +233,7 @@ ZONE_KINDS = {"city": ("设区市", "City"), "district": ("县（市、区）", 
               "town": ("金融特色小镇", "Finance town")}
 
 
-def zones_panel(point: tuple[float, float]) -> None:
+def zones_panel(map_id: str, point: tuple[float, float]) -> None:
     lon, lat = point
     st.markdown(f"**{t('此处的区域', 'Zones at this point')}** "
                 f"({lat:.5f}, {lon:.5f})")
@@ -204,6 +244,23 @@ def zones_panel(point: tuple[float, float]) -> None:
                            for kind, names in found.items()))
     if not found["city"]:
         st.caption(t("此点不在浙江省内。", "This point is outside Zhejiang."))
+    here = features_at(map_id, lon, lat, _visible_layers())
+    if len(here) > 1:
+        names = {f"{layer_id}:{feature_id}": feature_name(layer_id, feature_id)
+                 for layer_id, feature_id in here}
+        picked = st.pills(t("查看此处的其他区域", "Open another zone at this point"), list(names),
+                          format_func=names.get, key=f"here-{map_id}-{lat:.6f}-{lon:.6f}")
+        if picked and page_state(map_id).get("sel") != tuple(picked.split(":", 1)):
+            _select(map_id, *picked.split(":", 1))
+            st.rerun(scope="fragment")
+
+
+def feature_name(layer_id: str, feature_id: str) -> str:
+    frame = load_layer(layer_id).frame.set_index("id")
+    if feature_id not in frame.index:
+        return feature_id
+    row = frame.loc[feature_id]
+    return row["name_zh"] if lang() == "zh" else f"{row['name_en']} ({row['name_zh']})"
 
 
 def _targets_table(targets: pd.DataFrame) -> pd.DataFrame:
@@ -258,9 +315,10 @@ def feature_panel(layer_id: str, feature_id: str) -> None:
 
 
 def map_page(map_id: str) -> None:
-    """Storyboard of the three map pages: title, search, map, then what was clicked."""
+    """Storyboard of the three map pages: title, search, then the map beside what was
+    clicked."""
     title_zh, title_en, annex = MAPS[map_id]
-    st.title(t(title_zh, title_en))
+    st.markdown(f"### {plain(t(title_zh, title_en))}")
     st.caption(t(f"{annex}（据规划正文重建；手绘要素标明来源与精度）",
                  f"{annex.replace('附件', 'Annex ')} (rebuilt from the plan's text; "
                  "hand-drawn features state their source and accuracy)"))
@@ -269,34 +327,44 @@ def map_page(map_id: str) -> None:
         for warning in load_layer(layer.id).warnings:
             st.warning(f"{layer_title(layer, lang())}: {warning}")
     _search(map_id)
+    map_and_panel(map_id, spec, gcj02)
+
+
+@st.fragment
+def map_and_panel(map_id: str, spec: dict | None, gcj02: bool) -> None:
+    """The map and, beside it, the zones at the last click and the selected feature. A click
+    reruns this part only."""
     spec_items = tuple(sorted(spec.items())) if spec else None
-    with st.spinner(t("正在绘制地图…", "Drawing the map…")):
-        # A copy: st_folium adds the highlight group to the map it is given, and the cached
-        # map must stay as built, or its script (and so the component) would change.
-        fmap = copy.deepcopy(_plan_map(map_id, lang(), spec_items, gcj02))
-    selection, clicked = _selected(), st.session_state.get("clicked")
-    fly = st.session_state.get("fly") or (None, None)
+    # A copy: st_folium adds the highlight group to the map it is given, and the cached map
+    # must stay as built, or its script (and so the component) would change.
+    fmap = copy.deepcopy(_plan_map(map_id, lang(), spec_items, gcj02, config_key()))
+    state = page_state(map_id)
+    selection, clicked = _selected(map_id), state.get("clicked")
+    fly = state.get("fly") or (None, None)
     if gcj02 and fly[0]:  # the map is drawn in GCJ-02 while Amap is on
         x, y = wgs84_to_gcj02(fly[0][1], fly[0][0])
         fly = ([float(y), float(x)], fly[1])
-    result = st_folium(fmap, height=MAP_HEIGHT, use_container_width=True,
-                       key=f"map-{map_id}-{lang()}-{st.session_state.get('basemap', 'none')}", center=fly[0], zoom=fly[1],
-                       feature_group_to_add=_highlight(selection, clicked, gcj02),
-                       returned_objects=["last_clicked", "last_active_drawing"])
-    _handle_map_events(result, gcj02)
-    if st.session_state.get("clicked") != clicked or _selected() != selection:
-        st.rerun()  # show the new selection's highlight and panel at once
-    left, right = st.columns([2, 3])
+    left, right = st.columns([5, 2])
     with left:
-        if clicked:
-            zones_panel(clicked)
-        else:
-            st.caption(t("点击地图任意位置，列出该处所有区域。",
-                         "Click anywhere on the map to list every zone at that point."))
-    with right:
+        result = st_folium(fmap, height=MAP_HEIGHT, use_container_width=True,
+                           key=f"map-{map_id}-{lang()}-{st.session_state.get('basemap', 'none')}",
+                           center=fly[0], zoom=fly[1],
+                           feature_group_to_add=_highlight(selection, clicked, gcj02),
+                           returned_objects=["last_clicked", "last_object_clicked",
+                                             "last_active_drawing"])
+    _handle_map_events(map_id, result, gcj02)
+    if state.get("clicked") != clicked or _selected(map_id) != selection:
+        st.rerun(scope="fragment")  # show the new selection's highlight and panel at once
+    with right, st.container(height=MAP_HEIGHT + 40, border=False):
         if selection:
             feature_panel(*selection)
         else:
-            st.caption(t("点击地图上的要素或使用搜索，查看其定位、目标、任务与项目。",
-                         "Click a feature on the map, or search, for its positioning, targets, "
-                         "tasks and projects."))
+            st.caption(t("点击地图上的区域或要素，或使用搜索，查看其定位、目标、任务与项目。",
+                         "Click a zone or feature on the map, or search, for its positioning, "
+                         "targets, tasks and projects."))
+        st.divider()
+        if clicked:
+            zones_panel(map_id, clicked)
+        else:
+            st.caption(t("点击地图任意位置，列出该处所有区域。",
+                         "Click anywhere on the map to list every zone at that point."))

@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 
 from geo.importer import InputError, LAT_NAMES, LON_NAMES, find_column, read_input
 from geo.webmap import build_map
-from layers.maps import MAP_TEXTS, groups, result_layers
+from layers.maps import ATTRIBUTION, MAP_TEXTS, groups, result_layers
 from layers.zonecheck import categories, check, counts, plan_projects
 from pages.common import lang, plain, t
 
@@ -158,10 +158,14 @@ if len(frame) > DRAWN_LIMIT:
                  f"The map draws the first {DRAWN_LIMIT:,} projects; the table and downloads hold all."))
 fmap = build_map(result_layers(frame, category, lang(), DRAWN_LIMIT), box,
                  groups(lang()) + [("result", t("核查结果", "Result"))], MAP_TEXTS[lang()],
-                 height=560, draw=True)
-drawn = st_folium(fmap, height=560, use_container_width=True, returned_objects=["all_drawings"],
-                  key=f"zc-map-{lang()}-{stem}")
-polygon = ((drawn or {}).get("all_drawings") or [None])[-1]
+                 height=560, draw=True, attribution=ATTRIBUTION[lang()])
+drawn = st_folium(fmap, height=560, use_container_width=True,
+                  returned_objects=["last_active_drawing"], key=f"zc-map-{lang()}-{stem}")
+# The polygon drawn with the pen tool (a click on a project returns that point instead).
+drawing = (drawn or {}).get("last_active_drawing") or {}
+if (drawing.get("geometry") or {}).get("type") == "Polygon":
+    st.session_state[f"zc-polygon-{stem}"] = drawing
+polygon = st.session_state.get(f"zc-polygon-{stem}")
 if polygon:
     shape = shapely.geometry.shape(polygon["geometry"])
     inside = frame.geometry.intersects(shape).fillna(False).to_numpy()

@@ -1,0 +1,126 @@
+"""Where a feature's name goes on a map, and from which zoom it fits.
+
+Knows nothing about the plan. For each feature it finds an anchor (the pole of inaccessibility
+of its largest part for an area, the point itself for a point), an angle for names that run
+along a long thin feature (a river, a corridor), the label's size in pixels, and the lowest web
+map zoom at which the name fits inside the feature. The map then shows, at each zoom, the
+labels that fit, in order of rank, dropping any that would overlap one already placed
+(geo/webmap.js does that part, as it depends on the screen).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+import geopandas as gpd
+import shapely
+from shapely.ops import polylabel
+
+METRES_PER_PIXEL_Z0 = 2 * math.pi * 6378137 / 256  # web mercator, zoom 0
+MAX_ZOOM = 18
+WEB_MERCATOR = "EPSG:3857"
+
+
+def text_width(text: str, font_px: float) -> float:
+    """Width in pixels of ``text`` at ``font_px``: a CJK character is about one em wide, other
+    characters about half an em (a sans-serif estimate, enough to keep labels apart)."""
+    wide = sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
+    return wide * font_px + (len(text) - wide) * 0.56 * font_px
+
+
+def zoom_for(length_m: float, pixels: float) -> float:
+    """The web map zoom at which ``length_m`` metres (web mercator) span ``pixels`` pixels."""
+    if length_m <= 0:
+        return float(MAX_ZOOM)
+    return math.log2(pixels * METRES_PER_PIXEL_Z0 / length_m)
+
+
+def _largest_part(geom):
+    parts = getattr(geom, "geoms", [geom])
+    return max(parts, key=lambda g: (g.area, g.length))
+
+
+def _axis_angle(geom) -> float:
+    """Angle in degrees (counter-clockwise from east, -90..90) of the long side of the minimum
+    rotated rectangle around ``geom`` (projected coordinates)."""
+    rect = shapely.minimum_rotated_rectangle(geom)
+    if rect.geom_type != "Polygon":
+        return 0.0
+    (x0, y0), (x1, y1), (x2, y2) = list(rect.exterior.coords)[:3]
+    a, b = (x1 - x0, y1 - y0), (x2 - x1, y2 - y1)
+    dx, dy = a if math.hypot(*a) >= math.hypot(*b) else b
+    angle = math.degrees(math.atan2(dy, dx))
+    if angle > 90:
+        angle -= 180
+    elif angle <= -90:
+        angle += 180
+    return angle
+
+
+def _anchor(geom, along: bool):
+    """(anchor point, angle, room in metres across the anchor) for a projected geometry."""
+    if geom.geom_type == "Point":
+        return geom, 0.0, 0.0
+    if geom.geom_type == "MultiPoint":
+        return geom.geoms[0], 0.0, 0.0
+    part = _largest_part(geom)
+    if part.geom_type in ("LineString", "LinearRing"):
+        point = part.interpolate(0.5, normalized=True)
+        local = part.intersection(point.buffer(part.length / 6))
+        return point, _axis_angle(local) if along else 0.0, part.length / 3
+    point = polylabel(part, tolerance=max(math.sqrt(part.area) / 200, 1.0))
+    inner = part.boundary.distance(point)
+    if not along:
+        return point, 0.0, 2 * inner
+    # Along a long thin feature: the direction of its stretch around the anchor, and the
+    # room is the length of that stretch rather than the width across it.
+    local = part.intersection(point.buffer(max(inner * 12, 1.0)))
+    angle = _axis_angle(local)
+    rad = math.radians(angle)
+    far = max(inner * 12, 1.0)
+    ray = shapely.LineString([(point.x - far * math.cos(rad), point.y - far * math.sin(rad)),
+                              (point.x + far * math.cos(rad), point.y + far * math.sin(rad))])
+    inside = ray.intersection(part)
+    room = max((g.length for g in getattr(inside, "geoms", [inside]) if g.distance(point) < 1e-6),
+               default=2 * inner)
+    return point, angle, room
+
+
+def place_labels(frame: gpd.GeoDataFrame, text_column: str, *, font_px: float = 13,
+                 rank: int = 0, along: bool = False, fit: float = 1.0,
+                 point_min_zoom: float = 0, style: str = "") -> list[dict]:
+    """One label per feature with a non-empty text: ``{"text", "lat", "lng", "minZoom", "rank",
+    "angle", "w", "h", "point", "style"}`` with the anchor in WGS84 and the size in pixels.
+
+    Areas get their label at the zoom where ``fit`` of its width fits across the feature (1: the
+    whole label inside; 0.5: half of it, the rest beside); ``along`` measures along the feature
+    instead, and turns the label to follow it. Points get theirs at ``point_min_zoom``.
+    Within a rank, larger features come first."""
+    if frame.empty:
+        return []
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    projected = frame.geometry.to_crs(WEB_MERCATOR)
+    out = []
+    for text, geom, geom_m in zip(frame[text_column], frame.geometry, projected):
+        text = str(text or "").strip()
+        if not text:
+            continue
+        anchor_m, angle, room = _anchor(geom_m, along)
+        width = text_width(text, font_px)
+        is_point = geom_m.geom_type in ("Point", "MultiPoint")
+        if is_point:
+            min_zoom = point_min_zoom
+        else:
+            min_zoom = zoom_for(room, (width + font_px) * fit)
+        lng, lat = shapely.get_coordinates(
+            gpd.GeoSeries([anchor_m], crs=WEB_MERCATOR).to_crs(frame.crs).iloc[0])[0]
+        out.append({"text": text, "lat": round(float(lat), 5), "lng": round(float(lng), 5),
+                    "minZoom": round(max(0.0, min(MAX_ZOOM, min_zoom)), 2), "rank": rank,
+                    "size": -float(geom_m.area or geom_m.length), "angle": round(angle, 1),
+                    "w": round(width), "h": round(font_px * 1.3), "point": is_point,
+                    "style": style})
+    out.sort(key=lambda label: (label["rank"], label["size"]))
+    for label in out:
+        del label["size"]
+    return out
