@@ -87,15 +87,30 @@ def _anchor(geom, along: bool):
     return point, angle, room
 
 
+def _squares(geom, size: float) -> list:
+    """The pieces of ``geom`` in a grid of squares of ``size`` metres, the larger ones only."""
+    minx, miny, maxx, maxy = geom.bounds
+    pieces = []
+    for i in range(int((maxx - minx) // size) + 1):
+        for j in range(int((maxy - miny) // size) + 1):
+            x, y = minx + i * size, miny + j * size
+            piece = geom.intersection(shapely.box(x, y, x + size, y + size))
+            if not piece.is_empty and piece.area >= 0.05 * size * size:
+                pieces.append(piece)
+    return pieces
+
+
 def place_labels(frame: gpd.GeoDataFrame, text_column: str, *, font_px: float = 13,
                  rank: int = 0, along: bool = False, fit: float = 1.0,
-                 point_min_zoom: float = 0, style: str = "") -> list[dict]:
+                 point_min_zoom: float = 0, repeat_m: float = 0, style: str = "") -> list[dict]:
     """One label per feature with a non-empty text: ``{"text", "lat", "lng", "minZoom", "rank",
     "angle", "w", "h", "point", "style"}`` with the anchor in WGS84 and the size in pixels.
 
     Areas get their label at the zoom where ``fit`` of its width fits across the feature (1: the
     whole label inside; 0.5: half of it, the rest beside); ``along`` measures along the feature
     instead, and turns the label to follow it. Points get theirs at ``point_min_zoom``.
+    ``repeat_m`` repeats the label of a long feature (a river) once per square of that size it
+    crosses, each following the feature there, so that a close view still shows its name.
     Within a rank, larger features come first."""
     if frame.empty:
         return []
@@ -106,20 +121,19 @@ def place_labels(frame: gpd.GeoDataFrame, text_column: str, *, font_px: float = 
         text = str(text or "").strip()
         if not text:
             continue
-        anchor_m, angle, room = _anchor(geom_m, along)
         width = text_width(text, font_px)
         is_point = geom_m.geom_type in ("Point", "MultiPoint")
-        if is_point:
-            min_zoom = point_min_zoom
-        else:
-            min_zoom = zoom_for(room, (width + font_px) * fit)
-        lng, lat = shapely.get_coordinates(
-            gpd.GeoSeries([anchor_m], crs=WEB_MERCATOR).to_crs(frame.crs).iloc[0])[0]
-        out.append({"text": text, "lat": round(float(lat), 5), "lng": round(float(lng), 5),
-                    "minZoom": round(max(0.0, min(MAX_ZOOM, min_zoom)), 2), "rank": rank,
-                    "size": -float(geom_m.area or geom_m.length), "angle": round(angle, 1),
-                    "w": round(width), "h": round(font_px * 1.3), "point": is_point,
-                    "style": style})
+        pieces = [geom_m] + (_squares(geom_m, repeat_m) if repeat_m and not is_point else [])
+        for piece in pieces:
+            anchor_m, angle, room = _anchor(piece, along)
+            min_zoom = point_min_zoom if is_point else zoom_for(room, (width + font_px) * fit)
+            lng, lat = shapely.get_coordinates(
+                gpd.GeoSeries([anchor_m], crs=WEB_MERCATOR).to_crs(frame.crs).iloc[0])[0]
+            out.append({"text": text, "lat": round(float(lat), 5), "lng": round(float(lng), 5),
+                        "minZoom": round(max(0.0, min(MAX_ZOOM, min_zoom)), 2), "rank": rank,
+                        "size": -float(piece.area or piece.length), "angle": round(angle, 1),
+                        "w": round(width), "h": round(font_px * 1.3), "point": is_point,
+                        "style": style})
     out.sort(key=lambda label: (label["rank"], label["size"]))
     for label in out:
         del label["size"]

@@ -31,7 +31,7 @@ window.harborMap = function (map, cfg, layers) {
     if (Math.abs(box.clientHeight - h) > 1) {
       box.style.height = h + "px";
       map.invalidateSize();
-      if (!fromUrl && !moved) map.fitBounds(cfg.bounds);  // the opening view fills the new size
+      if (!fromUrl && !moved) fitHome();  // the opening view fills the new size
     }
   }
   var moved = false;
@@ -62,6 +62,14 @@ window.harborMap = function (map, cfg, layers) {
     }
   });
   new North().addTo(map);
+
+  // The opening view: the bounds, clear of the layer list on the right.
+  function fitHome() {
+    var panel = map.getContainer().querySelector("[data-testid=layer-list]");
+    var right = panel ? panel.offsetWidth + 20 : 20;
+    if (right > map.getSize().x / 2) right = 20;
+    map.fitBounds(cfg.bounds, {paddingTopLeft: [50, 20], paddingBottomRight: [right, 30]});
+  }
 
   // ---- URL state, scoped to this map ---------------------------------------------------------
   function readUrl() {
@@ -100,7 +108,7 @@ window.harborMap = function (map, cfg, layers) {
   var parts = own && url.searchParams.get("view") ? url.searchParams.get("view").split(",").map(Number) : [];
   var fromUrl = parts.length === 3 && parts.every(isFinite);
   if (fromUrl) map.setView([parts[0], parts[1]], parts[2]);
-  else map.fitBounds(cfg.bounds);
+  else fitHome();
   fitWindow();
   host.addEventListener("resize", function () { scaleText(); fitWindow(); });
   setTimeout(fitWindow, 300);  // once the page around the map has settled
@@ -244,7 +252,7 @@ window.harborMap = function (map, cfg, layers) {
 
   function changed() { restack(); refresh(); placeLabels(); writeUrl(); }
   map.on("zoomend moveend resize", placeLabels);
-  map.on("resize", function () { if (!fromUrl && !moved) map.fitBounds(cfg.bounds); });
+  map.on("resize", function () { if (!fromUrl && !moved) fitHome(); });
 
   // ---- tools: full screen, measure, whole extent, draw ---------------------------------------
   // While measuring or drawing, a click on the map only measures or draws: it is taken before
@@ -355,7 +363,7 @@ window.harborMap = function (map, cfg, layers) {
       buttons.measure = button("measure", T.measure, "measure", function () {
         setMode(tool.mode === "measure" ? null : "measure");
       });
-      button("home", T.home, "home", function () { map.fitBounds(cfg.bounds); });
+      button("home", T.home, "home", function () { fitHome(); });
       if (cfg.draw) {
         buttons.draw = button("draw", T.draw, "draw", function () {
           setMode(tool.mode === "draw" ? null : "draw");
@@ -390,6 +398,7 @@ window.harborMap = function (map, cfg, layers) {
 
   // ---- keep the URL in step ------------------------------------------------------------------
   map.on("moveend", writeUrl);
+  if (!fromUrl) fitHome();  // again, now that the layer list is there to keep clear of
   changed();
   map.on("dragstart zoomstart", function () { if (ready) moved = true; });
   var ready = false;

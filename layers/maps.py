@@ -90,7 +90,8 @@ def _labels(map_id: str, layer_id: str, lang: str, gcj02: bool, _config) -> tupl
     frame = _display_frame(map_id, layer_id, gcj02, _config)
     column = "name_en" if lang == "en" else "name_zh"
     return tuple(place_labels(frame, column, font_px=names.font_px, rank=names.rank,
-                              along=names.along, fit=names.fit, style=names.style))
+                              along=names.along, fit=names.fit, repeat_m=names.repeat_m,
+                              style=names.style))
 
 
 def _classes(layer: Layer, lang: str) -> dict[str, dict]:

