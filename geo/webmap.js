@@ -31,10 +31,8 @@ window.harborMap = function (map, cfg, layers) {
     if (Math.abs(box.clientHeight - h) > 1) {
       box.style.height = h + "px";
       map.invalidateSize();
-      if (!fromUrl && !moved) fitHome();  // the opening view fills the new size
     }
   }
-  var moved = false;
   function scaleText() {
     var w = host.innerWidth || 1600;
     document.documentElement.style.setProperty("--hm-scale", Math.max(1, Math.min(1.5, w / 1600)).toFixed(3));
@@ -64,11 +62,17 @@ window.harborMap = function (map, cfg, layers) {
   new North().addTo(map);
 
   // The opening view: the bounds, clear of the layer list on the right.
+  var home = null;  // the view fitHome gave, until the user moves away from it
   function fitHome() {
     var panel = map.getContainer().querySelector("[data-testid=layer-list]");
     var right = panel ? panel.offsetWidth + 20 : 20;
     if (right > map.getSize().x / 2) right = 20;
-    map.fitBounds(cfg.bounds, {paddingTopLeft: [50, 20], paddingBottomRight: [right, 30]});
+    map.fitBounds(cfg.bounds, {paddingTopLeft: [50, 20], paddingBottomRight: [right, 30],
+                               animate: false});
+    home = {center: map.getCenter(), zoom: map.getZoom()};
+  }
+  function atHome() {
+    return home && map.getZoom() === home.zoom && map.getCenter().distanceTo(home.center) < 1;
   }
 
   // ---- URL state, scoped to this map ---------------------------------------------------------
@@ -79,6 +83,18 @@ window.harborMap = function (map, cfg, layers) {
     return cfg.layers.filter(function (l) { return map.hasLayer(layers[l.id]); })
       .map(function (l) { return l.id; });
   }
+  function setParam(key, value) {
+    var url = readUrl();
+    if (!url || url.searchParams.get(key) === (value || null)) return;
+    if (value) url.searchParams.set(key, value); else url.searchParams.delete(key);
+    try { host.history.replaceState(host.history.state, "", url.toString()); } catch (e) {}
+  }
+  // The page adds a group with the selection highlight on every rerun; a mark in it (option harborSel)
+  // names the selected feature ("-" for none), which the URL keeps beside the view.
+  map.on("layeradd", function (e) {
+    var sel = e.layer && e.layer.options && e.layer.options.harborSel;
+    if (sel && cfg.scope) setParam("sel", sel === "-" ? null : sel);
+  });
   function writeUrl() {
     if (!cfg.scope) return;
     var url = readUrl();
@@ -164,7 +180,6 @@ window.harborMap = function (map, cfg, layers) {
         body.appendChild(el("div", "hm-group", g.name));
         members.forEach(function (l) {
           var row = el("label", "hm-row");
-          row.setAttribute("data-layer", l.id);
           var check = el("input");
           check.type = "checkbox";
           L.DomEvent.on(check, "change", function () { setVisible(l.id, check.checked); });
@@ -183,6 +198,7 @@ window.harborMap = function (map, cfg, layers) {
           });
           row.appendChild(zoom);
           var item = el("div", "hm-item");
+          item.setAttribute("data-layer", l.id);
           item.appendChild(row);
           (l.classes || []).forEach(function (c) {  // one swatch a class: features told apart
             var sub = el("div", "hm-sub");
@@ -252,7 +268,7 @@ window.harborMap = function (map, cfg, layers) {
 
   function changed() { restack(); refresh(); placeLabels(); writeUrl(); }
   map.on("zoomend moveend resize", placeLabels);
-  map.on("resize", function () { if (!fromUrl && !moved) fitHome(); });
+  map.on("resize", function () { if (atHome()) fitHome(); });  // the opening view fills the new size
 
   // ---- tools: full screen, measure, whole extent, draw ---------------------------------------
   // While measuring or drawing, a click on the map only measures or draws: it is taken before
@@ -400,7 +416,4 @@ window.harborMap = function (map, cfg, layers) {
   map.on("moveend", writeUrl);
   if (!fromUrl) fitHome();  // again, now that the layer list is there to keep clear of
   changed();
-  map.on("dragstart zoomstart", function () { if (ready) moved = true; });
-  var ready = false;
-  setTimeout(function () { ready = true; }, 1000);
 };

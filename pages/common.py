@@ -134,8 +134,8 @@ def _selected(map_id: str) -> tuple[str, str] | None:
 
 
 def _select(map_id: str, layer_id: str, feature_id: str) -> None:
+    """Select a feature; the map writes it to the URL (see _highlight)."""
     page_state(map_id)["sel"] = (layer_id, feature_id)
-    set_param("sel", f"{layer_id}:{feature_id}")
 
 
 def _view_of(box: tuple[float, float, float, float]) -> tuple[list[float], int]:
@@ -151,6 +151,13 @@ def _search(map_id: str) -> None:
                           key=f"search-{map_id}",
                           placeholder=t("输入名称，例如 钱江新城 / Qianjiang / qianjiang",
                                         "Type a name, e.g. 钱江新城 / Qianjiang / qianjiang"))
+    # Results go in a slot that is always there, so that the map below keeps its place on the
+    # page (and is not drawn anew) when results appear.
+    with st.container():
+        _results(map_id, query)
+
+
+def _results(map_id: str, query: str) -> None:
     if not query.strip():
         return
     hits = search(query)
@@ -175,7 +182,12 @@ def _search(map_id: str) -> None:
 
 
 def _highlight(selection, clicked, gcj02: bool) -> folium.FeatureGroup:
+    """The selection and the last click, drawn over the map. An invisible mark in the group
+    tells the map which feature is selected (option harborSel), for the URL: a fragment rerun
+    cannot set the URL's parameters without dropping the view that the map keeps there."""
     group = folium.FeatureGroup(name="selection")
+    folium.Marker([0, 0], icon=folium.DivIcon(html="", icon_size=(0, 0)), interactive=False,
+                  keyboard=False, harbor_sel=":".join(selection) if selection else "-").add_to(group)
     shift = (lambda g: transform_geometry(g, wgs84_to_gcj02)) if gcj02 else (lambda g: g)
     if selection:
         layer_id, feature_id = selection
@@ -349,7 +361,7 @@ def map_page(map_id: str) -> None:
     """Storyboard of the three map pages: title, search, then the map beside what was
     clicked."""
     title_zh, title_en, annex = MAPS[map_id]
-    st.markdown(f"### {plain(t(title_zh, title_en))}")
+    st.title(t(title_zh, title_en))
     st.caption(t(f"{annex}（据规划正文重建；手绘要素标明来源与精度）",
                  f"{annex.replace('附件', 'Annex ')} (rebuilt from the plan's text; "
                  "hand-drawn features state their source and accuracy)"))

@@ -30,15 +30,32 @@ def test_page_runs(page, lang):
 
 
 def test_map_page_shows_the_panel_of_a_feature():
-    at = run("core-zone")
-    box = at.selectbox(key="search-annex2")
-    choice = next(o for o in box.options if o.startswith("杭州金融城"))
-    box.select(choice).run()
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    at.query_params["page"] = "core-zone"
+    at.query_params["sel"] = "financial_cities:hzjrc"
+    at.run()
     assert at.subheader[0].value == "杭州金融城"
-    assert at.query_params["sel"] == "financial_cities:hzjrc"
     text = " ".join(m.value for m in at.markdown)
     assert "三官塘路" in text  # the boundary wording of Annex 5
-    assert len(at.dataframe) >= 2  # tasks and projects
+    tables = [table.value for table in at.table]
+    assert len(tables) == 2  # tasks and projects, every column shown
+    assert list(tables[0].reset_index().columns) == ["编号", "任务", "责任单位"]
+    assert "杭州市政府" in " ".join(tables[0]["责任单位"])
+
+
+def test_search_box_finds_and_opens_a_feature():
+    at = run("core-zone")
+    at.text_input(key="search-annex2").input("Hangzhou Financial").run()
+    assert not at.exception
+    assert "杭州金融城" in " ".join(str(o) for o in at.get("button_group")[0].proto.options)
+
+
+def test_selection_of_another_page_is_not_shown():
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    at.query_params["page"] = "layout"
+    at.query_params["sel"] = "financial_cities:hzjrc"  # a feature of the core-zone map only
+    at.run()
+    assert not at.subheader
 
 
 def test_data_page_lists_every_layer_with_provenance():

@@ -85,17 +85,18 @@ def test_click_lists_zones_and_opens_the_panel(app_url, page):
         assert name in text, name
     # The click also hit 钱江新城 (the outline-only financial city lets it through).
     page.get_by_role("heading", name="钱江新城").wait_for(timeout=30000)
-    assert url_params(page)["sel"] == "core_zone:qjxc"
+    page.wait_for_function("new URL(location.href).searchParams.get('sel') === 'core_zone:qjxc'",
+                           timeout=10000)
     page.screenshot(path=str(ARTIFACTS / "click-zones.png"), full_page=True)
 
 
 def test_search_flies_to_the_result(app_url, page):
     frame = open_map(page, f"{app_url}/?page=layout")
     zoom_before = frame.evaluate("window.map.getZoom()")
-    box = page.get_by_role("combobox", name=re.compile("搜索"))
-    box.click()
-    page.keyboard.type("nanhujijin")
-    page.get_by_role("option", name=re.compile("南湖基金小镇")).click()
+    box = page.get_by_role("textbox", name=re.compile("搜索"))
+    box.fill("nanhujijin")
+    box.press("Enter")
+    page.locator("[data-testid=stButtonGroup] button", has_text="南湖基金小镇").click()
     page.get_by_role("heading", name="南湖基金小镇").wait_for(timeout=30000)
     frame.wait_for_function("window.map.getZoom() >= 12", timeout=30000)
     lat, lon = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
@@ -103,7 +104,22 @@ def test_search_flies_to_the_result(app_url, page):
     assert zoom_before < 12
     page.wait_for_timeout(1000)
     view = url_params(page)["view"].split(",")
-    assert abs(float(view[0]) - 30.725) < 0.05 and int(view[2]) >= 12
+    assert abs(float(view[0]) - 30.725) < 0.05 and float(view[2]) >= 12
+
+
+def test_search_ranks_and_leads_unsited_projects_to_their_city(app_url, page):
+    open_map(page, f"{app_url}/?page=core-zone&lang=en")
+    box = page.get_by_role("textbox", name=re.compile("Search"))
+    box.fill("bank")
+    box.press("Enter")
+    results = page.locator("[data-testid=stButtonGroup] button")
+    results.first.wait_for(timeout=30000)
+    texts = results.all_inner_texts()
+    assert texts[0].startswith("Bank of Hangzhou headquarters")  # a prefix match first
+    assert not any("Binjiang" in text for text in texts)
+    results.first.click()
+    # 杭州银行总部 has no site in the plan: its financial city opens.
+    page.get_by_role("heading", name=re.compile("Hangzhou Financial City")).wait_for(timeout=30000)
 
 
 def test_language_switch_changes_the_labels(app_url, page):
@@ -124,11 +140,12 @@ def test_language_switch_changes_the_labels(app_url, page):
 
 def test_copied_url_restores_view_layers_and_selection(app_url, page, browser):
     frame = open_map(page, f"{app_url}/?page=core-zone")
-    frame.evaluate("window.map.setView([30.2500, 120.2200], 14)")
+    frame.evaluate("window.map.setView([30.2500, 120.2600], 13)")
     frame.locator("[data-layer=riverside_extension] input").uncheck()
-    click_at(page, frame, 30.2427619, 120.2387733)  # 钱江世纪城站
+    click_at(page, frame, 30.2515, 120.28601)  # in 钱江世纪城, outside 钱塘江金融城
     page.get_by_role("heading", name="钱江世纪城").wait_for(timeout=30000)
-    page.wait_for_timeout(1500)
+    page.wait_for_function("new URL(location.href).searchParams.get('sel') === 'core_zone:qjsjc'",
+                           timeout=10000)
     copied = page.url
     params = url_params(page)
     assert "riverside_extension" not in params["layers"] and params["sel"] == "core_zone:qjsjc"
@@ -137,7 +154,8 @@ def test_copied_url_restores_view_layers_and_selection(app_url, page, browser):
     frame2 = open_map(other, copied)
     other.get_by_role("heading", name="钱江世纪城").wait_for(timeout=30000)
     lat, lon, zoom = frame2.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
-    assert abs(lat - 30.25) < 0.002 and abs(lon - 120.22) < 0.002 and zoom == 14
+    assert abs(lat - 30.25) < 0.002 and abs(lon - 120.26) < 0.002 and zoom == 13
+    assert url_params(other)["map"] == "annex2"
     assert not frame2.locator("[data-layer=riverside_extension] input").is_checked()
     assert frame2.locator("[data-layer=core_zone] input").is_checked()
     other.context.close()
@@ -234,6 +252,8 @@ def test_zoom_to_layer_and_hide_it(app_url, page):
     frame.locator("[data-layer=finance_towns] input").uncheck()
     assert frame.locator(".leaflet-overlay-pane path").count() == before - 5
     assert "hm-off" in frame.locator("[data-layer=finance_towns]").get_attribute("class")
+    frame.locator("[data-layer=finance_towns] input").check()
+    assert frame.locator(".leaflet-overlay-pane path").count() == before
 
 
 def test_zone_check_upload_and_download_match_the_command_line(app_url, page, tmp_path):

