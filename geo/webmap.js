@@ -64,8 +64,10 @@ window.harborMap = function (map, cfg, layers) {
   // The opening view: the bounds, clear of the layer list on the right.
   var home = null;  // the view fitHome gave, until the user moves away from it
   function fitHome() {
-    var panel = map.getContainer().querySelector("[data-testid=layer-list]");
-    var right = panel ? panel.offsetWidth + 20 : 20;
+    // A fixed room for the layer list (not its measured width, which depends on when the
+    // fonts arrive): the same page opens at the same view however it was reached.
+    var scale = Math.max(1, Math.min(1.5, (host.innerWidth || 1600) / 1600));
+    var right = Math.round(250 * scale);
     if (right > map.getSize().x / 2) right = 20;
     map.fitBounds(cfg.bounds, {paddingTopLeft: [50, 20], paddingBottomRight: [right, 30],
                                animate: false});
@@ -239,13 +241,19 @@ window.harborMap = function (map, cfg, layers) {
                                              pane: "hm-labels"});
     return {spec: lb, marker: marker};
   });
-  function box(lb, p) {
+  // A point's name goes right of it, else left, above or below, wherever it overlaps nothing.
+  var SIDES = ["right", "left", "top", "bottom"];
+  function box(lb, p, side) {
     var s = parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--hm-scale")) || 1;
-    var w = lb.w * s + 6, h = lb.h * s + 2;
+    var w = lb.w * s + 6, h = lb.h * s + 2, gap = 8 * s;
     var a = Math.abs(lb.angle || 0) * Math.PI / 180;
     var bw = w * Math.cos(a) + h * Math.sin(a), bh = w * Math.sin(a) + h * Math.cos(a);
-    var x0 = lb.point ? p.x + 8 * s : p.x - bw / 2;
-    return {x0: x0, y0: p.y - bh / 2, x1: x0 + bw, y1: p.y + bh / 2};
+    var x0 = p.x - bw / 2, y0 = p.y - bh / 2;
+    if (side === "right") x0 = p.x + gap;
+    if (side === "left") x0 = p.x - gap - bw;
+    if (side === "top") y0 = p.y - gap - bh;
+    if (side === "bottom") y0 = p.y + gap;
+    return {x0: x0, y0: y0, x1: x0 + bw, y1: y0 + bh};
   }
   function overlaps(a, b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; }
   function placeLabels() {
@@ -254,13 +262,23 @@ window.harborMap = function (map, cfg, layers) {
       var lb = item.spec, show = false;
       if (map.hasLayer(layers[lb.layer]) && zoom + 1e-9 >= lb.minZoom) {
         var p = map.latLngToContainerPoint([lb.lat, lb.lng]);
-        var b = box(lb, p);
-        var onScreen = b.x1 > 0 && b.y1 > 0 && b.x0 < size.x && b.y0 < size.y;
-        show = onScreen && !placed.some(function (o) { return overlaps(o, b); });
-        if (show) placed.push(b);
+        var sides = lb.point ? SIDES : ["centre"];
+        for (var i = 0; i < sides.length && !show; i++) {
+          var b = box(lb, p, sides[i]);
+          var onScreen = b.x1 > 0 && b.y1 > 0 && b.x0 < size.x && b.y0 < size.y;
+          show = onScreen && !placed.some(function (o) { return overlaps(o, b); });
+          if (show) {
+            placed.push(b);
+            item.side = sides[i];
+          }
+        }
       }
       if (show && !map.hasLayer(item.marker)) item.marker.addTo(map);
       if (!show && map.hasLayer(item.marker)) map.removeLayer(item.marker);
+      if (show && lb.point) {
+        var el = item.marker.getElement();
+        SIDES.forEach(function (side) { el.classList.toggle("hm-side-" + side, side === item.side); });
+      }
     });
     window.harbor.labelsShown = labels.filter(function (i) { return map.hasLayer(i.marker); })
       .map(function (i) { return i.spec.text; });
@@ -414,6 +432,5 @@ window.harborMap = function (map, cfg, layers) {
 
   // ---- keep the URL in step ------------------------------------------------------------------
   map.on("moveend", writeUrl);
-  if (!fromUrl) fitHome();  // again, now that the layer list is there to keep clear of
   changed();
 };

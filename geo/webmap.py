@@ -46,7 +46,10 @@ CSS = """
 .leaflet-interactive:focus{outline:none}
 .hm-label{pointer-events:none}
 .hm-label-box{position:absolute;left:0;top:0;transform:translate(-50%,-50%);white-space:nowrap}
-.hm-label-point .hm-label-box{transform:translate(calc(8px * var(--hm-scale)),-50%)}
+.hm-label-point.hm-side-right .hm-label-box{transform:translate(calc(8px * var(--hm-scale)),-50%)}
+.hm-label-point.hm-side-left .hm-label-box{transform:translate(calc(-100% - 8px * var(--hm-scale)),-50%)}
+.hm-label-point.hm-side-top .hm-label-box{transform:translate(-50%,calc(-100% - 8px * var(--hm-scale)))}
+.hm-label-point.hm-side-bottom .hm-label-box{transform:translate(-50%,calc(8px * var(--hm-scale)))}
 .hm-label-text{display:inline-block;font:600 calc(13px * var(--hm-scale))/1.2 system-ui,"Noto Sans CJK SC",sans-serif;
   color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,1px 1px 0 #fff,-1px -1px 0 #fff,1px -1px 0 #fff,-1px 1px 0 #fff}
 .hm-style-minor{font-weight:400;color:#444;font-size:calc(12px * var(--hm-scale))}
