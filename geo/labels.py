@@ -116,8 +116,8 @@ def place_labels(frame: gpd.GeoDataFrame, text_column: str, *, font_px: float = 
         return []
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     projected = frame.geometry.to_crs(WEB_MERCATOR)
-    out = []
-    for text, geom, geom_m in zip(frame[text_column], frame.geometry, projected):
+    out, anchors = [], []
+    for text, geom_m in zip(frame[text_column], projected):
         text = str(text or "").strip()
         if not text:
             continue
@@ -127,13 +127,14 @@ def place_labels(frame: gpd.GeoDataFrame, text_column: str, *, font_px: float = 
         for piece in pieces:
             anchor_m, angle, room = _anchor(piece, along)
             min_zoom = point_min_zoom if is_point else zoom_for(room, (width + font_px) * fit)
-            lng, lat = shapely.get_coordinates(
-                gpd.GeoSeries([anchor_m], crs=WEB_MERCATOR).to_crs(frame.crs).iloc[0])[0]
-            out.append({"text": text, "lat": round(float(lat), 5), "lng": round(float(lng), 5),
-                        "minZoom": round(max(0.0, min(MAX_ZOOM, min_zoom)), 2), "rank": rank,
-                        "size": -float(piece.area or piece.length), "angle": round(angle, 1),
-                        "w": round(width), "h": round(font_px * 1.3), "point": is_point,
-                        "style": style})
+            anchors.append(anchor_m)
+            out.append({"text": text, "minZoom": round(max(0.0, min(MAX_ZOOM, min_zoom)), 2),
+                        "rank": rank, "size": -float(piece.area or piece.length),
+                        "angle": round(angle, 1), "w": round(width), "h": round(font_px * 1.3),
+                        "point": is_point, "style": style})
+    lnglat = shapely.get_coordinates(gpd.GeoSeries(anchors, crs=WEB_MERCATOR).to_crs(frame.crs))
+    for label, (lng, lat) in zip(out, lnglat):
+        label["lat"], label["lng"] = round(float(lat), 5), round(float(lng), 5)
     out.sort(key=lambda label: (label["rank"], label["size"]))
     for label in out:
         del label["size"]

@@ -20,9 +20,9 @@ window.harborMap = function (map, cfg, layers) {
   // ---- size: the map fills the window below its place on the page ---------------------------
   function fitWindow() {
     var frame = window.frameElement;
-    if (!frame || !cfg.fitWindow || host.document.fullscreenElement) return;
+    if (!frame || host.document.fullscreenElement) return;
     var top = frame.getBoundingClientRect().top + (host.scrollY || 0);
-    var h = Math.max(cfg.minHeight || 360, Math.floor(host.innerHeight - top - 12));
+    var h = Math.max(360, Math.floor(host.innerHeight - top - 12));
     if (Math.abs(frame.getBoundingClientRect().height - h) > 1) {
       frame.style.setProperty("height", h + "px", "important");
       frame.setAttribute("height", h);
@@ -33,9 +33,11 @@ window.harborMap = function (map, cfg, layers) {
       map.invalidateSize();
     }
   }
+  // Text and controls grow with the screen: 1 up to 1600 px wide, up to 1.5 beyond.
+  var scale = 1;
   function scaleText() {
-    var w = host.innerWidth || 1600;
-    document.documentElement.style.setProperty("--hm-scale", Math.max(1, Math.min(1.5, w / 1600)).toFixed(3));
+    scale = Math.max(1, Math.min(1.5, (host.innerWidth || 1600) / 1600));
+    document.documentElement.style.setProperty("--hm-scale", scale.toFixed(3));
   }
   scaleText();
 
@@ -66,7 +68,6 @@ window.harborMap = function (map, cfg, layers) {
   function fitHome() {
     // A fixed room for the layer list (not its measured width, which depends on when the
     // fonts arrive): the same page opens at the same view however it was reached.
-    var scale = Math.max(1, Math.min(1.5, (host.innerWidth || 1600) / 1600));
     var right = Math.round(250 * scale);
     if (right > map.getSize().x / 2) right = 20;
     map.fitBounds(cfg.bounds, {paddingTopLeft: [50, 20], paddingBottomRight: [right, 30],
@@ -244,8 +245,7 @@ window.harborMap = function (map, cfg, layers) {
   // A point's name goes right of it, else left, above or below, wherever it overlaps nothing.
   var SIDES = ["right", "left", "top", "bottom"];
   function box(lb, p, side) {
-    var s = parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--hm-scale")) || 1;
-    var w = lb.w * s + 6, h = lb.h * s + 2, gap = 8 * s;
+    var w = lb.w * scale + 6, h = lb.h * scale + 2, gap = 8 * scale;
     var a = Math.abs(lb.angle || 0) * Math.PI / 180;
     var bw = w * Math.cos(a) + h * Math.sin(a), bh = w * Math.sin(a) + h * Math.cos(a);
     var x0 = p.x - bw / 2, y0 = p.y - bh / 2;
@@ -334,7 +334,6 @@ window.harborMap = function (map, cfg, layers) {
     setMode(null);
     // Leaflet.draw's event, which streamlit-folium returns to the page as last_active_drawing.
     map.fire("draw:created", {layerType: "polygon", layer: polygon});
-    window.harbor.drawing = polygon.toGeoJSON();
   }
   function inMap(e) {
     var c = map.getContainer();

@@ -99,22 +99,23 @@ def for_display(frame: gpd.GeoDataFrame, tolerance: float, coverage: bool = Fals
     return out[~out.geometry.is_empty]
 
 
-def _style(layer: MapLayer, overrides: dict | None = None) -> dict:
-    """Leaflet path options. A layer drawn as an outline keeps a nearly clear fill, so that a
-    click anywhere inside it lands on it."""
-    s = {"color": layer.color, "fill": layer.fill, "fill_opacity": layer.fill_opacity,
-         "weight": layer.weight, "dash": layer.dash, **(overrides or {})}
+def _symbol(layer: MapLayer, overrides: dict | None = None) -> dict:
+    """The layer's symbol (color, fill, fill_opacity, weight, dash), with a class's overrides."""
+    symbol = {"color": layer.color, "fill": layer.fill, "fill_opacity": layer.fill_opacity,
+              "weight": layer.weight, "dash": layer.dash}
+    symbol.update({k: v for k, v in (overrides or {}).items() if k in symbol})
+    return symbol
+
+
+def _style(s: dict) -> dict:
+    """Leaflet path options of a symbol. A layer drawn as an outline keeps a nearly clear fill,
+    so that a click anywhere inside it lands on it."""
     style = {"color": s["color"], "weight": s["weight"], "opacity": 0.95 if s["weight"] else 0,
              "fill": True, "fillColor": s["fill"] or s["color"],
              "fillOpacity": s["fill_opacity"] if s["fill"] else 0.0}
     if s["dash"]:
         style["dashArray"] = s["dash"]
     return style
-
-
-def _legend_class(name: str, layer: MapLayer, overrides: dict) -> dict:
-    merged = {"color": layer.color, "fill": layer.fill, "dash": layer.dash, **overrides}
-    return {"name": name, "color": merged["color"], "fill": merged["fill"], "dash": merged["dash"]}
 
 
 def _script_json(value) -> str:
@@ -175,8 +176,8 @@ def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
         for column in layer.properties:
             frame[column] = frame[column].map(lambda s: html.escape(str(s)))
         marker = folium.CircleMarker(radius=layer.radius, fill=True) if (frame.geom_type == "Point").any() else None
-        styles = {key: _style(layer, overrides) for key, overrides in layer.classes.items()}
-        default = _style(layer)
+        styles = {key: _style(_symbol(layer, spec)) for key, spec in layer.classes.items()}
+        default = _style(_symbol(layer))
         has_class = "class" in frame.columns
         columns = ["label", *layer.properties, *(["class"] if has_class else []), "geometry"]
         geojson = folium.GeoJson(
@@ -194,14 +195,13 @@ def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
             "id": layer.id, "name": layer.name, "group": layer.group, "color": layer.color,
             "fill": layer.fill, "dash": layer.dash, "point": bool(len(layer.frame)) and bool(
                 (layer.frame.geom_type == "Point").all()), "count": int(len(layer.frame)),
-            "classes": [_legend_class(spec.get("name", key), layer, {k: v for k, v in spec.items()
-                                                                     if k != "name"})
+            "classes": [{"name": spec.get("name", key), **_symbol(layer, spec)}
                         for key, spec in layer.classes.items()]})
     minx, miny, maxx, maxy = bounds
     config = {"layers": config_layers, "groups": [{"id": g, "name": n} for g, n in groups],
               "texts": texts, "bounds": [[miny, minx], [maxy, maxx]], "draw": draw,
               "order": [layer.id for layer in drawn], "labels": sorted(labels, key=lambda label: label["rank"]),
-              "scope": scope, "attribution": attribution, "fitWindow": True}
+              "scope": scope, "attribution": attribution}
     # The view is set by webmap.js: from the URL when it has one, else fitted to ``bounds``.
     _Behaviour(handles, config).add_to(fmap)
     return fmap

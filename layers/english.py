@@ -49,12 +49,18 @@ def ref_en(ref: str) -> str:
     return re.sub("[一二三四五六七]", lambda m: NUMERALS[m.group(0)], out).replace("、", ", ")
 
 
+@lru_cache(maxsize=1)
+def _place_names() -> dict[str, str]:
+    """English names of the plan's places by Chinese name, with and without 市 (杭州 as 杭州市)."""
+    features = table("features")
+    short = {name.removesuffix("市"): name_en
+             for name, name_en in zip(features["name_zh"], features["name_en"])}
+    return {**dict(zip(features["name_zh"], features["name_en"])), **short}
+
+
 def scope_en(code: str, scope_zh: str) -> str:
     """The scope of a target: the English name of its city or site where it has one."""
-    names = {**{row.name_zh: row.name_en for row in table("features").itertuples()},
-             **{name.removesuffix("市"): name_en for name, name_en in
-                zip(table("features")["name_zh"], table("features")["name_en"])}}
-    return names.get(scope_zh) or SCOPES.get(code, code)
+    return _place_names().get(scope_zh) or SCOPES.get(code, code)
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,7 @@ the texts of the map's controls in both languages."""
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from functools import lru_cache
 
 import pandas as pd
@@ -103,9 +104,7 @@ def _classes(layer: Layer, lang: str) -> dict[str, dict]:
     for feature_id, style in layer.feature_styles:
         name = frame.loc[feature_id, "name_en" if lang == "en" else "name_zh"] \
             if feature_id in frame.index else feature_id
-        out[feature_id] = {"name": name, "color": style.color, "fill": style.fill,
-                           "fill_opacity": style.fill_opacity, "weight": style.weight,
-                           "dash": style.dash}
+        out[feature_id] = {"name": name, **asdict(style)}
     return out
 
 
@@ -127,7 +126,7 @@ def map_layers(map_id: str, lang: str = "zh", gcj02: bool = False) -> list[MapLa
             weight=style.weight, dash=style.dash, radius=style.radius,
             interactive=layer.id not in ("province", "river"),
             properties=["feature_id", "layer_id"], classes=_classes(layer, lang),
-            labels=[dict(label) for label in _labels(map_id, layer.id, lang, gcj02, config)],
+            labels=list(_labels(map_id, layer.id, lang, gcj02, config)),
         ))
     return out
 

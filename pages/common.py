@@ -14,12 +14,12 @@ from streamlit_folium import st_folium
 
 from geo.basemaps import BASEMAPS, tiles
 from geo.crs import gcj02_to_wgs84, transform_geometry, wgs84_to_gcj02
-from layers.english import (COMPARATORS, UNITS, VALUE_TEXT, provenance_zh, ref_en, scope_en,
-                            units_en)
+from layers.english import provenance_zh, ref_en
 from layers.links import links_for
 from layers.load import config_key, load_layer
 from layers.maps import features_at, layer_title, pick_at, plan_map, search
 from layers.registry import BY_ID, MAPS, layers_for_map
+from layers.tables import projects_table, targets_table, tasks_table
 from layers.zones import english_name, zones_at
 
 LANGS = {"zh": "中文", "en": "English"}
@@ -277,28 +277,6 @@ def feature_name(layer_id: str, feature_id: str) -> str:
     return row["name_zh"] if lang() == "zh" else f"{row['name_en']} ({row['name_zh']})"
 
 
-def _targets_table(targets: pd.DataFrame) -> pd.DataFrame:
-    value = targets["value"].where(targets["value"] != "", targets["value_text"])
-    period = targets["period"].where(targets["period"] != "", targets["year"])
-    if lang() == "zh":
-        return pd.DataFrame({
-            "指标": targets["indicator_zh"],
-            "范围": targets["scope_zh"].where(targets["scope_zh"] != "", "—"),
-            "目标": targets["comparator_zh"] + " " + value + " " + targets["unit_zh"],
-            "年份/期间": period,
-            "责任单位": targets["responsible_units"], "出处": targets["ref"]})
-    value_en = targets["value"].where(targets["value"] != "",
-                                      targets["value_text"].map(VALUE_TEXT))
-    return pd.DataFrame({
-        "Indicator": targets["indicator_en"],
-        "Scope": [scope_en(c, z) for c, z in zip(targets["scope"], targets["scope_zh"])],
-        "Target": targets["comparator_zh"].map(COMPARATORS) + " " + value_en + " " +
-        targets["unit_zh"].map(UNITS),
-        "Year / period": period.replace({"五年内": "within five years"}),
-        "Responsible units": targets["responsible_units"].map(units_en),
-        "Plan reference": targets["ref"].map(ref_en)})
-
-
 def _show(frame: pd.DataFrame) -> None:
     """A table with every column in full, wrapped (the panel is narrow)."""
     st.table(frame.set_index(frame.columns[0]))
@@ -336,22 +314,13 @@ def feature_panel(layer_id: str, feature_id: str) -> None:
     links = links_for(layer_id, feature_id)
     if len(links.targets):
         st.markdown(f"**{t('目标', 'Targets')}**")
-        _show(_targets_table(links.targets))
+        _show(targets_table(links.targets, lang()))
     if len(links.tasks):
         st.markdown(f"**{t('任务', 'Tasks')}**")
-        tasks = links.tasks
-        _show(pd.DataFrame({t("编号", "No."): tasks["id"] if not en else tasks["id"].map(ref_en),
-                            t("任务", "Task"): tasks["title_en" if en else "title_zh"],
-                            t("责任单位", "Responsible units"): tasks["responsible_units"].map(
-                                units_en) if en else tasks["responsible_units"]}))
+        _show(tasks_table(links.tasks, lang()))
     if len(links.projects):
         st.markdown(f"**{t('重大改革、平台、项目（附件5）', 'Reforms, platforms, projects (Annex 5)')}**")
-        p = links.projects
-        _show(pd.DataFrame({t("编号", "No."): p["id"],
-                            t("类别", "Kind"): p["type"].str.capitalize() if en else p["type_zh"],
-                            t("名称", "Name"): p["name_en" if en else "name_zh"],
-                            t("责任单位", "Responsible units"): p["responsible_units"].map(
-                                units_en) if en else p["responsible_units"]}))
+        _show(projects_table(links.projects, lang()))
     if not len(links):
         st.caption(t("规划未为该要素列出目标、任务或项目。",
                      "The plan lists no target, task or project for this feature."))
