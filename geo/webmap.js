@@ -73,10 +73,18 @@ window.harborMap = function (map, cfg, layers) {
     map.fitBounds(cfg.bounds, {paddingTopLeft: [50, 20], paddingBottomRight: [right, 30],
                                animate: false});
     home = {center: map.getCenter(), zoom: map.getZoom()};
+    writeUrl();
   }
+  // Still at the opening view: the user has not touched the map, and nothing else moved it
+  // (a resize keeps the centre only to the pixel, and may run several times).
   function atHome() {
-    return home && map.getZoom() === home.zoom && map.getCenter().distanceTo(home.center) < 1;
+    if (!home || touched || map.getZoom() !== home.zoom) return false;
+    return map.latLngToContainerPoint(home.center).distanceTo(map.getSize().divideBy(2)) < 6;
   }
+  var touched = false;
+  ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (name) {
+    map.getContainer().addEventListener(name, function () { touched = true; }, true);
+  });
 
   // ---- URL state, scoped to this map ---------------------------------------------------------
   function readUrl() {
@@ -103,11 +111,16 @@ window.harborMap = function (map, cfg, layers) {
     var url = readUrl();
     if (!url) return;
     var c = map.getCenter();
-    var want = {map: cfg.scope, view: c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom(),
-                layers: visibleIds().join(",")};
+    // At the opening view the URL holds no view: a link then opens at the opening view of
+    // whatever window it is opened in (a view taken while the page was still settling would
+    // otherwise outlive it).
+    var want = {map: cfg.scope, layers: visibleIds().join(","),
+                view: atHome() ? null : c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom()};
     var changed = false;
     Object.keys(want).forEach(function (k) {
-      if (url.searchParams.get(k) !== want[k]) { url.searchParams.set(k, want[k]); changed = true; }
+      if (url.searchParams.get(k) === want[k]) return;
+      if (want[k] === null) url.searchParams.delete(k); else url.searchParams.set(k, want[k]);
+      changed = true;
     });
     if (changed) {
       try { host.history.replaceState(host.history.state, "", url.toString()); } catch (e) {}

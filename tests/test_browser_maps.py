@@ -90,10 +90,7 @@ def test_sidebar_path_looks_like_each_pages_own_link(app_url, sized):
         assert url_params(pg).get("map") == {"layout": "annex1", "core-zone": "annex2",
                                               "radiation": "annex3"}[page_id]
         shares[page_id] = differing_share(picture, direct[page_id])
-    if any(share >= 0.002 for share in shares.values()):
-        # Known and open: a page reached through the sidebar sometimes opens a quarter zoom
-        # step away from its own link (its own layers and names, asserted above).
-        pytest.xfail(f"map differs from its own link: {shares}")
+    assert all(share < 0.002 for share in shares.values()), f"differs from its own link: {shares}"
 
 
 @pytest.mark.parametrize("sized", list(SIZES), indirect=True)
