@@ -297,6 +297,46 @@ window.harborMap = function (map, cfg, layers) {
       .map(function (i) { return i.spec.text; });
   }
 
+  // ---- picking: a click selects the smallest area of the visible pickable layers under it ----
+  // (a zone inside another, 钱江新城 in 杭州金融城, is picked inside it and the larger one
+  // elsewhere), or the point a click lands on. The pick reaches the page as a click on that
+  // feature, which streamlit-folium returns as last_active_drawing.
+  function inRings(latlng, rings) {  // even-odd over every ring: holes and parts included
+    var inside = false;
+    (function walk(a) {
+      if (!a.length) return;
+      if (a[0].lat === undefined) { a.forEach(walk); return; }
+      for (var i = 0, j = a.length - 1; i < a.length; j = i++) {
+        var p = a[i], q = a[j];
+        if ((p.lat > latlng.lat) !== (q.lat > latlng.lat) &&
+            latlng.lng < (q.lng - p.lng) * (latlng.lat - p.lat) / (q.lat - p.lat) + p.lng) inside = !inside;
+      }
+    })(rings);
+    return inside;
+  }
+  function ringArea(rings) {  // outer rings only, in m²: enough to order areas
+    if (rings[0] && rings[0].lat !== undefined) return geodesicArea(rings);
+    if (rings[0] && rings[0][0] && rings[0][0].lat !== undefined) return geodesicArea(rings[0]);
+    return rings.reduce(function (sum, part) { return sum + ringArea(part); }, 0);
+  }
+  var pointHit = false;
+  cfg.layers.forEach(function (l) {
+    if (l.pick && l.point) layers[l.id].on("click", function () { pointHit = true; });
+  });
+  map.on("click", function (e) {
+    if (pointHit) { pointHit = false; return; }  // a town or project: its own click stands
+    var best = null;
+    cfg.layers.forEach(function (l) {
+      if (!l.pick || l.point || !map.hasLayer(layers[l.id])) return;
+      layers[l.id].eachLayer(function (f) {
+        if (!f.getLatLngs || !f.getBounds().contains(e.latlng) || !inRings(e.latlng, f.getLatLngs())) return;
+        var area = ringArea(f.getLatLngs());
+        if (!best || area < best.area) best = {area: area, feature: f};
+      });
+    });
+    if (best) best.feature.fire("click", {latlng: e.latlng, layer: best.feature});
+  });
+
   function changed() { restack(); refresh(); placeLabels(); writeUrl(); }
   map.on("zoomend moveend resize", placeLabels);
   map.on("resize", function () { if (atHome()) fitHome(); });  // the opening view fills the new size

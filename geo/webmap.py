@@ -75,6 +75,7 @@ class MapLayer:
     radius: float = 7
     show: bool = True
     interactive: bool = True
+    pick: bool = False  # a click selects the smallest feature of the pickable layers under it
     properties: list[str] = field(default_factory=list)  # extra columns sent with each feature
     # Features told apart: {class: {"name", and any of color, fill, fill_opacity, weight, dash}},
     # picked by the frame's "class" column; each class is a row of the legend.
@@ -193,7 +194,7 @@ def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
     for layer in layers:  # the legend in the order given
         config_layers.append({
             "id": layer.id, "name": layer.name, "group": layer.group, "color": layer.color,
-            "fill": layer.fill, "dash": layer.dash, "point": bool(len(layer.frame)) and bool(
+            "fill": layer.fill, "dash": layer.dash, "pick": layer.pick, "point": bool(len(layer.frame)) and bool(
                 (layer.frame.geom_type == "Point").all()), "count": int(len(layer.frame)),
             "classes": [{"name": spec.get("name", key), **_symbol(layer, spec)}
                         for key, spec in layer.classes.items()]})

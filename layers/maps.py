@@ -124,34 +124,27 @@ def map_layers(map_id: str, lang: str = "zh", gcj02: bool = False) -> list[MapLa
             id=layer.id, name=layer_title(layer, lang), group=layer.group, frame=frame,
             color=style.color, fill=style.fill, fill_opacity=style.fill_opacity,
             weight=style.weight, dash=style.dash, radius=style.radius,
-            interactive=layer.id not in ("province", "river"),
+            interactive=layer.id not in ("province", "river"), pick=layer.plan_layer,
             properties=["feature_id", "layer_id"], classes=_classes(layer, lang),
             labels=list(_labels(map_id, layer.id, lang, gcj02, config)),
         ))
     return out
 
 
-def features_at(map_id: str, lon: float, lat: float, visible: list[str] | None = None):
-    """The areas of the map's (visible) plan layers that hold the point (lon, lat), smallest
-    first: [(layer id, feature id), ...]. A click selects the first, so that a zone inside
-    another (钱江新城 in 杭州金融城, 钱塘江金融城 in 钱江世纪城) is picked inside it and the
-    larger one elsewhere; the page offers the others."""
+def features_at(map_id: str, lon: float, lat: float):
+    """The areas of the map's plan layers that hold the point (lon, lat), smallest first:
+    [(layer id, feature id), ...]; the page offers them after a click, whose own pick is the
+    smallest of the visible ones (geo/webmap.js)."""
     point = shapely.Point(lon, lat)
     found = []
     for layer in layers_for_map(map_id):
-        if not layer.plan_layer or (visible is not None and layer.id not in visible):
+        if not layer.plan_layer:
             continue
         frame = load_layer(layer.id).located
         hits = frame[frame.geometry.intersects(point) & frame.geom_type.str.contains("Polygon")]
         for feature_id, area in zip(hits["id"], hits.to_crs(METRIC).area):
             found.append((float(area), layer.id, feature_id))
     return [(layer_id, feature_id) for _, layer_id, feature_id in sorted(found)]
-
-
-def pick_at(map_id: str, lon: float, lat: float, visible: list[str] | None = None):
-    """The plan feature a click at (lon, lat) selects (see :func:`features_at`), or None."""
-    found = features_at(map_id, lon, lat, visible)
-    return found[0] if found else None
 
 
 def plan_map(map_id: str, lang: str, tiles: dict | None = None, gcj02: bool = False,

@@ -17,7 +17,7 @@ from geo.crs import gcj02_to_wgs84, transform_geometry, wgs84_to_gcj02
 from layers.english import provenance_zh, ref_en
 from layers.links import links_for
 from layers.load import config_key, load_layer
-from layers.maps import features_at, layer_title, pick_at, plan_map, search
+from layers.maps import features_at, layer_title, plan_map, search
 from layers.registry import BY_ID, MAPS, layers_for_map
 from layers.tables import projects_table, targets_table, tasks_table
 from layers.zones import english_name, zones_at
@@ -210,14 +210,10 @@ def _highlight(selection, clicked, gcj02: bool) -> folium.FeatureGroup:
     return group
 
 
-def _visible_layers() -> list[str] | None:
-    shown = st.query_params.get("layers")
-    return shown.split(",") if shown is not None else None
-
-
 def _handle_map_events(map_id: str, result: dict | None, gcj02: bool) -> None:
-    """Act on a new click only: st_folium returns the last values on every rerun. A click on a
-    point (town, project) selects it; any other click selects the smallest plan zone there."""
+    """Act on a new click only: st_folium returns the last values on every rerun. The map
+    picks the feature a click selects (geo/webmap.js) and returns it as last_active_drawing,
+    clicked at the same place as the click."""
     result = result or {}
     click = result.get("last_clicked")
     state = page_state(map_id)
@@ -228,17 +224,10 @@ def _handle_map_events(map_id: str, result: dict | None, gcj02: bool) -> None:
     if gcj02:
         lon, lat = (float(v) for v in gcj02_to_wgs84(lon, lat))
     state["clicked"] = (lon, lat)
-    drawing = result.get("last_active_drawing") or {}
-    props = drawing.get("properties") or {}
+    props = (result.get("last_active_drawing") or {}).get("properties") or {}
     token = (props.get("layer_id"), props.get("feature_id"))
-    on_point = (drawing.get("geometry") or {}).get("type") == "Point" and \
-        result.get("last_object_clicked") == click
-    if on_point and token[0] in BY_ID and BY_ID[token[0]].plan_layer:
+    if result.get("last_object_clicked") == click and token[0] in BY_ID and BY_ID[token[0]].plan_layer:
         _select(map_id, *token)
-        return
-    picked = pick_at(map_id, lon, lat, _visible_layers())
-    if picked:
-        _select(map_id, *picked)
 
 
 ZONE_KINDS = {"city": ("设区市", "City"), "district": ("县（市、区）", "District"),
@@ -258,7 +247,7 @@ def zones_panel(map_id: str, point: tuple[float, float]) -> None:
                            for kind, names in found.items()))
     if not found["city"]:
         st.caption(t("此点不在浙江省内。", "This point is outside Zhejiang."))
-    here = features_at(map_id, lon, lat, _visible_layers())
+    here = features_at(map_id, lon, lat)
     if len(here) > 1:
         names = {f"{layer_id}:{feature_id}": feature_name(layer_id, feature_id)
                  for layer_id, feature_id in here}

