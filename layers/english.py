@@ -43,9 +43,9 @@ def units_en(text: str) -> str:
 
 
 def ref_en(ref: str) -> str:
-    """A reference into the plan in English: 附件4 第1行 → Annex 4, row 1; 三(一)2 → §3(1)2."""
-    out = re.sub(r"附件(\d+)", r"Annex \1", str(ref))
-    out = re.sub(r"第(\d+)行", r"row \1", out)
+    """A reference into the plan in English: 附件4 第1行 → Annex 4, row 1; 三(一)2 → 3(1)2."""
+    out = re.sub(r"附件(\d+)\s*第(\d+)行", r"Annex \1, row \2", str(ref))
+    out = re.sub(r"附件(\d+)", r"Annex \1", out)
     return re.sub("[一二三四五六七]", lambda m: NUMERALS[m.group(0)], out).replace("、", ", ")
 
 

@@ -1,0 +1,72 @@
+"""Names on the map (geo/labels.py): sizes, zooms and anchors against hand-computed values."""
+
+import math
+
+import geopandas as gpd
+import pytest
+import shapely
+from shapely import affinity
+
+from geo.labels import place_labels, text_width, zoom_for
+
+MERCATOR = "EPSG:3857"
+
+
+def frame(geoms, texts, crs=MERCATOR):
+    return gpd.GeoDataFrame({"name": texts}, geometry=list(geoms), crs=crs)
+
+
+def test_text_width_counts_a_cjk_character_as_one_em_and_latin_as_about_half():
+    assert text_width("钱江新城", 13) == 52
+    assert text_width("Bank", 10) == pytest.approx(22.4)
+    assert text_width("G60 走廊", 10) == pytest.approx(20 + 4 * 5.6)
+
+
+def test_zoom_for_matches_web_mercator_resolution():
+    # At zoom z a pixel is 40075016.686 / 256 / 2**z metres: 1000 m over 100 px at z = 13.934.
+    assert zoom_for(1000, 100) == pytest.approx(math.log2(100 * 40075016.686 / 256 / 1000), abs=1e-6)
+    assert zoom_for(1000, 100) == pytest.approx(13.934, abs=1e-3)
+    assert zoom_for(0, 100) == 18
+
+
+def test_an_area_is_named_at_its_centre_from_the_zoom_where_the_name_fits():
+    square = shapely.box(0, 0, 10_000, 10_000)  # 10 km, centred at 5 km
+    (label,) = place_labels(frame([square], ["钱江新城"]), "name", font_px=13)
+    lng, lat = shapely.get_coordinates(gpd.GeoSeries([shapely.Point(5000, 5000)], crs=MERCATOR)
+                                       .to_crs(MERCATOR))[0]
+    assert (label["lng"], label["lat"]) == (round(lng, 5), round(lat, 5))
+    # The room is 10 km across; the name needs 52 + 13 px.
+    assert label["minZoom"] == pytest.approx(round(zoom_for(10_000, 65), 2))
+    assert label["point"] is False and label["angle"] == 0
+    (half,) = place_labels(frame([square], ["钱江新城"]), "name", font_px=13, fit=0.5)
+    assert half["minZoom"] == pytest.approx(label["minZoom"] - 1, abs=0.01)
+
+
+def test_a_point_is_named_at_the_zoom_given():
+    (label,) = place_labels(frame([shapely.Point(120.2, 30.25)], ["南湖基金小镇"], "EPSG:4326"),
+                            "name", point_min_zoom=9)
+    assert label["point"] is True and label["minZoom"] == 9
+    assert (label["lng"], label["lat"]) == (120.2, 30.25)
+
+
+def test_a_long_corridor_is_named_along_it():
+    corridor = affinity.rotate(shapely.box(0, 0, 40_000, 2_000), 30, origin=(0, 0))
+    (label,) = place_labels(frame([corridor], ["G60"]), "name", along=True)
+    assert label["angle"] == pytest.approx(30, abs=0.5)
+    (across,) = place_labels(frame([corridor], ["G60"]), "name")
+    assert across["angle"] == 0 and across["minZoom"] > label["minZoom"]  # 2 km across, 40 along
+
+
+def test_a_river_name_repeats_once_per_square():
+    river = shapely.box(0, 0, 30_000, 1_000)  # 30 km: five 6 km squares
+    labels = place_labels(frame([river], ["钱塘江"]), "name", along=True, repeat_m=6000)
+    assert len(labels) == 6  # the whole river, then each square
+    assert [round(x["lng"], 3) for x in labels[1:]] == sorted(round(x["lng"], 3) for x in labels[1:])
+
+
+def test_ranked_then_larger_first_and_empty_names_skipped():
+    big, small = shapely.box(0, 0, 9000, 9000), shapely.box(0, 0, 3000, 3000)
+    labels = place_labels(frame([small, big, small], ["小", "大", ""]), "name", rank=2)
+    assert [x["text"] for x in labels] == ["大", "小"]
+    assert all(x["rank"] == 2 for x in labels)
+    assert place_labels(frame([], []), "name") == []
