@@ -1,6 +1,6 @@
 """Where a feature's name goes on a map, and from which zoom it fits.
 
-Knows nothing about the plan. For each feature it finds an anchor (the pole of inaccessibility
+Knows nothing about the plan. Areas and points: for each feature it finds an anchor (the pole of inaccessibility
 of its largest part for an area, the point itself for a point), an angle for names that run
 along a long thin feature (a river, a corridor), the label's size in pixels, and the lowest web
 map zoom at which the name fits inside the feature. The map then shows, at each zoom, the
@@ -37,8 +37,8 @@ def zoom_for(length_m: float, pixels: float) -> float:
 
 
 def _largest_part(geom):
-    parts = getattr(geom, "geoms", [geom])
-    return max(parts, key=lambda g: (g.area, g.length))
+    """The part of largest area (the first of equals: the first point of a MultiPoint)."""
+    return max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
 
 
 def _axis_angle(geom) -> float:
@@ -60,19 +60,18 @@ def _axis_angle(geom) -> float:
 
 def _anchor(geom, along: bool):
     """(anchor point, angle, room in metres across the anchor) for a projected geometry."""
-    if geom.geom_type == "Point":
-        return geom, 0.0, 0.0
-    if geom.geom_type == "MultiPoint":
-        return geom.geoms[0], 0.0, 0.0
+    if geom.geom_type in ("Point", "MultiPoint"):
+        return _largest_part(geom), 0.0, 0.0
     part = _largest_part(geom)
-    if part.geom_type in ("LineString", "LinearRing"):
-        point = part.interpolate(0.5, normalized=True)
-        local = part.intersection(point.buffer(part.length / 6))
-        return point, _axis_angle(local) if along else 0.0, part.length / 3
     point = polylabel(part, tolerance=max(math.sqrt(part.area) / 200, 1.0))
     inner = part.boundary.distance(point)
     if not along:
         return point, 0.0, 2 * inner
+    # In a long even band every point of its middle line is as far from the edges: take the
+    # centre when it is one of them, not the end that polylabel happens to return.
+    centre = part.centroid
+    if part.contains(centre) and part.boundary.distance(centre) >= 0.8 * inner:
+        point, inner = centre, part.boundary.distance(centre)
     # Along a long thin feature: the direction of its stretch around the anchor, and the
     # room is the length of that stretch rather than the width across it.
     local = part.intersection(point.buffer(max(inner * 12, 1.0)))

@@ -202,25 +202,16 @@ def _search_table(_config) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _match(query: str, texts: list[str]) -> int | None:
-    """0 exact, 1 prefix, 2 a word's prefix, 3 anywhere; None when no text matches."""
-    best = None
-    for text in texts:
-        text = text.lower()
-        if not text:
-            continue
-        if text == query:
-            score = 0
-        elif text.startswith(query):
-            score = 1
-        elif any(word.startswith(query) for word in re.split(r"[\s\-–·()（）]+", text)):
-            score = 2
-        elif query in text:
-            score = 3
-        else:
-            continue
-        best = score if best is None else min(best, score)
-    return best
+def _score(query: str, text: str) -> int | None:
+    """0 exact, 1 prefix, 2 a word's prefix, 3 anywhere; None when ``text`` does not match."""
+    text = text.lower()
+    if not text or query not in text:
+        return None
+    if text == query:
+        return 0
+    if text.startswith(query):
+        return 1
+    return 2 if any(word.startswith(query) for word in re.split(r"[\s\-–·()（）]+", text)) else 3
 
 
 def search(query: str, limit: int = 8) -> pd.DataFrame:
@@ -233,9 +224,8 @@ def search(query: str, limit: int = 8) -> pd.DataFrame:
     compact = query.replace(" ", "")
     scores = []
     for r in table.itertuples():
-        found = [x for x in (_match(query, [r.name_zh, r.name_en]), _match(compact, [r.pinyin]))
-                 if x is not None]
-        scores.append(min(found) if found else None)
+        found = [_score(query, r.name_zh), _score(query, r.name_en), _score(compact, r.pinyin)]
+        scores.append(min((x for x in found if x is not None), default=None))
     table = table.assign(score=scores).dropna(subset=["score"])
     table["rank"] = table["layer"].map({layer.id: i for i, layer in enumerate(LAYERS)})
     return table.sort_values(["score", "rank", "name_zh"]).head(limit)

@@ -71,3 +71,18 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=bool(os.environ.get("MUTANT_UNDER_TEST")))
+def _fresh_derived_caches():
+    """Under mutmut only: each test computes the derived tables anew, so that a test reaches the
+    (mutated) code behind a cache that an earlier test filled."""
+    import geo.labels
+    import layers.english
+    import layers.maps
+
+    for module in (geo.labels, layers.english, layers.maps):
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+    yield

@@ -70,3 +70,60 @@ def test_ranked_then_larger_first_and_empty_names_skipped():
     assert [x["text"] for x in labels] == ["大", "小"]
     assert all(x["rank"] == 2 for x in labels)
     assert place_labels(frame([], []), "name") == []
+
+
+def test_defaults_sizes_and_rounding():
+    (label,) = place_labels(frame([shapely.Point(120.123456789, 30.987654321)], ["南湖"],
+                                  "EPSG:4326"), "name")
+    assert (label["lng"], label["lat"]) == (120.12346, 30.98765)  # about 1 m
+    assert (label["rank"], label["style"], label["minZoom"]) == (0, "", 0)
+    assert (label["w"], label["h"]) == (26, 17)  # 2 × 13 px wide, 1.3 lines high
+    (styled,) = place_labels(frame([shapely.Point(0, 0)], ["A"]), "name", style="zone", font_px=20)
+    assert (styled["style"], styled["w"], styled["h"]) == ("zone", 11, 26)
+    assert len(place_labels(frame([shapely.box(0, 0, 30_000, 1_000)], ["x"]), "name")) == 1
+
+
+def test_a_huge_area_is_named_from_zoom_zero():
+    (label,) = place_labels(frame([shapely.box(0, 0, 1e7, 1e7)], ["大"]), "name")
+    assert label["minZoom"] == 0
+
+
+def test_the_largest_part_carries_the_name():
+    small, big = shapely.box(0, 0, 1000, 1000), shapely.box(50_000, 0, 60_000, 10_000)
+    (label,) = place_labels(frame([shapely.MultiPolygon([small, big])], ["岛"]), "name")
+    lng, _ = shapely.get_coordinates(gpd.GeoSeries([shapely.Point(55_000, 5000)], crs=MERCATOR)
+                                     .to_crs(MERCATOR))[0]
+    assert label["lng"] == pytest.approx(lng, abs=1)
+    (first,) = place_labels(frame([shapely.MultiPoint([(1, 2), (3, 4)])], ["p"]), "name")
+    assert (first["lng"], first["lat"], first["point"]) == (1, 2, True)
+
+
+@pytest.mark.parametrize("turn, angle", [(0, 0), (30, 30), (120, -60), (-60, -60), (90, 90),
+                                         (-90, 90), (179, -1), (30.04, 30.0)])
+def test_along_angles_read_left_to_right(turn, angle):
+    corridor = affinity.rotate(shapely.box(0, 0, 40_000, 2_000), turn, origin=(0, 0))
+    (label,) = place_labels(frame([corridor], ["G60"]), "name", along=True)
+    assert label["angle"] == pytest.approx(angle, abs=0.06)
+
+
+def test_along_a_corridor_the_room_is_the_stretch_around_the_anchor():
+    # 2 km wide: the anchor is 1 km from the edges, and the stretch looked at is 12 widths
+    # of that either side: 24 km of the 40.
+    corridor = shapely.box(0, 0, 40_000, 2_000)
+    (label,) = place_labels(frame([corridor], ["G60"]), "name", along=True, font_px=10)
+    assert label["minZoom"] == pytest.approx(round(zoom_for(24_000, text_width("G60", 10) + 10), 2))
+
+
+def test_repeats_skip_small_ends_and_work_away_from_the_origin():
+    river = shapely.box(100_000, 50_000, 131_000, 51_000)  # five full squares and a 1 km end
+    labels = place_labels(frame([river], ["钱塘江"]), "name", along=True, repeat_m=6000)
+    assert len(labels) == 6
+    tall = shapely.box(100_000, 50_000, 101_000, 74_000)  # upright: four squares up
+    assert len(place_labels(frame([tall], ["江"]), "name", along=True, repeat_m=6000)) == 5
+
+
+def test_missing_geometry_and_empty_names_are_skipped_and_order_is_by_area():
+    thin, square = shapely.box(0, 0, 100_000, 100), shapely.box(0, 0, 5000, 5000)
+    labels = place_labels(frame([None, shapely.Polygon(), thin, square, square],
+                                ["无", "空", "细", "", "方"]), "name")
+    assert [x["text"] for x in labels] == ["方", "细"]  # 25 km² before 10 km²

@@ -86,3 +86,100 @@ def test_a_class_overrides_its_layers_symbol_and_an_outline_stays_clickable():
     assert "dashArray" not in own
     assert _style(_symbol(MapLayer("y", "y", "g", pd.DataFrame(), color="#1", weight=0)))[
         "opacity"] == 0
+
+
+def test_scores_of_a_name():
+    from layers.maps import _score
+
+    assert [_score("bank", t) for t in ("bank", "Bank of Hangzhou", "Tailong Bank Ltd",
+                                       "Tailongbank", "Binjiang", "")] == [0, 1, 2, 3, None, None]
+    assert _score("(a)", "x (a) y") == 3  # the query is text, not a pattern
+    hits = search("bank").set_index("name_zh")["score"]
+    assert hits["杭州银行总部"] == 1 and hits["泰隆银行杭州总部"] == 2
+    assert search("zhou", limit=50).set_index("name_en")["score"]["Hangzhou"] == 3
+    # Equal scores go in the layers' order: the financial city before the poles.
+    assert search("hangzhou")["name_zh"].tolist()[1] == "杭州金融城"
+
+
+def test_search_follows_an_edit_of_layers_toml(tmp_path, monkeypatch):
+    import geopandas as gpd
+    import shapely
+
+    from layers.load import load_layer
+
+    cities = load_layer("financial_cities").located[["name_zh", "geometry"]].copy()
+    cities.loc[cities["name_zh"] == "杭州金融城", "geometry"] = shapely.box(121.0, 29.0, 121.1, 29.1)
+    gpd.GeoDataFrame(cities, crs=4326).to_file(tmp_path / "fc.gpkg", driver="GPKG")
+    (tmp_path / "layers.toml").write_text('[layers.financial_cities]\npath = "fc.gpkg"\n')
+    before = search("杭州金融城").iloc[0]["bounds"]
+    monkeypatch.setenv("HARBOR_LAYERS_CONFIG", str(tmp_path / "layers.toml"))
+    assert search("杭州金融城").iloc[0]["bounds"] == (121.0, 29.0, 121.1, 29.1) != before
+
+
+def test_english_words_for_what_has_none():
+    assert units_en("某某局") == "某某局"  # a unit not in data/units.csv keeps its name
+    assert scope_en("somewhere", "") == "somewhere"
+
+
+def test_targets_table_fills_gaps_from_the_plan():
+    targets = table("targets")
+    worded = targets[targets["value_text"] != ""].iloc[[0]]
+    zh, en = targets_table(worded, "zh").iloc[0], targets_table(worded, "en").iloc[0]
+    assert worded["value_text"].iloc[0] in zh["目标"]
+    assert any(w and w in en["Target"] for w in ("the city's average loan growth", "full coverage",
+                                                 "hundred-billion-yuan scale",
+                                                 "further consolidated and raised"))
+    five = targets[targets["period"] == "五年内"].iloc[[0]]
+    assert targets_table(five, "zh").iloc[0]["年份/期间"] == "五年内"
+    assert targets_table(five, "en").iloc[0]["Year / period"] == "within five years"
+    dated = targets[(targets["period"] == "") & (targets["year"] == "2025")].iloc[[0]]
+    assert targets_table(dated, "zh").iloc[0]["年份/期间"] == "2025"
+    unscoped = targets[targets["scope_zh"] == ""].iloc[[0]]
+    assert targets_table(unscoped, "zh").iloc[0]["范围"] == "—"
+    assert list(targets_table(dated, "zh").columns) == ["指标", "范围", "目标", "年份/期间", "责任单位",
+                                                        "出处"]
+    assert list(targets_table(dated, "en").columns) == ["Indicator", "Scope", "Target",
+                                                        "Year / period", "Responsible units",
+                                                        "Plan reference"]
+    row = targets_table(dated, "en").iloc[0]
+    assert row["Indicator"] == dated["indicator_en"].iloc[0]
+    assert "Municipal Government" in row["Responsible units"] or "Bureau" in row["Responsible units"]
+
+
+def test_projects_table_columns():
+    projects = table("annex5").iloc[:1]
+    assert list(projects_table(projects, "zh").columns) == ["编号", "类别", "名称", "责任单位"]
+    assert list(projects_table(projects, "en").columns) == ["No.", "Kind", "Name",
+                                                            "Responsible units"]
+    en = projects_table(projects, "en").iloc[0]
+    assert en["Name"] == projects["name_en"].iloc[0] and "Bureau" in en["Responsible units"] or \
+        "Provincial" in en["Responsible units"]
+    assert projects_table(projects, "zh").iloc[0]["名称"] == "深化农村信用社改革试点省"
+
+
+def test_map_layers_carry_names_styles_and_picking_in_the_pages_language():
+    from layers.maps import map_layers
+    from layers.registry import BY_ID
+
+    zh = {layer.id: layer for layer in map_layers("annex2", "zh")}
+    en = {layer.id: layer for layer in map_layers("annex2", "en")}
+    fc = zh["financial_cities"]
+    assert set(fc.frame["label"]) == {"杭州金融城", "钱塘江金融城", "滨江扩展区"}
+    assert "Hangzhou Financial City" in set(en["financial_cities"].frame["label"])
+    assert fc.frame["feature_id"].tolist() == fc.frame["id"].tolist() == fc.frame["class"].tolist()
+    assert set(fc.frame["layer_id"]) == {"financial_cities"}
+    assert [c["name"] for c in fc.classes.values()] == ["杭州金融城", "钱塘江金融城", "滨江扩展区"]
+    assert en["financial_cities"].classes["qtjjrc"]["name"] == "Qiantang Financial City"
+    assert fc.classes["qtjjrc_bj"]["dash"] == "7 5" and fc.classes["qtjjrc"]["color"] == "#1a5276"
+    style = BY_ID["core_zone"].style
+    core = zh["core_zone"]
+    assert (core.name, core.group, core.color, core.fill, core.fill_opacity, core.weight,
+            core.dash, core.radius) == ("核心区", "1", style.color, style.fill, style.fill_opacity,
+                                        style.weight, style.dash, style.radius)
+    assert en["core_zone"].name == "Core zone"
+    assert zh["river"].interactive is False and zh["districts"].interactive is True
+    assert core.pick is True and zh["districts"].pick is False
+    assert {x["text"] for x in core.labels} == {"钱江新城", "钱江世纪城"}
+    assert {x["text"] for x in en["core_zone"].labels} == {"Qianjiang New City",
+                                                           "Qianjiang Century City"}
+    assert zh["key_projects"].labels[0]["point"] is True
