@@ -81,8 +81,8 @@ def in_harbor(city: str) -> bool:
     return city in CITIES_OF_HARBOR
 
 
-@lru_cache(maxsize=1)
-def _english() -> dict[str, str]:
+@lru_cache(maxsize=4)
+def _english(_config) -> dict[str, str]:
     names = {}
     for layer_id in ("cities", "districts", "core_zone", "riverside_extension",
                      "financial_cities", "finance_towns", "belts"):
@@ -93,7 +93,7 @@ def _english() -> dict[str, str]:
 
 def english_name(name_zh: str) -> str:
     """The English name of a zone, or the Chinese one when it has none."""
-    return _english().get(name_zh) or name_zh
+    return _english(config_key()).get(name_zh) or name_zh
 
 
 def zones_at(lon: float, lat: float) -> dict[str, list[str]]:

@@ -4,13 +4,14 @@ tables; the whole dataset as a download (the same files as `python -m layers.exp
 import streamlit as st
 
 from layers.export import dataset_zip
-from layers.load import summary
+from layers.load import config_key, summary
 from layers.plan import check, table
 from pages.common import t
 
 
-@st.cache_data(show_spinner=False)
-def _zip() -> bytes:
+@st.cache_data(show_spinner=False, max_entries=2)
+def _zip(config: tuple) -> bytes:
+    """The dataset as of this state of layers.toml (``config``, from config_key)."""
     return dataset_zip()
 
 
@@ -46,7 +47,7 @@ for tab, name in zip(st.tabs([f"{label} ({len(table(n))})" for n, label in tabs.
 
 st.subheader(t("下载", "Download"))
 with st.spinner(t("正在打包数据…", "Packing the dataset…")):
-    payload = _zip()
+    payload = _zip(config_key())
 st.download_button(
     t("下载全部数据（GeoPackage + CSV，ZIP）", "Download the whole dataset (GeoPackage + CSV, ZIP)"),
     payload, file_name="qiantang_harbor_dataset.zip", mime="application/zip")

@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 
 from geo.importer import InputError, LAT_NAMES, LON_NAMES, find_column, read_input
 from geo.webmap import build_map
+from layers.load import config_key
 from layers.maps import ATTRIBUTION, MAP_TEXTS, groups, result_layers
 from layers.zonecheck import categories, check, counts, plan_projects
 from pages.common import lang, plain, t
@@ -72,14 +73,15 @@ def columns_for(table):
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def run_check(data: bytes, name: str, encoding, crs, lon, lat):
+def run_check(data: bytes, name: str, encoding, crs, lon, lat, config: tuple):
+    """check() of an upload, once per state of layers.toml (``config``, from config_key)."""
     start = time.perf_counter()
     result = check(data, name, crs=crs, lon=lon, lat=lat, encoding=encoding)
     return result, time.perf_counter() - start
 
 
-@st.cache_data(show_spinner=False)
-def run_plan_projects():
+@st.cache_data(show_spinner=False, max_entries=2)
+def run_plan_projects(config: tuple):
     return check(plan_projects())
 
 
@@ -110,7 +112,7 @@ upload = st.file_uploader(t("项目清单", "Project list"), key="zc-upload",
 if upload is None:
     st.info(t("未上传文件：下面是规划本身已定位的项目（附件5）的核查结果。",
               "No file uploaded: below, the plan's own located projects (Annex 5), checked."))
-    result, seconds, stem = run_plan_projects(), None, "plan_projects_zones"
+    result, seconds, stem = run_plan_projects(config_key()), None, "plan_projects_zones"
 else:
     table = read_upload(upload)
     crs = ask_crs(table.crs)
@@ -123,7 +125,8 @@ else:
     with st.spinner(t(f"正在核查 {len(table.frame):,} 行…", f"Checking {len(table.frame):,} rows…")):
         try:
             result, seconds = run_check(upload.getvalue(), upload.name,
-                                        None if enc == "auto" else enc, crs, lon, lat)
+                                        None if enc == "auto" else enc, crs, lon, lat,
+                                        config_key())
         except InputError as err:
             st.error(t("无法核查：", "Cannot check: ") + str(err))
             st.stop()

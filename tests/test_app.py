@@ -64,3 +64,33 @@ def test_data_page_lists_every_layer_with_provenance():
     assert len(layers) == 13
     assert (layers["source"] != "").all() and (layers["license"] != "").all()
     assert at.get("download_button")
+
+
+def test_an_edit_of_layers_toml_reaches_every_view_without_a_restart(tmp_path, monkeypatch):
+    import geopandas as gpd
+    import shapely
+
+    from layers.load import load_layer
+    from layers.zones import english_name, zones_at
+
+    toml = tmp_path / "layers.toml"
+    monkeypatch.setenv("HARBOR_LAYERS_CONFIG", str(toml))
+    at = run("data")
+    assert "configured" not in " ".join(at.dataframe[0].value["origin"])
+    zip_before = at.get("download_button")[0].proto.url
+    assert zones_at(121.05, 29.05)["financial_city"] == []
+
+    cities = load_layer("financial_cities").located[["name_zh", "geometry"]].copy()
+    cities.loc[cities["name_zh"] == "杭州金融城", "geometry"] = shapely.box(121.0, 29.0, 121.1, 29.1)
+    gpd.GeoDataFrame(cities, crs=4326).to_file(tmp_path / "fc.gpkg", driver="GPKG")
+    toml.write_text('[layers.financial_cities]\npath = "fc.gpkg"\nsource = "测试官方边界"\n')
+
+    at = run("data")
+    layers = at.dataframe[0].value.set_index("layer")
+    assert layers.loc["financial_cities", "origin"].startswith("configured")
+    assert "测试官方边界" in layers.loc["financial_cities", "source"]
+    assert at.get("download_button")[0].proto.url != zip_before  # a new dataset file
+    assert zones_at(121.05, 29.05)["financial_city"] == ["杭州金融城"]  # the zone check
+    assert english_name("杭州金融城") == "Hangzhou Financial City"
+    at = run("core-zone")  # the map page builds with the new layer
+    assert not at.exception
