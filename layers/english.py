@@ -42,10 +42,16 @@ def units_en(text: str) -> str:
     return "; ".join(names.get(unit, unit) for unit in units_of(text))
 
 
+def sections_en(text: str) -> str:
+    """Item numbers of the plan in digits: 三1 (item 1 of part 三) → 3.1."""
+    return re.sub(r"([一二三四五六七])(\d+)", lambda m: f"{NUMERALS[m.group(1)]}.{m.group(2)}", text)
+
+
 def ref_en(ref: str) -> str:
-    """A reference into the plan in English: 附件4 第1行 → Annex 4, row 1; 三(一)2 → 3(1)2."""
+    """A reference into the plan in English: 附件4 第1行 → Annex 4, row 1; 附件5 三1 → Annex 5
+    3.1; 三(一)2 → 3(1)2."""
     out = re.sub(r"附件(\d+)\s*第(\d+)行", r"Annex \1, row \2", str(ref))
-    out = re.sub(r"附件(\d+)", r"Annex \1", out)
+    out = sections_en(re.sub(r"附件(\d+)", r"Annex \1", out))
     return re.sub("[一二三四五六七]", lambda m: NUMERALS[m.group(0)], out).replace("、", ", ")
 
 
@@ -70,6 +76,9 @@ def _provenance() -> dict[str, str]:
 
 
 def provenance_zh(text: str) -> str:
-    """A bundled feature's source or accuracy in Chinese (data/provenance.csv); a configured
-    official file's own wording is shown as given."""
-    return _provenance().get(text, text)
+    """A bundled feature's source, accuracy or license in Chinese (data/provenance.csv), also
+    where several are joined in one text; a configured official file's own wording is shown as
+    given."""
+    for en, zh in sorted(_provenance().items(), key=lambda item: -len(item[0])):
+        text = text.replace(en, zh)
+    return text

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from layers.english import COMPARATORS, UNITS, VALUE_TEXT, ref_en, scope_en, units_en
+from layers.english import (COMPARATORS, NUMERALS, UNITS, VALUE_TEXT, provenance_zh, ref_en,
+                            scope_en, sections_en, units_en)
+from layers.plan import split_ids
+from layers.registry import BY_ID
 
 
 def targets_table(targets: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -47,3 +50,59 @@ def projects_table(projects: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({"No.": projects["id"], "Kind": projects["type"].str.capitalize(),
                          "Name": projects["name_en"],
                          "Responsible units": projects["responsible_units"].map(units_en)})
+
+
+# Every column of the data tables (data/*.csv, the layer summary) as a reader sees it.
+HEADERS = {
+    "id": ("编号", "Id"), "layer": ("图层", "Layer"), "name_zh": ("名称", "Name (Chinese)"),
+    "name_en": ("—", "Name"), "city": ("城市", "City"), "positioning_zh": ("定位", "—"),
+    "positioning_en": ("—", "Positioning (translated)"), "extent_zh": ("范围（规划原文）", "—"),
+    "ref": ("出处", "Plan reference"), "members": ("成员城市", "Member cities"),
+    "targets": ("目标", "Targets"), "tasks": ("任务", "Tasks"), "projects": ("项目", "Projects"),
+    "row": ("附件4 行", "Annex 4 row"), "scope": ("—", "Scope"), "scope_zh": ("范围", "—"),
+    "indicator_zh": ("指标", "—"), "indicator_en": ("—", "Indicator"),
+    "comparator_zh": ("比较", "Comparator"), "value": ("数值", "Value"),
+    "unit_zh": ("单位", "Unit"), "value_text": ("文字目标", "Worded target"),
+    "year": ("年份", "Year"), "period": ("期间", "Period"),
+    "responsible_units": ("责任单位", "Responsible units"), "quote": ("规划原文", "—"),
+    "lead_zh": ("牵头", "—"), "section": ("部分", "Section"), "part": ("节", "Part"),
+    "number": ("序号", "Number"), "title_zh": ("任务", "—"), "title_en": ("—", "Task"),
+    "type": ("—", "Kind"), "type_zh": ("类别", "—"), "description_zh": ("内容（规划原文）", "—"),
+    "kind": ("—", "Kind"), "in_annex6": ("附件6所列", "In Annex 6"), "note": ("—", "Note"),
+    "group": ("组", "Group"), "features": ("要素数", "Features"), "located": ("已定位", "Located"),
+    "source": ("来源", "Source"), "accuracy": ("精度", "Accuracy"), "license": ("许可", "License"),
+    "origin": ("几何文件", "Geometry file"), "warnings": ("提示", "Warnings"),
+}
+
+
+def _each(ids: str, word) -> str:
+    return "; ".join(word(x) for x in split_ids(ids))
+
+
+def _digits(text: str) -> str:
+    return "".join(NUMERALS.get(ch, ch) for ch in text)
+
+
+# What a column's values become in each view.
+VALUES = {
+    "en": {"id": ref_en, "note": ref_en, "responsible_units": units_en, "ref": ref_en,
+           "source": sections_en, "tasks": lambda v: _each(v, ref_en),
+           "comparator_zh": COMPARATORS.get, "unit_zh": UNITS.get, "value_text": VALUE_TEXT.get,
+           "period": lambda v: {"五年内": "within five years"}.get(v, v), "section": _digits,
+           "part": _digits, "layer": lambda v: BY_ID[v].name_en if v in BY_ID else v},
+    "zh": {"source": provenance_zh, "accuracy": provenance_zh, "license": provenance_zh, "layer": lambda v: BY_ID[v].name_zh if v in BY_ID else v,
+           "origin": lambda v: v.replace("bundled: ", "自带：").replace("configured: ", "配置：")},
+}
+
+
+def for_reader(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A data table as a reader sees it in ``lang``: headers in that language, the columns of
+    the other language left out ("—" in HEADERS), and the plan's short words, references,
+    units and the geometry's provenance in that language (VALUES)."""
+    i = 1 if lang == "en" else 0
+    keep = [c for c in frame.columns if HEADERS.get(c, ("", ""))[i] != "—"]
+    out = frame[keep].copy()
+    for column, word in VALUES["en" if lang == "en" else "zh"].items():
+        if column in out:
+            out[column] = out[column].map(lambda v, w=word: w(v) if v not in ("", None) else v)
+    return out.rename(columns={c: HEADERS[c][i] for c in keep if c in HEADERS})

@@ -14,7 +14,7 @@ from streamlit_folium import st_folium
 
 from geo.basemaps import BASEMAPS, tiles
 from geo.crs import gcj02_to_wgs84, transform_geometry, wgs84_to_gcj02
-from layers.english import provenance_zh, ref_en
+from layers.english import provenance_zh, ref_en, sections_en
 from layers.links import links_for
 from layers.load import config_key, load_layer
 from layers.maps import features_at, layer_title, plan_map, search
@@ -89,8 +89,11 @@ def basemap_choice() -> tuple[dict | None, bool]:
                          "when there is no network."))
     try:
         spec = tiles(name, _tianditu_token())
-    except ValueError as err:
-        st.sidebar.warning(str(err))
+    except ValueError:  # the only refusal: 天地图 without its key
+        st.sidebar.warning(t("天地图需要密钥：请设置环境变量 TIANDITU_TOKEN，或在 .streamlit/secrets.toml 的 "
+                             "[tianditu] 中写入 token。",
+                             "Tianditu needs a key: set TIANDITU_TOKEN, or token under [tianditu] "
+                             "in .streamlit/secrets.toml."))
         return None, False
     gcj = BASEMAPS[name]["datum"] == "gcj02"
     if gcj:
@@ -295,7 +298,7 @@ def feature_panel(layer_id: str, feature_id: str) -> None:
         st.markdown(f"**{t('成员城市', 'Member cities')}**: {plain('、'.join(members) if not en else ', '.join(members))}")
     source, accuracy, ref = f["source"], f["accuracy"], f["ref"]
     if en:
-        ref = ref_en(ref)
+        ref, source = ref_en(ref), sections_en(source)
     else:
         source, accuracy = provenance_zh(source), provenance_zh(accuracy)
     st.caption(f"{t('出处', 'Plan reference')}: {plain(ref)} · {t('几何来源', 'Geometry source')}: "

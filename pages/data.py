@@ -6,7 +6,8 @@ import streamlit as st
 from layers.export import dataset_zip
 from layers.load import config_key, summary
 from layers.plan import check, table
-from pages.common import t
+from layers.tables import for_reader
+from pages.common import lang, t
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
@@ -22,9 +23,9 @@ st.caption(t("每个图层的来源、精度、要素数与许可；手绘要素
 
 layers = summary()
 st.subheader(t("图层", "Layers"))
-st.dataframe(layers, hide_index=True, width="stretch")
+st.dataframe(for_reader(layers, lang()), hide_index=True, width="stretch")
 for _, row in layers[layers["warnings"] != ""].iterrows():
-    st.warning(f"{row['layer']}: {row['warnings']}")
+    st.warning(f"{t(row['name_zh'], row['name_en'])}: {row['warnings']}")
 
 problems = check()
 if problems:
@@ -34,16 +35,17 @@ if problems:
 st.subheader(t("规划内容", "The plan's content"))
 tabs = {
     "targets": t("目标（附件4等）", "Targets (Annex 4 and others)"),
-    "baselines": t("2020年基础（一）", "2020 baselines (一)"),
-    "harbors": t("五个“港湾”（二(三)）", "The five harbors (二(三))"),
-    "tasks": t("任务（三、四）", "Tasks (三, 四)"),
+    "baselines": t("2020年基础（一）", "2020 baselines (section 1)"),
+    "harbors": t("五个“港湾”（二(三)）", "The five harbors (section 2(3))"),
+    "tasks": t("任务（三、四）", "Tasks (sections 3 and 4)"),
     "annex5": t("重大改革、平台、项目（附件5）", "Reforms, platforms, projects (Annex 5)"),
     "units": t("责任单位（附件6）", "Units (Annex 6)"),
     "features": t("布局要素", "Layout features"),
 }
 for tab, name in zip(st.tabs([f"{label} ({len(table(n))})" for n, label in tabs.items()]), tabs):
     with tab:
-        st.dataframe(table(name), hide_index=True, width="stretch")
+        frame = table(name).drop(columns=["id"]) if name == "features" else table(name)  # ids: internal
+        st.dataframe(for_reader(frame, lang()), hide_index=True, width="stretch")
 
 st.subheader(t("下载", "Download"))
 with st.spinner(t("正在打包数据…", "Packing the dataset…")):

@@ -62,7 +62,8 @@ def test_data_page_lists_every_layer_with_provenance():
     at = run("data")
     layers = at.dataframe[0].value
     assert len(layers) == 13
-    assert (layers["source"] != "").all() and (layers["license"] != "").all()
+    assert (layers["来源"] != "").all() and (layers["许可"] != "").all()
+    assert "行政边界" in set(layers["精度"])
     assert at.get("download_button")
 
 
@@ -76,7 +77,7 @@ def test_an_edit_of_layers_toml_reaches_every_view_without_a_restart(tmp_path, m
     toml = tmp_path / "layers.toml"
     monkeypatch.setenv("HARBOR_LAYERS_CONFIG", str(toml))
     at = run("data")
-    assert "configured" not in " ".join(at.dataframe[0].value["origin"])
+    assert "配置" not in " ".join(at.dataframe[0].value["几何文件"])
     zip_before = at.get("download_button")[0].proto.url
     assert zones_at(121.05, 29.05)["financial_city"] == []
 
@@ -86,9 +87,9 @@ def test_an_edit_of_layers_toml_reaches_every_view_without_a_restart(tmp_path, m
     toml.write_text('[layers.financial_cities]\npath = "fc.gpkg"\nsource = "测试官方边界"\n')
 
     at = run("data")
-    layers = at.dataframe[0].value.set_index("layer")
-    assert layers.loc["financial_cities", "origin"].startswith("configured")
-    assert "测试官方边界" in layers.loc["financial_cities", "source"]
+    layers = at.dataframe[0].value.set_index("图层")
+    assert layers.loc["金融城", "几何文件"].startswith("配置：")
+    assert "测试官方边界" in layers.loc["金融城", "来源"]
     assert at.get("download_button")[0].proto.url != zip_before  # a new dataset file
     assert zones_at(121.05, 29.05)["financial_city"] == ["杭州金融城"]  # the zone check
     assert english_name("杭州金融城") == "Hangzhou Financial City"

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from geo.webmap import MapLayer, _style, _symbol
-from layers.english import provenance_zh, ref_en, scope_en, units_en
+from layers.english import provenance_zh, ref_en, scope_en, sections_en, units_en
 from layers.maps import features_at, search
 from layers.plan import table
 from layers.tables import projects_table, targets_table, tasks_table
@@ -45,7 +45,8 @@ def test_features_at_lists_the_zones_at_a_point_smallest_first():
 
 def test_english_words_of_the_plan():
     assert ref_en("附件4 第1行") == "Annex 4, row 1"
-    assert ref_en("三(一)2; 附件5 三1、三2") == "3(1)2; Annex 5 31, 32"
+    assert ref_en("三(一)2; 附件5 三1、三2") == "3(1)2; Annex 5 3.1, 3.2"
+    assert sections_en("roads of Annex 5 三1, cut to 七甲闸") == "roads of Annex 5 3.1, cut to 七甲闸"
     assert units_en("杭州、宁波市政府") == "Hangzhou Municipal Government; Ningbo Municipal Government"
     assert scope_en("city", "杭州") == "Hangzhou"
     assert scope_en("towns", "金融特色小镇") == "Finance towns"
