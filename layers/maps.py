@@ -101,10 +101,9 @@ def _classes(layer: Layer, lang: str) -> dict[str, dict]:
         return {}
     frame = load_layer(layer.id).frame.set_index("id")
     out = {}
-    for feature_id, style in layer.feature_styles:
-        name = frame.loc[feature_id, "name_en" if lang == "en" else "name_zh"] \
-            if feature_id in frame.index else feature_id
-        out[feature_id] = {"name": name, **asdict(style)}
+    for feature_id, style in layer.feature_styles:  # features of data/features.csv: always there
+        out[feature_id] = {"name": frame.loc[feature_id, "name_en" if lang == "en" else "name_zh"],
+                           **asdict(style)}
     return out
 
 

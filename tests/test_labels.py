@@ -45,7 +45,7 @@ def test_an_area_is_named_at_its_centre_from_the_zoom_where_the_name_fits():
 def test_a_point_is_named_at_the_zoom_given():
     (label,) = place_labels(frame([shapely.Point(120.2, 30.25)], ["南湖基金小镇"], "EPSG:4326"),
                             "name", point_min_zoom=9)
-    assert label["point"] is True and label["minZoom"] == 9
+    assert label["point"] is True and label["minZoom"] == 9 and label["angle"] == 0
     assert (label["lng"], label["lat"]) == (120.2, 30.25)
 
 
@@ -99,11 +99,20 @@ def test_the_largest_part_carries_the_name():
 
 
 @pytest.mark.parametrize("turn, angle", [(0, 0), (30, 30), (120, -60), (-60, -60), (90, 90),
-                                         (-90, 90), (179, -1), (30.04, 30.0)])
+                                         (-90, 90), (179, -1), (90.5, -89.5), (-90.5, 89.5),
+                                         (30.26, 30.3)])
 def test_along_angles_read_left_to_right(turn, angle):
     corridor = affinity.rotate(shapely.box(0, 0, 40_000, 2_000), turn, origin=(0, 0))
     (label,) = place_labels(frame([corridor], ["G60"]), "name", along=True)
-    assert label["angle"] == pytest.approx(angle, abs=0.06)
+    assert label["angle"] == angle  # to a tenth of a degree
+
+
+def test_a_bent_band_is_named_inside_it():
+    # A C-shaped band: its centroid lies in the gap, outside the band.
+    band = shapely.box(0, 0, 20_000, 10_000).difference(shapely.box(2_000, 2_000, 20_000, 8_000))
+    (label,) = place_labels(frame([band], ["江"]), "name", along=True)
+    anchor = gpd.GeoSeries.from_xy([label["lng"]], [label["lat"]], crs=MERCATOR).iloc[0]
+    assert band.buffer(1).contains(anchor)
 
 
 def test_along_a_corridor_the_room_is_the_stretch_around_the_anchor():

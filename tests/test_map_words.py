@@ -115,6 +115,11 @@ def test_search_follows_an_edit_of_layers_toml(tmp_path, monkeypatch):
     before = search("杭州金融城").iloc[0]["bounds"]
     monkeypatch.setenv("HARBOR_LAYERS_CONFIG", str(tmp_path / "layers.toml"))
     assert search("杭州金融城").iloc[0]["bounds"] == (121.0, 29.0, 121.1, 29.1) != before
+    from layers.maps import map_layers
+
+    shown = next(x for x in map_layers("annex2") if x.id == "financial_cities").frame
+    box = shown[shown["name_zh"] == "杭州金融城"].total_bounds
+    assert tuple(round(v, 3) for v in box) == (121.0, 29.0, 121.1, 29.1)
 
 
 def test_english_words_for_what_has_none():
@@ -135,6 +140,8 @@ def test_targets_table_fills_gaps_from_the_plan():
     assert targets_table(five, "en").iloc[0]["Year / period"] == "within five years"
     dated = targets[(targets["period"] == "") & (targets["year"] == "2025")].iloc[[0]]
     assert targets_table(dated, "zh").iloc[0]["年份/期间"] == "2025"
+    city = targets[targets["scope_zh"] == "杭州市"].iloc[[0]]
+    assert targets_table(city, "en").iloc[0]["Scope"] == "Hangzhou"
     unscoped = targets[targets["scope_zh"] == ""].iloc[[0]]
     assert targets_table(unscoped, "zh").iloc[0]["范围"] == "—"
     assert list(targets_table(dated, "zh").columns) == ["指标", "范围", "目标", "年份/期间", "责任单位",
@@ -172,13 +179,15 @@ def test_map_layers_carry_names_styles_and_picking_in_the_pages_language():
     assert [c["name"] for c in fc.classes.values()] == ["杭州金融城", "钱塘江金融城", "滨江扩展区"]
     assert en["financial_cities"].classes["qtjjrc"]["name"] == "Qiantang Financial City"
     assert fc.classes["qtjjrc_bj"]["dash"] == "7 5" and fc.classes["qtjjrc"]["color"] == "#1a5276"
-    style = BY_ID["core_zone"].style
+    style = BY_ID["riverside_extension"].style
+    ext = zh["riverside_extension"]
+    assert (ext.name, ext.group, ext.color, ext.fill, ext.fill_opacity, ext.weight, ext.dash,
+            ext.radius) == ("拥江扩面", "1", style.color, style.fill, style.fill_opacity,
+                            style.weight, "4 3", style.radius)
     core = zh["core_zone"]
-    assert (core.name, core.group, core.color, core.fill, core.fill_opacity, core.weight,
-            core.dash, core.radius) == ("核心区", "1", style.color, style.fill, style.fill_opacity,
-                                        style.weight, style.dash, style.radius)
     assert en["core_zone"].name == "Core zone"
     assert zh["river"].interactive is False and zh["districts"].interactive is True
+    assert {x.id: x.interactive for x in map_layers("annex1")}["province"] is False
     assert core.pick is True and zh["districts"].pick is False
     assert {x["text"] for x in core.labels} == {"钱江新城", "钱江世纪城"}
     assert {x["text"] for x in en["core_zone"].labels} == {"Qianjiang New City",
