@@ -68,7 +68,7 @@ window.harborMap = function (map, cfg, layers) {
   function fitHome() {
     // A fixed room for the layer list (not its measured width, which depends on when the
     // fonts arrive): the same page opens at the same view however it was reached.
-    var right = Math.round(250 * scale);
+    var right = Math.round((cfg.legendWidth || 250) * scale);
     if (right > map.getSize().x / 2) right = 20;
     map.fitBounds(cfg.bounds, {paddingTopLeft: [50, 20], paddingBottomRight: [right, 30],
                                animate: false});
@@ -143,6 +143,10 @@ window.harborMap = function (map, cfg, layers) {
   else fitHome();
   fitWindow();
   host.addEventListener("resize", function () { scaleText(); fitWindow(); });
+  // Content above the map can grow or shrink (search results): keep the map in the window.
+  if (window.ResizeObserver && host.document.body) {
+    new ResizeObserver(function () { fitWindow(); }).observe(host.document.body);
+  }
   setTimeout(fitWindow, 300);  // once the page around the map has settled
 
   // ---- draw order: fixed by the order given, whatever was toggled ---------------------------
@@ -257,8 +261,11 @@ window.harborMap = function (map, cfg, layers) {
   });
   // A point's name goes right of it, else left, above or below, wherever it overlaps nothing.
   var SIDES = ["right", "left", "top", "bottom"];
+  var GAP = 4;  // pixels kept clear between two names
+  var SAME_NAME_PX = 150;  // a name is not written twice this close (a city as 设区市 and 城市定位)
+  function offset(lb) { return (lb.r || 6) + 3; }  // a point's name starts just off its symbol
   function box(lb, p, side) {
-    var w = lb.w * scale + 6, h = lb.h * scale + 2, gap = 8 * scale;
+    var w = lb.w * scale + 6, h = lb.h * scale + 2, gap = offset(lb);
     var a = Math.abs(lb.angle || 0) * Math.PI / 180;
     var bw = w * Math.cos(a) + h * Math.sin(a), bh = w * Math.sin(a) + h * Math.cos(a);
     var x0 = p.x - bw / 2, y0 = p.y - bh / 2;
@@ -268,20 +275,43 @@ window.harborMap = function (map, cfg, layers) {
     if (side === "bottom") y0 = p.y + gap;
     return {x0: x0, y0: y0, x1: x0 + bw, y1: y0 + bh};
   }
-  function overlaps(a, b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; }
+  var TRANSFORMS = {
+    right: function (g) { return "translate(" + g + "px,-50%)"; },
+    left: function (g) { return "translate(calc(-100% - " + g + "px),-50%)"; },
+    top: function (g) { return "translate(-50%,calc(-100% - " + g + "px))"; },
+    bottom: function (g) { return "translate(-50%," + g + "px)"; }
+  };
+  function overlaps(a, b, gap) {
+    return a.x0 < b.x1 + gap && b.x0 < a.x1 + gap && a.y0 < b.y1 + gap && b.y0 < a.y1 + gap;
+  }
+  function symbols() {  // the point symbols on screen: a name may not cover one
+    var out = [];
+    cfg.layers.forEach(function (l) {
+      if (!l.point || !map.hasLayer(layers[l.id])) return;
+      layers[l.id].eachLayer(function (f) {
+        if (!f.getLatLng) return;
+        var p = map.latLngToContainerPoint(f.getLatLng()), r = f.getRadius ? f.getRadius() : 6;
+        out.push({x0: p.x - r, y0: p.y - r, x1: p.x + r, y1: p.y + r});
+      });
+    });
+    return out;
+  }
   function placeLabels() {
-    var zoom = map.getZoom(), size = map.getSize(), placed = [];
+    var zoom = map.getZoom(), size = map.getSize(), placed = [], marks = symbols(), written = [];
     labels.forEach(function (item) {
       var lb = item.spec, show = false;
       if (map.hasLayer(layers[lb.layer]) && zoom + 1e-9 >= lb.minZoom) {
         var p = map.latLngToContainerPoint([lb.lat, lb.lng]);
-        var sides = lb.point ? SIDES : ["centre"];
+        var twice = written.some(function (o) { return o.text === lb.text && o.p.distanceTo(p) < SAME_NAME_PX; });
+        var sides = twice ? [] : lb.point ? SIDES : ["centre"];
         for (var i = 0; i < sides.length && !show; i++) {
           var b = box(lb, p, sides[i]);
           var onScreen = b.x1 > 0 && b.y1 > 0 && b.x0 < size.x && b.y0 < size.y;
-          show = onScreen && !placed.some(function (o) { return overlaps(o, b); });
+          show = onScreen && !placed.some(function (o) { return overlaps(o, b, GAP); }) &&
+            !marks.some(function (o) { return overlaps(o, b, 0); });
           if (show) {
             placed.push(b);
+            written.push({text: lb.text, p: p});
             item.side = sides[i];
           }
         }
@@ -289,8 +319,7 @@ window.harborMap = function (map, cfg, layers) {
       if (show && !map.hasLayer(item.marker)) item.marker.addTo(map);
       if (!show && map.hasLayer(item.marker)) map.removeLayer(item.marker);
       if (show && lb.point) {
-        var el = item.marker.getElement();
-        SIDES.forEach(function (side) { el.classList.toggle("hm-side-" + side, side === item.side); });
+        item.marker.getElement().firstChild.style.transform = TRANSFORMS[item.side](offset(lb));
       }
     });
     window.harbor.labelsShown = labels.filter(function (i) { return map.hasLayer(i.marker); })
@@ -415,6 +444,7 @@ window.harborMap = function (map, cfg, layers) {
     readout.style.display = mode === "measure" ? "" : "none";
     if (mode === "measure") drawShape();
     map.getContainer().style.cursor = mode ? "crosshair" : "";
+    map.getContainer().classList.toggle("hm-tool-on", !!mode);  // no tooltips in the way
   }
 
   var svg = function (d) {

@@ -18,6 +18,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.assets import HARBOR_JS, LEAFLET_CSS, LEAFLET_JS
+from geo.labels import text_width
 
 COORD_DECIMALS = 5  # about 1 m
 
@@ -45,11 +46,8 @@ CSS = """
 .leaflet-container{background:#cfe0ec}
 .leaflet-interactive:focus{outline:none}
 .hm-label{pointer-events:none}
+.hm-tool-on .leaflet-tooltip{display:none}
 .hm-label-box{position:absolute;left:0;top:0;transform:translate(-50%,-50%);white-space:nowrap}
-.hm-label-point.hm-side-right .hm-label-box{transform:translate(calc(8px * var(--hm-scale)),-50%)}
-.hm-label-point.hm-side-left .hm-label-box{transform:translate(calc(-100% - 8px * var(--hm-scale)),-50%)}
-.hm-label-point.hm-side-top .hm-label-box{transform:translate(-50%,calc(-100% - 8px * var(--hm-scale)))}
-.hm-label-point.hm-side-bottom .hm-label-box{transform:translate(-50%,calc(8px * var(--hm-scale)))}
 .hm-label-text{display:inline-block;font:600 calc(13px * var(--hm-scale))/1.2 system-ui,"Noto Sans CJK SC",sans-serif;
   color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,1px 1px 0 #fff,-1px -1px 0 #fff,1px -1px 0 #fff,-1px 1px 0 #fff}
 .hm-style-minor{font-weight:400;color:#444;font-size:calc(12px * var(--hm-scale))}
@@ -190,7 +188,7 @@ def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
         )
         geojson.add_to(fmap)
         handles[layer.id] = geojson
-        labels += [{**label, "layer": layer.id} for label in layer.labels]
+        labels += [{**label, "layer": layer.id, "r": layer.radius} for label in layer.labels]
     for layer in layers:  # the legend in the order given
         config_layers.append({
             "id": layer.id, "name": layer.name, "group": layer.group, "color": layer.color,
@@ -199,7 +197,13 @@ def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
             "classes": [{"name": spec.get("name", key), **_symbol(layer, spec)}
                         for key, spec in layer.classes.items()]})
     minx, miny, maxx, maxy = bounds
-    config = {"layers": config_layers, "groups": [{"id": g, "name": n} for g, n in groups],
+    # The layer list's width, for the opening view to keep clear of it (geo.labels' estimate).
+    # A layer's row: check box, swatch, name, count and zoom button; a class's row: indent,
+    # swatch and name in smaller type.
+    legend_width = max([text_width(layer.name, 13) + 95 for layer in layers] +
+                       [text_width(str(c["name"]), 12) + 45
+                        for x in config_layers for c in x["classes"]], default=200)
+    config = {"layers": config_layers, "legendWidth": round(legend_width), "groups": [{"id": g, "name": n} for g, n in groups],
               "texts": texts, "bounds": [[miny, minx], [maxy, maxx]], "draw": draw,
               "order": [layer.id for layer in drawn], "labels": sorted(labels, key=lambda label: label["rank"]),
               "scope": scope, "attribution": attribution}

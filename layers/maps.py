@@ -88,11 +88,30 @@ def _labels(map_id: str, layer_id: str, lang: str, gcj02: bool, _config) -> tupl
     names = BY_ID[layer_id].names
     if names is None:
         return ()
-    frame = _display_frame(map_id, layer_id, gcj02, _config)
+    frame = _clear_of_smaller(map_id, layer_id, _display_frame(map_id, layer_id, gcj02, _config),
+                              gcj02, _config)
     column = "name_en" if lang == "en" else "name_zh"
     return tuple(place_labels(frame, column, font_px=names.font_px, rank=names.rank,
                               along=names.along, fit=names.fit, repeat_m=names.repeat_m,
                               style=names.style))
+
+
+def _clear_of_smaller(map_id: str, layer_id: str, frame, gcj02: bool, config):
+    """A plan area's shape for its name: without the smaller plan areas inside it (杭州金融城
+    without 钱江新城), so that its name is not written on another zone; unchanged when little
+    would be left."""
+    if not BY_ID[layer_id].plan_layer:
+        return frame
+    others = [g for layer in layers_for_map(map_id) if layer.plan_layer
+              for g in _display_frame(map_id, layer.id, gcj02, config).geometry
+              if g.geom_type.endswith("Polygon")]
+    shapes = []
+    for geom in frame.geometry:  # smaller areas lying mostly inside (not a belt across cities)
+        smaller = [g for g in others if g.area < geom.area and g.intersects(geom)
+                   and g.intersection(geom).area >= 0.5 * g.area]
+        rest = geom.difference(shapely.union_all(smaller)) if smaller else geom
+        shapes.append(rest if rest.area >= 0.3 * geom.area else geom)
+    return frame.set_geometry(shapes, crs=frame.crs)
 
 
 def _classes(layer: Layer, lang: str) -> dict[str, dict]:
@@ -196,6 +215,7 @@ def _search_table(_config) -> pd.DataFrame:
             geom = load_layer(target[0]).located.set_index("id").geometry[target[1]]
             rows.append({"layer": layer.id, "id": f["id"], "name_zh": f["name_zh"],
                          "name_en": f["name_en"], "pinyin": pinyin(f["name_zh"]),
+                         "city": f["name_zh"] if layer.id in ("cities", "six_cities") else f["city"],
                          "target_layer": target[0], "target_id": target[1],
                          "bounds": tuple(geom.bounds)})
     return pd.DataFrame(rows)
@@ -213,11 +233,32 @@ def _score(query: str, text: str) -> int | None:
     return 2 if any(word.startswith(query) for word in re.split(r"[\s\-–·()（）]+", text)) else 3
 
 
-def search(query: str, limit: int = 8) -> pd.DataFrame:
+def _located_on(table: pd.DataFrame, map_id: str) -> pd.DataFrame:
+    """Results whose feature is not on ``map_id`` open their city there (as 城市定位 when it is
+    one of the six, else as 设区市), or are left out when the map shows no city."""
+    shown = {layer.id for layer in layers_for_map(map_id)}
+    out = []
+    for row in table.to_dict("records"):
+        if row["target_layer"] not in shown:
+            for layer_id in ("six_cities", "cities"):
+                frame = load_layer(layer_id).located if layer_id in shown else None
+                match = frame[frame["name_zh"] == row["city"]] if frame is not None else []
+                if len(match):
+                    row.update(target_layer=layer_id, target_id=match["id"].iloc[0],
+                               bounds=tuple(match.geometry.iloc[0].bounds))
+                    break
+            else:
+                continue
+        out.append(row)
+    return pd.DataFrame(out, columns=table.columns)
+
+
+def search(query: str, map_id: str | None = None, limit: int = 8) -> pd.DataFrame:
     """The features whose Chinese, English or pinyin name matches ``query``: exact matches
-    first, then prefixes, then words that start with it, then names that contain it."""
+    first, then prefixes, then words that start with it, then names that contain it. With
+    ``map_id``, each result opens a feature of that map (see :func:`_located_on`)."""
     query = query.strip().lower()
-    table = search_table()
+    table = search_table() if map_id is None else _located_on(search_table(), map_id)
     if not query or table.empty:
         return table.iloc[0:0]
     compact = query.replace(" ", "")

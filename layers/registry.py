@@ -100,7 +100,7 @@ LAYERS: tuple[Layer, ...] = (
           ("annex2",), tasks=("三(一)2",), ref="三(一)2", names=Names(2, "plain", 13, fit=0.5)),
     Layer("financial_cities", "金融城", "Financial cities", "1", "financial_cities.geojson",
           Style("#6c3483", "#bb8fce", 0.12, 3), ("annex2",), tasks=("三(一)2", "三(一)3"),
-          projects=("J1", "J2"), ref="三(一)2; 附件5 三1、三2", names=Names(1, "plain", 13, fit=0.5),
+          projects=("J1", "J2"), ref="三(一)2; 附件5 三1、三2", names=Names(1, "plain", 13, fit=0.35),
           feature_styles=(("hzjrc", Style("#6c3483", "#bb8fce", 0.12, 3)),
                           ("qtjjrc", Style("#1a5276", "#5dade2", 0.15, 3)),
                           ("qtjjrc_bj", Style("#1a5276", "#aed6f1", 0.12, 2.5, "7 5")))),

@@ -136,9 +136,11 @@ def _selected(map_id: str) -> tuple[str, str] | None:
     return state["sel"]
 
 
-def _select(map_id: str, layer_id: str, feature_id: str) -> None:
-    """Select a feature; the map writes it to the URL (see _highlight)."""
-    page_state(map_id)["sel"] = (layer_id, feature_id)
+def _select(map_id: str, layer_id: str | None, feature_id: str | None = None) -> None:
+    """Select a feature (None: nothing); the map writes it to the URL (see _highlight)."""
+    state = page_state(map_id)
+    state["sel"] = (layer_id, feature_id) if layer_id else None
+    state.pop("via", None)
 
 
 def _view_of(box: tuple[float, float, float, float]) -> tuple[list[float], int]:
@@ -163,7 +165,7 @@ def _search(map_id: str) -> None:
 def _results(map_id: str, query: str) -> None:
     if not query.strip():
         return
-    hits = search(query)
+    hits = search(query, map_id)
     if hits.empty:
         st.caption(t("没有找到匹配的名称。", "No name matches."))
         return
@@ -181,6 +183,8 @@ def _results(map_id: str, query: str) -> None:
         state["searched"] = (query, picked)
         r = options[picked]
         _select(map_id, r.target_layer, r.target_id)
+        if (r.layer, r.id) != (r.target_layer, r.target_id):  # no site of its own on this map
+            state["via"] = (r.layer, r.id)
         state["fly"] = _view_of(r.bounds)
 
 
@@ -231,6 +235,8 @@ def _handle_map_events(map_id: str, result: dict | None, gcj02: bool) -> None:
     token = (props.get("layer_id"), props.get("feature_id"))
     if result.get("last_object_clicked") == click and token[0] in BY_ID and BY_ID[token[0]].plan_layer:
         _select(map_id, *token)
+    else:  # a click where no zone or point of the plan is shown
+        _select(map_id, None)
 
 
 ZONE_KINDS = {"city": ("设区市", "City"), "district": ("县（市、区）", "District"),
@@ -246,8 +252,12 @@ def zones_panel(map_id: str, point: tuple[float, float]) -> None:
     found = zones_at(lon, lat)
     if lang() == "en":
         found = {kind: [english_name(n) for n in names] for kind, names in found.items()}
-    st.markdown("\n".join(f"- {t(*ZONE_KINDS[kind])}: {plain('、'.join(names)) if names else '—'}"
+    joiner = t("、", ", ")
+    st.markdown("\n".join(f"- {t(*ZONE_KINDS[kind])}: {plain(joiner.join(names)) if names else '—'}"
                            for kind, names in found.items()))
+    st.caption(t("特色带按成员城市划定（三(三)）；地图上的走廊只是示意。",
+                 "A belt is defined by its member cities (section 3(3)); the corridors on the map "
+                 "are schematic."))
     if not found["city"]:
         st.caption(t("此点不在浙江省内。", "This point is outside Zhejiang."))
     here = features_at(map_id, lon, lat)
@@ -360,6 +370,11 @@ def map_and_panel(map_id: str, spec: dict | None, gcj02: bool) -> None:
     if state.get("clicked") != clicked or _selected(map_id) != selection:
         st.rerun(scope="fragment")  # show the new selection's highlight and panel at once
     with right, st.container(height=MAP_HEIGHT + 40, border=False):
+        via = state.get("via")
+        if selection and via:
+            st.info(t(f"“{feature_name(*via)}”在本图上没有单独的位置，下面是包含它的要素。",
+                      f"“{feature_name(*via)}” has no place of its own on this map; below is "
+                      "the feature that holds it."))
         if selection:
             feature_panel(*selection)
         else:

@@ -16,7 +16,7 @@ SIDEBAR = {"layout": "功能布局图", "core-zone": "核心区拥江扩面示�
 SIDEBAR_EN = {"layout": "Layout map", "core-zone": "Core zone", "radiation": "Radiation area"}
 # Names a planner must read at each page's opening view without hovering (the plan's names).
 NAMES = {
-    "layout": ["杭州市", "湖州市", "绍兴市", "金华市", "南湖基金小镇", "宁波东部新城金融商务区"],
+    "layout": ["杭州市", "湖州市", "绍兴市", "金华市", "南湖基金小镇"],
     "core-zone": ["钱江新城", "钱江世纪城", "望江新城", "杭州金融城", "钱塘江金融城", "滨江扩展区",
                   "钱塘江", "上城区"],
     "radiation": ["杭州市", "湖州市", "绍兴市", "南湖基金小镇"],
