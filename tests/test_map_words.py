@@ -52,6 +52,9 @@ def test_english_words_of_the_plan():
     assert scope_en("towns", "金融特色小镇") == "Finance towns"
     assert scope_en("free_trade_zone", "港湾自贸区") == "Harbor free trade zone"
     assert provenance_zh("administrative boundary") == "行政边界"
+    assert provenance_zh("CC BY-SA 4.0 (this project); reference points © OpenStreetMap "
+                         "contributors (ODbL)") == "CC BY-SA 4.0（本项目）；参考点 © OpenStreetMap 贡献者（ODbL）"
+    assert provenance_zh("administrative boundary; ±100 m") == "行政边界; ±100 米"  # joined
     assert provenance_zh("official file from a user") == "official file from a user"
 
 
@@ -113,9 +116,11 @@ def test_search_follows_an_edit_of_layers_toml(tmp_path, monkeypatch):
     gpd.GeoDataFrame(cities, crs=4326).to_file(tmp_path / "fc.gpkg", driver="GPKG")
     (tmp_path / "layers.toml").write_text('[layers.financial_cities]\npath = "fc.gpkg"\n')
     before = search("杭州金融城").iloc[0]["bounds"]
+    from layers.maps import map_layers
+
+    assert map_layers("annex2")  # filled before the edit: what follows must not reuse it
     monkeypatch.setenv("HARBOR_LAYERS_CONFIG", str(tmp_path / "layers.toml"))
     assert search("杭州金融城").iloc[0]["bounds"] == (121.0, 29.0, 121.1, 29.1) != before
-    from layers.maps import map_layers
 
     shown = next(x for x in map_layers("annex2") if x.id == "financial_cities").frame
     box = shown[shown["name_zh"] == "杭州金融城"].total_bounds
@@ -185,6 +190,7 @@ def test_map_layers_carry_names_styles_and_picking_in_the_pages_language():
             ext.radius) == ("拥江扩面", "1", style.color, style.fill, style.fill_opacity,
                             style.weight, "4 3", style.radius)
     core = zh["core_zone"]
+    assert (core.fill_opacity, core.properties) == (0.5, ["feature_id", "layer_id"])
     assert en["core_zone"].name == "Core zone"
     assert zh["river"].interactive is False and zh["districts"].interactive is True
     assert {x.id: x.interactive for x in map_layers("annex1")}["province"] is False
@@ -193,3 +199,34 @@ def test_map_layers_carry_names_styles_and_picking_in_the_pages_language():
     assert {x["text"] for x in en["core_zone"].labels} == {"Qianjiang New City",
                                                            "Qianjiang Century City"}
     assert zh["key_projects"].labels[0]["point"] is True
+
+
+def test_data_tables_read_in_one_language():
+    from layers.load import summary
+    from layers.tables import for_reader
+
+    tasks = table("tasks")
+    zh, en = for_reader(tasks, "zh"), for_reader(tasks, "en")
+    assert list(zh.columns) == ["编号", "部分", "节", "序号", "任务", "责任单位", "出处"]
+    assert list(en.columns) == ["Id", "Section", "Part", "Number", "Task", "Responsible units",
+                                "Plan reference"]
+    assert en.iloc[0].tolist()[:4] == ["3(1)1", "3", "1", "1"]
+    assert zh.iloc[0]["部分"] == "三" and "杭州市政府" in zh.iloc[0]["责任单位"]
+    assert "Hangzhou Municipal Government" in en.iloc[0]["Responsible units"]
+    targets = table("targets")
+    en_t = for_reader(targets, "en").set_index("Id")
+    assert en_t.loc["A4-1-1", ["Comparator", "Value", "Unit", "Year"]].tolist() == [
+        "over", "9", "%", "2025"]
+    assert "五年内" not in set(en_t["Period"]) and "within five years" in set(en_t["Period"])
+    worded = targets.loc[targets["value_text"] == "全覆盖", "id"].iloc[0]
+    assert en_t.loc[worded, "Worded target"] == "full coverage"
+    features = for_reader(table("features"), "en")
+    assert "Core zone" in set(features["Layer"]) and "tasks" not in features.columns
+    assert "3(1).1" not in " ".join(features["Tasks"]) and "3(1)1" in " ".join(features["Tasks"])
+    layers = for_reader(summary(), "zh").set_index("图层")
+    assert layers.loc["核心区", "几何文件"] == "自带：data/geo/core_zone.geojson"
+    assert "示意，±500 米" in layers.loc["核心区", "精度"]
+    assert "（本项目）" in layers.loc["核心区", "许可"]
+    assert "Name" not in for_reader(summary(), "zh").columns  # no English in the Chinese view
+    assert for_reader(summary(), "en").set_index("Layer").loc["Core zone", "Accuracy"] == \
+        "schematic, ±500 m"
