@@ -296,8 +296,15 @@ window.harborMap = function (map, cfg, layers) {
     });
     return out;
   }
+  function controls() {  // the layer list, tools, scale and north arrow: names stay clear of them
+    var origin = map.getContainer().getBoundingClientRect();
+    return Array.prototype.map.call(map.getContainer().querySelectorAll(".leaflet-control"), function (c) {
+      var r = c.getBoundingClientRect();
+      return {x0: r.left - origin.left, y0: r.top - origin.top, x1: r.right - origin.left, y1: r.bottom - origin.top};
+    });
+  }
   function placeLabels() {
-    var zoom = map.getZoom(), size = map.getSize(), placed = [], marks = symbols(), written = [];
+    var zoom = map.getZoom(), size = map.getSize(), placed = controls(), marks = symbols(), written = [];
     labels.forEach(function (item) {
       var lb = item.spec, show = false;
       if (map.hasLayer(layers[lb.layer]) && zoom + 1e-9 >= lb.minZoom) {

@@ -26,11 +26,12 @@ CSS = """
 <style>
 :root{--hm-scale:1}
 .hm-panel{background:#fff;padding:6px 8px;max-height:70vh;overflow:auto;min-width:190px;
+  max-width:calc(290px * var(--hm-scale));box-sizing:border-box;
   font:calc(13px * var(--hm-scale))/1.35 system-ui,"Noto Sans CJK SC",sans-serif}
 .hm-head{display:flex;justify-content:space-between;align-items:center;font-weight:600;margin-bottom:2px}
 .hm-fold,.hm-zoom{border:0;background:none;cursor:pointer;font-size:1.05em;color:#444;padding:0 2px}
 .hm-group{margin-top:6px;font-weight:600;color:#333;border-top:1px solid #eee;padding-top:4px}
-.hm-row,.hm-sub{display:flex;align-items:center;gap:5px;white-space:nowrap}
+.hm-row,.hm-sub{display:flex;align-items:center;gap:5px}
 .hm-row{cursor:pointer}.hm-sub{padding-left:22px;font-size:.92em;color:#333}
 .hm-off .hm-swatch,.hm-off .hm-name{opacity:.35}
 .hm-swatch{display:inline-block;width:1em;height:1em;border:2px solid;border-radius:2px;box-sizing:border-box;flex:none}
@@ -199,10 +200,10 @@ def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
     minx, miny, maxx, maxy = bounds
     # The layer list's width, for the opening view to keep clear of it (geo.labels' estimate).
     # A layer's row: check box, swatch, name, count and zoom button; a class's row: indent,
-    # swatch and name in smaller type.
-    legend_width = max([text_width(layer.name, 13) + 95 for layer in layers] +
-                       [text_width(str(c["name"]), 12) + 45
-                        for x in config_layers for c in x["classes"]], default=200)
+    # swatch and name in smaller type; long names wrap at 290 px (CSS .hm-panel).
+    legend_width = min(290, max([text_width(layer.name, 13) + 95 for layer in layers] +
+                                [text_width(str(c["name"]), 12) + 45
+                                 for x in config_layers for c in x["classes"]], default=200))
     config = {"layers": config_layers, "legendWidth": round(legend_width), "groups": [{"id": g, "name": n} for g, n in groups],
               "texts": texts, "bounds": [[miny, minx], [maxy, maxx]], "draw": draw,
               "order": [layer.id for layer in drawn], "labels": sorted(labels, key=lambda label: label["rank"]),

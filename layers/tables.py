@@ -9,7 +9,7 @@ import pandas as pd
 from layers.english import (COMPARATORS, NUMERALS, UNITS, VALUE_TEXT, provenance_zh, ref_en,
                             scope_en, sections_en, units_en)
 from layers.plan import split_ids
-from layers.registry import BY_ID
+from layers.registry import BY_ID, GROUPS
 
 
 def targets_table(targets: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -89,8 +89,10 @@ VALUES = {
            "source": sections_en, "tasks": lambda v: _each(v, ref_en),
            "comparator_zh": COMPARATORS.get, "unit_zh": UNITS.get, "value_text": VALUE_TEXT.get,
            "period": lambda v: {"五年内": "within five years"}.get(v, v), "section": _digits,
-           "part": _digits, "layer": lambda v: BY_ID[v].name_en if v in BY_ID else v},
+           "part": _digits, "layer": lambda v: BY_ID[v].name_en if v in BY_ID else v,
+           "group": lambda v: GROUPS.get(v, ("", v))[1]},
     "zh": {"source": provenance_zh, "accuracy": provenance_zh, "license": provenance_zh, "layer": lambda v: BY_ID[v].name_zh if v in BY_ID else v,
+           "group": lambda v: GROUPS.get(v, (v, ""))[0],
            "origin": lambda v: v.replace("bundled: ", "自带：").replace("configured: ", "配置：")},
 }
 

@@ -225,6 +225,7 @@ def test_data_tables_read_in_one_language():
     assert "3(1).1" not in " ".join(features["Tasks"]) and "3(1)1" in " ".join(features["Tasks"])
     layers = for_reader(summary(), "zh").set_index("图层")
     assert layers.loc["核心区", "几何文件"] == "自带：data/geo/core_zone.geojson"
+    assert (layers.loc["核心区", "组"], layers.loc["浙江省", "组"]) == ("一核", "底图")
     assert "示意，±500 米" in layers.loc["核心区", "精度"]
     assert "（本项目）" in layers.loc["核心区", "许可"]
     assert "Name" not in for_reader(summary(), "zh").columns  # no English in the Chinese view
