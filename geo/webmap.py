@@ -164,7 +164,8 @@ def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
     fmap.get_root().header.add_child(Element(CSS))
     if tiles:
         folium.TileLayer(tiles["url"], attr=tiles["attribution"], name="basemap",
-                         subdomains=tiles.get("subdomains", "abc"), max_zoom=18).add_to(fmap)
+                         subdomains=tiles.get("subdomains", "abc"),
+                         max_zoom=tiles.get("max_zoom", 18)).add_to(fmap)
     handles = {}
     config_layers, labels = [], []
     by_id = {layer.id: layer for layer in layers}

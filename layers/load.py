@@ -11,6 +11,11 @@ layer's geometry without any code change:
     name_field = "NAME"                # the field holding the plan's Chinese names (default name_zh)
     source = "杭州市规划和自然资源局, 2024"  # shown as the source of every feature
     accuracy = "official boundary"
+
+    [basemap]                          # optional: tiles on disk, served by the app (no network)
+    path = "/data/tiles/zhejiang.mbtiles"   # an MBTiles file or an XYZ folder {z}/{x}/{y}.png
+    name = "省级政务底图（离线）"             # shown in the basemap choice
+    attribution = "© 浙江省测绘与地理信息局"
 """
 
 from __future__ import annotations
@@ -62,10 +67,26 @@ def config_key() -> tuple[str, int, int]:
 
 @lru_cache(maxsize=8)
 def _config(path: str, mtime_ns: int, size: int) -> dict:
+    """The whole of layers.toml ({} when there is none)."""
     if not mtime_ns:
         return {}
     with open(path, "rb") as f:
-        return tomllib.load(f).get("layers", {})
+        return tomllib.load(f)
+
+
+def basemap_config() -> dict:
+    """The ``[basemap]`` table of layers.toml, its ``path`` made absolute: tiles on disk (an
+    MBTiles file or an XYZ folder) that the app serves as a basemap. {} when none is set;
+    raises ValueError (with the reason) when layers.toml cannot be read."""
+    config = config_key()
+    try:
+        entry = dict(_config(*config).get("basemap", {}))
+    except (tomllib.TOMLDecodeError, OSError) as err:
+        raise ValueError(f"{Path(config[0]).name} cannot be read ({err})") from err
+    if entry.get("path"):
+        path = Path(entry["path"])
+        entry["path"] = path if path.is_absolute() else Path(config[0]).parent / path
+    return entry
 
 
 def _read_bundled(layer: Layer) -> tuple[gpd.GeoDataFrame, str]:
@@ -95,7 +116,7 @@ def _read_geometry(layer: Layer, config: tuple[str, int, int]):
     is reported, and the bundled geometry is used instead: the app keeps running."""
     toml = Path(config[0])
     try:
-        entry = _config(*config).get(layer.id)
+        entry = _config(*config).get("layers", {}).get(layer.id)
     except (tomllib.TOMLDecodeError, OSError) as err:
         gdf, origin = _read_bundled(layer)
         return gdf, origin, [f"{toml.name} cannot be read ({err}); using the bundled geometry"]

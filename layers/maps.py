@@ -126,9 +126,11 @@ def _classes(layer: Layer, lang: str) -> dict[str, dict]:
     return out
 
 
-def map_layers(map_id: str, lang: str = "zh", gcj02: bool = False) -> list[MapLayer]:
+def map_layers(map_id: str, lang: str = "zh", gcj02: bool = False,
+               tiled: bool = False) -> list[MapLayer]:
     """The map's layers, simplified for its scale, with their names placed; shifted to GCJ-02
-    for display over Amap."""
+    for display over Amap. Over a tile basemap (``tiled``) the base layers are drawn as
+    outlines, so that the tiles show through."""
     config = config_key()
     out = []
     for layer in layers_for_map(map_id):
@@ -140,8 +142,8 @@ def map_layers(map_id: str, lang: str = "zh", gcj02: bool = False) -> list[MapLa
         style = layer.style
         out.append(MapLayer(
             id=layer.id, name=layer_title(layer, lang), group=layer.group, frame=frame,
-            color=style.color, fill=style.fill, fill_opacity=style.fill_opacity,
-            weight=style.weight, dash=style.dash, radius=style.radius,
+            color=style.color, fill=None if tiled and not layer.plan_layer else style.fill,
+            fill_opacity=style.fill_opacity, weight=style.weight, dash=style.dash, radius=style.radius,
             interactive=layer.id not in ("province", "river"), pick=layer.plan_layer,
             properties=["feature_id", "layer_id"], classes=_classes(layer, lang),
             labels=list(_labels(map_id, layer.id, lang, gcj02, config)),
@@ -168,7 +170,8 @@ def features_at(map_id: str, lon: float, lat: float):
 def plan_map(map_id: str, lang: str, tiles: dict | None = None, gcj02: bool = False,
              script_url: str | None = None):
     """The folium map of one of the plan's maps, in one language."""
-    return build_map(map_layers(map_id, lang, gcj02), bounds(map_id, gcj02), groups(lang),
+    return build_map(map_layers(map_id, lang, gcj02, tiled=bool(tiles)), bounds(map_id, gcj02),
+                     groups(lang),
                      MAP_TEXTS[lang], tiles=tiles, order=list(DRAW_ORDER), scope=map_id,
                      attribution=ATTRIBUTION[lang], script_url=script_url)
 

@@ -13,10 +13,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.basemaps import BASEMAPS, tiles
+from geo.tiles import TileSourceError, publish
 from geo.crs import gcj02_to_wgs84, transform_geometry, wgs84_to_gcj02
 from layers.english import provenance_zh, ref_en, sections_en
 from layers.links import links_for
-from layers.load import config_key, load_layer
+from layers.load import basemap_config, config_key, load_layer
 from layers.maps import features_at, layer_title, plan_map, search
 from layers.registry import BY_ID, MAPS, layers_for_map
 from layers.tables import projects_table, targets_table, tasks_table
@@ -80,10 +81,28 @@ def _tianditu_token() -> str | None:
 def basemap_choice() -> tuple[dict | None, bool]:
     """Sidebar choice of basemap. Returns the tile settings (None offline) and whether the
     overlays must be shown in GCJ-02."""
-    name = st.sidebar.selectbox(t("底图", "Basemap"), list(BASEMAP_NAMES), key="basemap",
-                                format_func=lambda n: t(*BASEMAP_NAMES[n]))
+    try:
+        local = basemap_config()
+    except ValueError:
+        local = {}  # the map pages already say why layers.toml cannot be read
+    names = dict(BASEMAP_NAMES)
+    if local.get("path"):
+        names = {"none": names["none"], "local": (local.get("name", "本地瓦片（离线）"),
+                                                  local.get("name", "Tiles on disk (offline)")),
+                 **{k: v for k, v in names.items() if k != "none"}}
+    name = st.sidebar.selectbox(t("底图", "Basemap"), list(names), key="basemap",
+                                format_func=lambda n: t(*names[n]))
     if name == "none":
         return None, False
+    if name == "local":
+        try:
+            url = publish(local["path"])
+        except (TileSourceError, OSError) as err:
+            st.sidebar.warning(t("layers.toml 的 [basemap] 无法使用：", "layers.toml [basemap] cannot "
+                                 "be used: ") + str(err))
+            return None, False
+        return {"url": url, "attribution": local.get("attribution", ""), "subdomains": "abc",
+                "max_zoom": int(local.get("max_zoom", 18))}, False
     st.sidebar.caption(t("在线底图会向地图服务商请求瓦片；会议室无网络时请选“无”。",
                          "An online basemap requests tiles from its provider; choose None "
                          "when there is no network."))
