@@ -231,3 +231,43 @@ def test_data_tables_read_in_one_language():
     assert "Name" not in for_reader(summary(), "zh").columns  # no English in the Chinese view
     assert for_reader(summary(), "en").set_index("Layer").loc["Core zone", "Accuracy"] == \
         "schematic, ±500 m"
+
+
+def test_a_zones_name_stays_off_the_smaller_zones_inside_it():
+    import shapely
+
+    from layers.load import load_layer
+    from layers.maps import map_layers
+
+    labels = {x["text"]: shapely.Point(x["lng"], x["lat"])
+              for layer in map_layers("annex2") for x in layer.labels}
+    zones = {n: g for layer_id in ("core_zone", "financial_cities")
+             for n, g in zip(load_layer(layer_id).located["name_zh"],
+                             load_layer(layer_id).located.geometry)}
+    assert zones["杭州金融城"].contains(labels["杭州金融城"])
+    assert not zones["钱江新城"].buffer(0.001).contains(labels["杭州金融城"])
+    assert zones["钱江世纪城"].contains(labels["钱江世纪城"])
+    assert not zones["钱塘江金融城"].contains(labels["钱江世纪城"])
+    assert zones["钱塘江金融城"].contains(labels["钱塘江金融城"])
+    # A city's name stays in the city, off the core zone inside Hangzhou.
+    layout = {layer.id: layer for layer in map_layers("annex1")}
+    cities = dict(zip(load_layer("six_cities").located["name_zh"],
+                      load_layer("six_cities").located.geometry))
+    for x in layout["six_cities"].labels:
+        assert cities[x["text"]].contains(shapely.Point(x["lng"], x["lat"])), x["text"]
+    hz = next(x for x in layout["six_cities"].labels if x["text"] == "杭州市")
+    assert not zones["钱江新城"].buffer(0.02).contains(shapely.Point(hz["lng"], hz["lat"]))
+
+
+def test_search_opens_a_feature_of_the_map_shown():
+    def first(query, map_id):
+        hits = search(query, map_id)
+        return tuple(hits.iloc[0][["target_layer", "target_id"]]) if len(hits) else None
+
+    assert first("浙商银行", "annex2") == ("financial_cities", "qtjjrc")
+    assert first("浙商银行", "annex1") == ("six_cities", "city_hz")  # no financial cities there
+    assert first("上城区", "annex1") == ("six_cities", "city_hz")
+    assert first("温州", "annex1") == ("cities", "330300")  # not one of the six: 设区市
+    assert first("温州", "annex2") is None  # the core-zone map shows no city
+    hit = search("上城区", "annex3").iloc[0]
+    assert hit["bounds"] == tuple(search("杭州市", "annex3").iloc[0]["bounds"])
