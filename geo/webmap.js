@@ -361,16 +361,23 @@ window.harborMap = function (map, cfg, layers) {
   });
   map.on("click", function (e) {
     if (pointHit) { pointHit = false; return; }  // a town or project: its own click stands
-    var best = null;
+    var hits = [];
     cfg.layers.forEach(function (l) {
       if (!l.pick || l.point || !map.hasLayer(layers[l.id])) return;
       layers[l.id].eachLayer(function (f) {
         if (!f.getLatLngs || !f.getBounds().contains(e.latlng) || !inRings(e.latlng, f.getLatLngs())) return;
-        var area = ringArea(f.getLatLngs());
-        if (!best || area < best.area) best = {area: area, feature: f};
+        hits.push({area: ringArea(f.getLatLngs()), feature: f});
       });
     });
-    if (best) best.feature.fire("click", {latlng: e.latlng, layer: best.feature});
+    if (!hits.length) return;
+    hits.sort(function (a, b) { return a.area - b.area; });
+    // Every visible zone here, smallest first, goes with the pick for the page to offer.
+    var props = hits[0].feature.feature.properties;
+    props.here = hits.map(function (h) {
+      var p = h.feature.feature.properties;
+      return p.layer_id + ":" + p.feature_id;
+    });
+    hits[0].feature.fire("click", {latlng: e.latlng, layer: hits[0].feature});
   });
 
   function changed() { restack(); refresh(); placeLabels(); writeUrl(); }

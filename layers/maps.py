@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 from pypinyin import lazy_pinyin
 
-from geo.crs import METRIC, transform_geometry, wgs84_to_gcj02
+from geo.crs import transform_geometry, wgs84_to_gcj02
 from geo.labels import place_labels
 from geo.webmap import MapLayer, build_map, for_display
 from layers.load import config_key, load_layer
@@ -149,22 +149,6 @@ def map_layers(map_id: str, lang: str = "zh", gcj02: bool = False,
             labels=list(_labels(map_id, layer.id, lang, gcj02, config)),
         ))
     return out
-
-
-def features_at(map_id: str, lon: float, lat: float):
-    """The areas of the map's plan layers that hold the point (lon, lat), smallest first:
-    [(layer id, feature id), ...]; the page offers them after a click, whose own pick is the
-    smallest of the visible ones (geo/webmap.js)."""
-    point = shapely.Point(lon, lat)
-    found = []
-    for layer in layers_for_map(map_id):
-        if not layer.plan_layer:
-            continue
-        frame = load_layer(layer.id).located
-        hits = frame[frame.geometry.intersects(point) & frame.geom_type.str.contains("Polygon")]
-        for feature_id, area in zip(hits["id"], hits.to_crs(METRIC).area):
-            found.append((float(area), layer.id, feature_id))
-    return [(layer_id, feature_id) for _, layer_id, feature_id in sorted(found)]
 
 
 def plan_map(map_id: str, lang: str, tiles: dict | None = None, gcj02: bool = False,

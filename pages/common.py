@@ -18,7 +18,7 @@ from geo.crs import gcj02_to_wgs84, transform_geometry, wgs84_to_gcj02
 from layers.english import provenance_zh, ref_en, sections_en
 from layers.links import links_for
 from layers.load import basemap_config, config_key, load_layer
-from layers.maps import features_at, layer_title, plan_map, search
+from layers.maps import layer_title, plan_map, search
 from layers.registry import BY_ID, MAPS, layers_for_map
 from layers.tables import projects_table, targets_table, tasks_table
 from layers.zones import english_name, zones_at
@@ -236,16 +236,16 @@ def _highlight(selection, clicked, gcj02: bool) -> folium.FeatureGroup:
     return group
 
 
-def _handle_map_events(map_id: str, result: dict | None, gcj02: bool) -> None:
-    """Act on a new click only: st_folium returns the last values on every rerun. The map
-    picks the feature a click selects (geo/webmap.js) and returns it as last_active_drawing,
-    clicked at the same place as the click."""
-    result = result or {}
+def _on_map_event(map_id: str, key: str, gcj02: bool) -> None:
+    """A new value from the map, before the fragment reruns: the click's place and the feature
+    it picked (geo/webmap.js picks the smallest visible zone under a click and fires a click on
+    it, which streamlit-folium returns as last_active_drawing, with every visible zone at that
+    point under properties.here)."""
+    result = st.session_state.get(key) or {}
     click = result.get("last_clicked")
     state = page_state(map_id)
-    if not click or state.get("last_click_raw") == click:
+    if not click:
         return
-    state["last_click_raw"] = click
     lon, lat = click["lng"], click["lat"]
     if gcj02:
         lon, lat = (float(v) for v in gcj02_to_wgs84(lon, lat))
@@ -254,8 +254,10 @@ def _handle_map_events(map_id: str, result: dict | None, gcj02: bool) -> None:
     token = (props.get("layer_id"), props.get("feature_id"))
     if result.get("last_object_clicked") == click and token[0] in BY_ID and BY_ID[token[0]].plan_layer:
         _select(map_id, *token)
+        state["here"] = [tuple(h.split(":", 1)) for h in props.get("here") or []]
     else:  # a click where no zone or point of the plan is shown
         _select(map_id, None)
+        state["here"] = []
 
 
 ZONE_KINDS = {"city": ("设区市", "City"), "district": ("县（市、区）", "District"),
@@ -279,15 +281,18 @@ def zones_panel(map_id: str, point: tuple[float, float]) -> None:
                  "are schematic."))
     if not found["city"]:
         st.caption(t("此点不在浙江省内。", "This point is outside Zhejiang."))
-    here = features_at(map_id, lon, lat)
-    if len(here) > 1:
+    here = page_state(map_id).get("here") or []
+    if len(here) > 1:  # the visible zones at the click, smallest first
         names = {f"{layer_id}:{feature_id}": feature_name(layer_id, feature_id)
                  for layer_id, feature_id in here}
-        picked = st.pills(t("查看此处的其他区域", "Open another zone at this point"), list(names),
-                          format_func=names.get, key=f"here-{map_id}-{lat:.6f}-{lon:.6f}")
-        if picked and page_state(map_id).get("sel") != tuple(picked.split(":", 1)):
-            _select(map_id, *picked.split(":", 1))
-            st.rerun(scope="fragment")
+        key = f"here-{map_id}-{lat:.6f}-{lon:.6f}"
+
+        def picked() -> None:
+            if st.session_state.get(key):
+                _select(map_id, *st.session_state[key].split(":", 1))
+
+        st.pills(t("查看此处的其他区域", "Open another zone at this point"), list(names),
+                 format_func=names.get, key=key, on_change=picked)
 
 
 def feature_name(layer_id: str, feature_id: str) -> str:
@@ -378,16 +383,13 @@ def map_and_panel(map_id: str, spec: dict | None, gcj02: bool) -> None:
         x, y = wgs84_to_gcj02(fly[0][1], fly[0][0])
         fly = ([float(y), float(x)], fly[1])
     left, right = st.columns([5, 2])
+    key = f"map-{map_id}-{lang()}-{st.session_state.get('basemap', 'none')}"
     with left:
-        result = st_folium(fmap, height=MAP_HEIGHT, use_container_width=True,
-                           key=f"map-{map_id}-{lang()}-{st.session_state.get('basemap', 'none')}",
-                           center=fly[0], zoom=fly[1],
-                           feature_group_to_add=_highlight(selection, clicked, gcj02),
-                           returned_objects=["last_clicked", "last_object_clicked",
-                                             "last_active_drawing"])
-    _handle_map_events(map_id, result, gcj02)
-    if state.get("clicked") != clicked or _selected(map_id) != selection:
-        st.rerun(scope="fragment")  # show the new selection's highlight and panel at once
+        st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, key=key,
+                  center=fly[0], zoom=fly[1],
+                  feature_group_to_add=_highlight(selection, clicked, gcj02),
+                  returned_objects=["last_clicked", "last_object_clicked", "last_active_drawing"],
+                  on_change=lambda: _on_map_event(map_id, key, gcj02))
     with right, st.container(height=MAP_HEIGHT + 40, border=False):
         via = state.get("via")
         if selection and via:

@@ -224,3 +224,21 @@ def test_a_hidden_layer_is_not_picked(app_url, sized):
     sized.get_by_role("heading", name="杭州金融城").wait_for(timeout=30000)
     sized.wait_for_function("new URL(location.href).searchParams.get('sel') === "
                             "'financial_cities:hzjrc'", timeout=10000)
+
+
+@pytest.mark.parametrize("sized", ["laptop"], indirect=True)
+def test_other_zones_at_a_click_are_the_visible_ones_and_open_on_a_press(app_url, sized):
+    frame = open_map(sized, f"{app_url}/?page=core-zone")
+    click_at(sized, frame, 30.2505, 120.2135)  # in 钱江新城, inside 杭州金融城 (shapely, by hand)
+    sized.get_by_role("heading", name="钱江新城").wait_for(timeout=30000)
+    offered = sized.get_by_role("radiogroup", name="查看此处的其他区域")
+    offered.get_by_role("radio", name="杭州金融城").click()
+    sized.get_by_role("heading", name="杭州金融城").wait_for(timeout=30000)
+    sized.wait_for_function("new URL(location.href).searchParams.get('sel') === "
+                            "'financial_cities:hzjrc'", timeout=10000)
+    frame.locator("[data-layer=financial_cities] input").uncheck()
+    click_at(sized, frame, 30.2480, 120.2100)  # another place in 钱江新城
+    sized.get_by_role("heading", name="钱江新城").wait_for(timeout=30000)
+    sized.wait_for_timeout(500)
+    assert offered.get_by_role("radio", name="钱江新城").count() == 0  # the only zone shown
+    assert offered.get_by_role("radio", name="杭州金融城").count() == 0  # hidden: not offered

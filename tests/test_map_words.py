@@ -4,7 +4,7 @@ import pandas as pd
 
 from geo.webmap import MapLayer, _style, _symbol
 from layers.english import provenance_zh, ref_en, scope_en, sections_en, units_en
-from layers.maps import features_at, search
+from layers.maps import search
 from layers.plan import table
 from layers.tables import projects_table, targets_table, tasks_table
 
@@ -33,14 +33,6 @@ def test_search_leads_an_unsited_project_to_what_holds_it():
     assert (row["target_layer"], row["target_id"]) == ("six_cities", "city_jx")  # its city
     ningbo = search("宁波市")
     assert {"poles", "six_cities"} <= set(ningbo["layer"])
-
-
-def test_features_at_lists_the_zones_at_a_point_smallest_first():
-    # 钱江路站 (OSM) lies in 钱江新城 (4.5 km²), inside 杭州金融城 (17 km²), in 杭州市.
-    assert features_at("annex2", 120.2082401, 30.2580532) == [
-        ("core_zone", "qjxc"), ("financial_cities", "hzjrc")]
-    assert features_at("annex1", 120.2082401, 30.2580532)[0] == ("core_zone", "qjxc")
-    assert features_at("annex2", 118.0, 25.0) == []
 
 
 def test_english_words_of_the_plan():
