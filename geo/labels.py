@@ -29,6 +29,18 @@ def text_width(text: str, font_px: float) -> float:
     return wide * font_px + (len(text) - wide) * 0.56 * font_px
 
 
+def two_lines(text: str, font_px: float, longest_px: float = 0) -> list[str]:
+    """``text`` as one line, or as two when it is a long name of several words (an English
+    name inside a small zone): split at the space nearest its middle. ``longest_px``: the width
+    from which a name is split (default: eight characters' height)."""
+    longest_px = longest_px or 8 * font_px
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces or text_width(text, font_px) <= longest_px:
+        return [text]
+    cut = min(spaces, key=lambda i: abs(text_width(text[:i], font_px) - text_width(text[i + 1:], font_px)))
+    return [text[:cut], text[cut + 1:]]
+
+
 def zoom_for(length_m: float, pixels: float) -> float:
     """The web map zoom at which ``length_m`` metres (web mercator) span ``pixels`` pixels."""
     if length_m <= 0:
@@ -103,7 +115,8 @@ def place_labels(frame: gpd.GeoDataFrame, text_column: str, *, font_px: float = 
                  rank: int = 0, along: bool = False, fit: float = 1.0,
                  point_min_zoom: float = 0, repeat_m: float = 0, style: str = "") -> list[dict]:
     """One label per feature with a non-empty text: ``{"text", "lat", "lng", "minZoom", "rank",
-    "angle", "w", "h", "point", "style"}`` with the anchor in WGS84 and the size in pixels.
+    "angle", "w", "h", "point", "style"}`` with the anchor in WGS84 and the size in pixels, and
+    ``"lines"`` where an area's long name is written on two lines (see two_lines).
 
     Areas get their label at the zoom where ``fit`` of its width fits across the feature (1: the
     whole label inside; 0.5: half of it, the rest beside); ``along`` measures along the feature
@@ -120,8 +133,9 @@ def place_labels(frame: gpd.GeoDataFrame, text_column: str, *, font_px: float = 
         text = str(text or "").strip()
         if not text:
             continue
-        width = text_width(text, font_px)
         is_point = geom_m.geom_type in ("Point", "MultiPoint")
+        lines = [text] if is_point or along else two_lines(text, font_px)
+        width = max(text_width(line, font_px) for line in lines)
         pieces = [geom_m] + (_squares(geom_m, repeat_m) if repeat_m and not is_point else [])
         for piece in pieces:
             anchor_m, angle, room = _anchor(piece, along)
@@ -129,8 +143,9 @@ def place_labels(frame: gpd.GeoDataFrame, text_column: str, *, font_px: float = 
             anchors.append(anchor_m)
             out.append({"text": text, "minZoom": round(max(0.0, min(MAX_ZOOM, min_zoom)), 2),
                         "rank": rank, "size": -float(piece.area or piece.length),
-                        "angle": round(angle, 1), "w": round(width), "h": round(font_px * 1.3),
-                        "point": is_point, "style": style})
+                        "angle": round(angle, 1), "w": round(width),
+                        "h": round(font_px * 1.3 * len(lines)), "point": is_point, "style": style,
+                        **({"lines": lines} if len(lines) > 1 else {})})
     lnglat = shapely.get_coordinates(gpd.GeoSeries(anchors, crs=WEB_MERCATOR).to_crs(frame.crs))
     for label, (lng, lat) in zip(out, lnglat):
         label["lat"], label["lng"] = round(float(lat), 5), round(float(lng), 5)

@@ -249,7 +249,11 @@ window.harborMap = function (map, cfg, layers) {
   map.getPane("hm-labels").style.zIndex = 640;
   map.getPane("hm-labels").style.pointerEvents = "none";
   var labels = (cfg.labels || []).map(function (lb) {
-    var inner = el("span", "hm-label-text hm-style-" + (lb.style || "plain"), lb.text);
+    var inner = el("span", "hm-label-text hm-style-" + (lb.style || "plain"));
+    (lb.lines || [lb.text]).forEach(function (line, i) {  // text nodes: names are data, not HTML
+      if (i) inner.appendChild(document.createElement("br"));
+      inner.appendChild(document.createTextNode(line));
+    });
     if (lb.angle) inner.style.transform = "rotate(" + (-lb.angle) + "deg)";
     var wrap = el("div", "hm-label-box");
     wrap.appendChild(inner);
@@ -313,7 +317,7 @@ window.harborMap = function (map, cfg, layers) {
         var sides = twice ? [] : lb.point ? SIDES : ["centre"];
         for (var i = 0; i < sides.length && !show; i++) {
           var b = box(lb, p, sides[i]);
-          var onScreen = b.x1 > 0 && b.y1 > 0 && b.x0 < size.x && b.y0 < size.y;
+          var onScreen = b.x0 >= 0 && b.y0 >= 0 && b.x1 <= size.x && b.y1 <= size.y;  // whole
           show = onScreen && !placed.some(function (o) { return overlaps(o, b, GAP); }) &&
             !marks.some(function (o) { return overlaps(o, b, 0); });
           if (show) {

@@ -49,7 +49,7 @@ CSS = """
 .hm-label{pointer-events:none}
 .hm-tool-on .leaflet-tooltip{display:none}
 .hm-label-box{position:absolute;left:0;top:0;transform:translate(-50%,-50%);white-space:nowrap}
-.hm-label-text{display:inline-block;font:600 calc(13px * var(--hm-scale))/1.2 system-ui,"Noto Sans CJK SC",sans-serif;
+.hm-label-text{display:inline-block;text-align:center;font:600 calc(13px * var(--hm-scale))/1.2 system-ui,"Noto Sans CJK SC",sans-serif;
   color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,1px 1px 0 #fff,-1px -1px 0 #fff,1px -1px 0 #fff,-1px 1px 0 #fff}
 .hm-style-minor{font-weight:400;color:#444;font-size:calc(12px * var(--hm-scale))}
 .hm-style-major{font-size:calc(15px * var(--hm-scale));color:#1b2631}

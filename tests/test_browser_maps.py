@@ -21,7 +21,8 @@ NAMES = {
                   "钱塘江", "上城区"],
     "radiation": ["杭州市", "湖州市", "绍兴市", "南湖基金小镇"],
 }
-NAMES_EN = {"core-zone": ["Qiantang River", "Shangcheng District"]}
+NAMES_EN = {"core-zone": ["Qiantang River", "Shangcheng District", "Wangjiang New City",
+                          "Qiantang Financial City", "Binjiang District"]}
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 import shapely
 from shapely import affinity
 
-from geo.labels import place_labels, text_width, zoom_for
+from geo.labels import place_labels, text_width, two_lines, zoom_for
 
 MERCATOR = "EPSG:3857"
 
@@ -136,3 +136,21 @@ def test_missing_geometry_and_empty_names_are_skipped_and_order_is_by_area():
     labels = place_labels(frame([None, shapely.Polygon(), thin, square, square],
                                 ["无", "空", "细", "", "方"]), "name")
     assert [x["text"] for x in labels] == ["方", "细"]  # 25 km² before 10 km²
+
+
+def test_a_long_name_of_several_words_goes_on_two_lines_split_near_its_middle():
+    assert two_lines("Qianjiang New City", 13) == ["Qianjiang", "New City"]
+    assert two_lines("Binjiang extension of Qiantang Financial City", 13) == [
+        "Binjiang extension of", "Qiantang Financial City"]
+    assert two_lines("Hangzhou", 13) == ["Hangzhou"]  # one word: never split
+    assert two_lines("钱塘江金融城宁波东部新城", 13) == ["钱塘江金融城宁波东部新城"]  # no space
+    assert two_lines("Shangcheng District", 13, longest_px=200) == ["Shangcheng District"]  # fits
+
+
+def test_a_two_line_label_is_as_wide_as_its_longer_line_and_twice_as_high():
+    frame = gpd.GeoDataFrame({"name": ["Qianjiang New City"]},
+                             geometry=[shapely.box(120.0, 30.0, 120.1, 30.1)], crs="EPSG:4326")
+    label = place_labels(frame, "name", font_px=10)[0]
+    assert label["lines"] == ["Qianjiang", "New City"]
+    assert label["w"] == round(9 * 0.56 * 10)  # "Qianjiang": nine half-em characters
+    assert label["h"] == 26  # two lines of 1.3 em
