@@ -1,20 +1,12 @@
 """Zone check machinery: zones of each row (points, lines, polygons), and the output files.
 
 Knows nothing of the plan's names: it works with any :class:`geo.zoneindex.ZoneIndex`. The
-plan's zone check (its columns, belts, harbor cities) is layers.zonecheck, which this
-module's command line calls:
-
-    python -m geo.zonecheck INPUT -o OUTPUT [--crs CRS] [--lon COL --lat COL] [--encoding ENC]
-
-OUTPUT's extension picks the format: .csv (UTF-8 with BOM, for Excel), .xlsx, .geojson, .gpkg.
-CRS is wgs84 (default), cgcs2000, gcj02, bd09 or any EPSG:n (e.g. EPSG:4549).
+plan's zone check (its columns, belts, harbor cities, and the command line
+``python -m layers.zonecheck``) is layers.zonecheck.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
-import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -87,38 +79,3 @@ def write_output(frame: pd.DataFrame, path: str | Path) -> Path:
         path.unlink(missing_ok=True)
         frame.to_file(path, driver="GeoJSON" if suffix == ".geojson" else "GPKG")
     return path
-
-
-def main(argv=None) -> int:
-    from layers.zonecheck import check  # the plan's zone set (see the module docstring)
-
-    parser = argparse.ArgumentParser(prog="python -m geo.zonecheck",
-                                     description="Which zones of the plan each project falls in.")
-    parser.add_argument("input", help="CSV, Excel, GeoJSON, zipped Shapefile, GeoPackage or KML")
-    parser.add_argument("-o", "--output", required=True, help="result: .csv, .xlsx, .geojson or .gpkg")
-    parser.add_argument("--crs", help="coordinate system of the input: wgs84 (default for tables), "
-                        "cgcs2000, gcj02, bd09 or EPSG:n")
-    parser.add_argument("--lon", help="longitude (x) column, when not found by its name")
-    parser.add_argument("--lat", help="latitude (y) column, when not found by its name")
-    parser.add_argument("--encoding", help="text encoding of a CSV or Shapefile, e.g. gbk")
-    args = parser.parse_args(argv)
-    from geo.importer import InputError
-
-    start = time.perf_counter()
-    try:
-        result = check(Path(args.input), crs=args.crs, lon=args.lon, lat=args.lat,
-                       encoding=args.encoding)
-        result.write(args.output)
-    except (InputError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
-    problems = int((result.table["problem"] != "").sum())
-    print(f"{len(result.table):,} rows, {problems:,} with a problem, written to {args.output} "
-          f"in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,11 +7,19 @@ touches, joined by ";" (geo.zoneindex). Lines and polygons get every zone they o
 the share of their length or area, e.g. "上城区 (62%);滨江区 (38%)"; their lon/lat is a point
 inside them. A point belongs to a belt when its city is one of the belt's member cities.
 
-The page, the command line (python -m geo.zonecheck) and Python all call :func:`check`.
+The page, the command line and Python all call :func:`check`:
+
+    python -m layers.zonecheck INPUT -o OUTPUT [--crs CRS] [--lon COL --lat COL] [--encoding ENC]
+
+OUTPUT's extension picks the format: .csv (UTF-8 with BOM, for Excel), .xlsx, .geojson, .gpkg.
+CRS is wgs84 (default), cgcs2000, gcj02, bd09 or any EPSG:n (e.g. EPSG:4549).
 """
 
 from __future__ import annotations
 
+import argparse
+import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +31,7 @@ import pyarrow.compute as pc
 import shapely
 
 from geo.crs import WGS84
-from geo.importer import Located, Table, locate, read_input
+from geo.importer import InputError, Located, Table, locate, read_input
 from geo.zonecheck import write_output, zones_of_shapes
 from geo.zoneindex import SEPARATOR
 from layers.zones import belts_of, in_harbor, zone_index
@@ -197,3 +205,37 @@ def plan_projects() -> Table:
                           "source": located["source"], "accuracy": located["accuracy"]})
     return Table(frame, "plan", geometry=gpd.GeoSeries(located.geometry.values, crs=WGS84),
                  crs=WGS84)
+
+
+# ---- the command line ---------------------------------------------------------------------------
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m layers.zonecheck",
+                                     description="Which zones of the plan each project falls in.")
+    parser.add_argument("input", help="CSV, Excel, GeoJSON, zipped Shapefile, GeoPackage or KML")
+    parser.add_argument("-o", "--output", required=True, help="result: .csv, .xlsx, .geojson or .gpkg")
+    parser.add_argument("--crs", help="coordinate system of the input: wgs84 (default for tables), "
+                        "cgcs2000, gcj02, bd09 or EPSG:n")
+    parser.add_argument("--lon", help="longitude (x) column, when not found by its name")
+    parser.add_argument("--lat", help="latitude (y) column, when not found by its name")
+    parser.add_argument("--encoding", help="text encoding of a CSV or Shapefile, e.g. gbk")
+    args = parser.parse_args(argv)
+
+    start = time.perf_counter()
+    try:
+        result = check(Path(args.input), crs=args.crs, lon=args.lon, lat=args.lat,
+                       encoding=args.encoding)
+        result.write(args.output)
+    except (InputError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    problems = int((result.table["problem"] != "").sum())
+    print(f"{len(result.table):,} rows, {problems:,} with a problem, written to {args.output} "
+          f"in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,5 +1,5 @@
 """项目落区核查 · Zone check: upload a project list, see every project's zones, download.
-The same function as `python -m geo.zonecheck` (layers.zonecheck.check)."""
+The same function as `python -m layers.zonecheck` (layers.zonecheck.check)."""
 
 import tempfile
 import time
@@ -103,10 +103,10 @@ def download_buttons(result, stem: str) -> None:
 
 st.title(t("项目落区核查", "Zone check"))
 st.caption(t("上传项目清单（CSV、Excel、GeoJSON、压缩的 Shapefile、GeoPackage 或 KML），查看每个项目所在的市、"
-             "县区、核心区、金融城、特色带与金融特色小镇，并下载结果。与命令行 python -m geo.zonecheck 结果相同。",
+             "县区、核心区、金融城、特色带与金融特色小镇，并下载结果。与命令行 python -m layers.zonecheck 结果相同。",
              "Upload a project list (CSV, Excel, GeoJSON, zipped Shapefile, GeoPackage or KML) to see "
              "each project's city, district, core zone, financial city, belts and finance town, and "
-             "download the result. The same result as python -m geo.zonecheck."))
+             "download the result. The same result as python -m layers.zonecheck."))
 upload = st.file_uploader(t("项目清单", "Project list"), key="zc-upload",
                           type=["csv", "txt", "xlsx", "geojson", "json", "zip", "gpkg", "kml"])
 if upload is None:

@@ -309,7 +309,7 @@ def test_command_line_writes_each_format_and_matches_python(tmp_path, suffix):
     source.write_text("项目名称,经度,纬度\n钱江路站,{0},{1}\n空,,\n世纪城,{2},{3}\n".format(*QJL, *SJC),
                       encoding="gbk")
     out = tmp_path / f"out{suffix}"
-    done = subprocess.run([sys.executable, "-m", "geo.zonecheck", str(source), "-o", str(out),
+    done = subprocess.run([sys.executable, "-m", "layers.zonecheck", str(source), "-o", str(out),
                            "--encoding", "gbk"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     expected = check(source, encoding="gbk").frame
@@ -326,7 +326,7 @@ def test_command_line_writes_each_format_and_matches_python(tmp_path, suffix):
 
 def test_command_line_error_is_a_message_not_a_traceback(tmp_path):
     (tmp_path / "p.csv").write_bytes(b"")
-    done = subprocess.run([sys.executable, "-m", "geo.zonecheck", str(tmp_path / "p.csv"), "-o",
+    done = subprocess.run([sys.executable, "-m", "layers.zonecheck", str(tmp_path / "p.csv"), "-o",
                            str(tmp_path / "o.csv")], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2 and done.stderr.startswith("error: p.csv: the file is empty")
     assert "Traceback" not in done.stderr
