@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import shapely
 
@@ -22,30 +23,69 @@ from geo.zoneindex import SEPARATOR, ZoneIndex
 FORMATS = (".csv", ".xlsx", ".geojson", ".gpkg")
 
 
+POINTS, LINES, POLYGONS = 0, 1, 2  # dimension of a geometry's parts
+
+
+def single_parts(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
+    """Geometries as the zone check takes them: a multi-part geometry of one part is that part
+    (a QGIS or ArcGIS export writes every point as a MultiPoint); a collection keeps the parts
+    of its highest dimension (polygons over lines over points), as one geometry."""
+    values = np.array(geoms.values, dtype=object)
+    kinds = shapely.get_type_id(values)
+    for i in np.flatnonzero(kinds >= 4):  # Multi* (4-6) and collections (7): the rare rows
+        geom = values[i]
+        if geom.is_empty:
+            continue
+        parts = list(geom.geoms)
+        if kinds[i] == 7:
+            parts = [p for part in parts for p in getattr(part, "geoms", [part]) if not p.is_empty]
+            if not parts:
+                values[i] = shapely.GeometryCollection()
+                continue
+            top = max(shapely.get_dimensions(parts))
+            parts = [p for p in parts if shapely.get_dimensions(p) == top]
+            if len(parts) > 1:
+                values[i] = (shapely.multipoints(parts) if top == POINTS else
+                             shapely.multilinestrings(parts) if top == LINES else
+                             shapely.union_all(parts))
+                continue
+        if len(parts) == 1:
+            values[i] = parts[0]
+    return gpd.GeoSeries(values, index=geoms.index, crs=geoms.crs)
+
+
 def zones_of_shapes(geoms: gpd.GeoSeries, index: ZoneIndex) -> pd.DataFrame:
-    """For lines and polygons: every zone they overlap, with the share of their length (lines)
-    or area (polygons) inside it, e.g. "上城区 (62%);滨江区 (38%)". Shares are computed in
-    CGCS2000 Gauss-Kruger (EPSG:4549)."""
+    """For lines, polygons and points of several parts: every zone they overlap, with the
+    share of their area (polygons), length (lines) or parts (points) inside it, e.g.
+    "上城区 (62%);滨江区 (38%)", zones in the order of the zone table. Shares are computed
+    in CGCS2000 Gauss-Kruger (EPSG:4549), all shapes at once (vectorised GEOS)."""
     out = {kind: np.full(len(geoms), "", dtype=object) for kind in index.kinds}
-    metric_zones = index.zones.to_crs(METRIC).geometry.values
-    shapes = geoms.to_crs(METRIC).values
-    tree = shapely.STRtree(metric_zones)
-    for i, shape in enumerate(shapes):
-        if shape is None or shape.is_empty:
-            continue
-        polygonal = shape.geom_type in ("Polygon", "MultiPolygon")
-        measure = shapely.area if polygonal else shapely.length
-        total = measure(shape)
-        if total == 0:
-            continue
-        found: dict[str, list[str]] = {}
-        for z in sorted(tree.query(shape, predicate="intersects")):
-            share = measure(shapely.intersection(shape, metric_zones[z])) / total
-            if share > 0.0005:
-                found.setdefault(index.zones["kind"].iat[z], []).append(
-                    f"{index.zones['name'].iat[z]} ({share:.0%})")
-        for kind, names in found.items():
-            out[kind][i] = SEPARATOR.join(names)
+    shapes = np.asarray(geoms.to_crs(METRIC).values, dtype=object)
+    metric_zones = np.asarray(index.zones.to_crs(METRIC).geometry.values, dtype=object)
+    present = ~(shapely.is_missing(shapes) | shapely.is_empty(shapes))
+    rows, zones = shapely.STRtree(metric_zones).query(shapes, predicate="intersects")
+    keep = present[rows]
+    rows, zones = rows[keep], zones[keep]
+    if not len(rows):
+        return pd.DataFrame(out)
+    dims = shapely.get_dimensions(shapes[rows])
+
+    def measure(values, dim):
+        return np.where(dim == POLYGONS, shapely.area(values),
+                        np.where(dim == LINES, shapely.length(values),
+                                 shapely.get_num_geometries(values)))
+
+    pieces = shapely.intersection(shapes[rows], metric_zones[zones])
+    total = measure(shapes[rows], dims).astype(float)
+    part = measure(pieces, dims).astype(float)
+    share = np.divide(part, total, out=np.zeros_like(part), where=total > 0)
+    found = pd.DataFrame({"row": rows, "zone": zones, "share": share})
+    found = found[found["share"] > 0.0005].sort_values(["row", "zone"])
+    found["kind"] = index.zones["kind"].to_numpy()[found["zone"]]
+    found["text"] = [f"{name} ({s:.0%})" for name, s in
+                     zip(index.zones["name"].to_numpy()[found["zone"]], found["share"])]
+    for (kind, row), texts in found.groupby(["kind", "row"], sort=False)["text"]:
+        out[kind][row] = SEPARATOR.join(texts)
     return pd.DataFrame(out)
 
 
@@ -56,9 +96,169 @@ def _arrow(column: pd.Series) -> pa.Array:
         return pa.array(column.map(lambda v: "" if v is None else str(v)).to_numpy(), pa.string())
 
 
-def write_output(frame: pd.DataFrame, path: str | Path) -> Path:
+# ---- safe to open in Excel ------------------------------------------------------------------------
+
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell that starts with one of these may run as a formula in Excel or another
+spreadsheet (OWASP, CSV injection)."""
+_LEADS = pa.array([lead.encode() for lead in FORMULA_LEADS], pa.binary())
+# Text that is wholly a plain number ("-12.5", "+3", "-1e-5") starts with - or + but runs
+# nothing: it is left unquoted in CSV, so that numbers kept as text stay numbers in Excel.
+_PLAIN_NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # C0 controls but tab, LF, CR: openpyxl refuses them
+_EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+EXCEL_CELL_CHARS = 32_767
+
+
+class Written(type(Path())):
+    """The path of a written file (a pathlib.Path), with ``notes``: what was changed in the
+    cells so that Excel opens the file safely, e.g. "removed control characters from 3 cells
+    (rows 2, 5, 9)". Row numbers are the sheet's: the header is row 1, the first data row 2."""
+
+    notes: tuple[str, ...] = ()
+
+
+def _sheet_rows(positions, limit: int = 10) -> str:
+    rows = sorted(set(int(i) + 2 for i in positions))
+    listed = ", ".join(map(str, rows[:limit])) + (", …" if len(rows) > limit else "")
+    return f"row{'s' if len(rows) > 1 else ''} {listed}"
+
+
+def _text(values: pd.Series) -> pd.Series | None:
+    """The column if it may hold text (str, object or categorical), as a column with ``.str``;
+    None for numbers, booleans, dates and columns without a single string."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object)
+    if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+        return None
+    try:
+        values.str  # noqa: B018 - object columns of numbers only have no .str
+    except AttributeError:
+        return None
+    return values
+
+
+def _quote_formulas(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array | pa.ChunkedArray,
+                                                                 np.ndarray]:
+    """CSV: put "'" before text cells that start like a formula (OWASP), vectorised.
+
+    OWASP quotes every cell that starts with = + - @ tab or CR. Here text that is wholly a
+    plain number ("-12.5", "+86", "-1e-3") is left as it is: it runs nothing, and quoted it
+    would open in Excel as the text "'-12.5" instead of the number -12.5 (longitudes kept as
+    text in an input column, for instance). Anything else after the sign ("-1+1", "+A1",
+    "-cmd|' /C calc'!A0") is quoted. Returns the column and the positions of quoted cells."""
+    if pa.types.is_dictionary(values.type):
+        values = values.cast(values.type.value_type)
+    large = pa.types.is_large_string(values.type)
+    if not (large or pa.types.is_string(values.type)):
+        if not (hasattr(pa.types, "is_string_view") and pa.types.is_string_view(values.type)):
+            return values, np.empty(0, np.intp)  # numbers, booleans, dates: never quoted
+        values, large = values.cast(pa.large_string()), True
+    first = pc.binary_slice(values.cast(pa.large_binary() if large else pa.binary()), 0, 1)
+    risky = pc.is_in(first, value_set=_LEADS.cast(first.type))
+    if not pc.any(risky).as_py():
+        return values, np.empty(0, np.intp)
+    risky = pc.and_not_kleene(risky, pc.match_substring_regex(values, _PLAIN_NUMBER))
+    quote = pa.scalar("'", values.type)
+    quoted = pc.if_else(risky, pc.binary_join_element_wise(quote, values,
+                                                           pa.scalar("", values.type)), values)
+    return quoted, np.flatnonzero(risky.to_numpy(zero_copy_only=False))
+
+
+def _quote_name(name: str) -> str:
+    starts = name[:1] in FORMULA_LEADS and not pd.Series([name]).str.match(_PLAIN_NUMBER).iat[0]
+    return f"'{name}" if starts else name
+
+
+def _csv_columns(table: pd.DataFrame) -> tuple[dict[str, pa.Array], list[str]]:
+    columns, quoted, names = {}, [], []
+    for j in range(table.shape[1]):
+        name = str(table.columns[j])
+        values, rows = _quote_formulas(_arrow(table.iloc[:, j]))
+        if _quote_name(name) != name:
+            names.append(name)
+            name = _quote_name(name)
+        columns[name] = values
+        quoted.append(rows)
+    rows = np.concatenate(quoted) if quoted else np.empty(0, np.intp)
+    notes = []
+    if len(rows) or names:
+        where = ([_sheet_rows(rows)] if len(rows) else []) + (["the header"] if names else [])
+        notes.append(f"put ' before {len(rows) + len(names):,} cells that start like a formula "
+                     f"(= + - @), so that Excel shows them as text ({'; '.join(where)})")
+    return columns, notes
+
+
+def clean_for_excel(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """What openpyxl cannot write, taken out of the text cells, and notes saying so.
+
+    Control characters (C0 but tab, line feed and carriage return, which XML forbids and
+    openpyxl refuses with IllegalCharacterError) are removed, in cells and column names.
+    Text longer than Excel's 32,767 characters a cell is reported (openpyxl cuts it).
+    The given table is not changed."""
+    cleaned, notes = table, []
+    control, long = [], []
+    for j in range(table.shape[1]):
+        values = _text(table.iloc[:, j])
+        if values is None:
+            continue
+        bad = values.str.contains(_CONTROL, regex=True, na=False).to_numpy(bool)
+        if bad.any():
+            if cleaned is table:
+                cleaned = table.copy(deep=False)
+            cleaned.isetitem(j, values.where(~bad, values.str.replace(_CONTROL, "", regex=True)))
+            control.append(np.flatnonzero(bad))
+        too_long = (values.str.len() > EXCEL_CELL_CHARS).to_numpy(bool, na_value=False)
+        if too_long.any():
+            long.append(np.flatnonzero(too_long))
+    names = pd.Series([str(c) for c in table.columns], dtype=object)
+    bad_names = names.str.contains(_CONTROL, regex=True).to_numpy(bool)
+    if bad_names.any():
+        if cleaned is table:
+            cleaned = table.copy(deep=False)
+        cleaned.columns = [names.str.replace(_CONTROL, "", regex=True).iat[j] if bad else c
+                           for j, (c, bad) in enumerate(zip(table.columns, bad_names))]
+    if control or bad_names.any():
+        rows = np.concatenate(control) if control else np.empty(0, np.intp)
+        where = ([_sheet_rows(rows)] if len(rows) else []) + (
+            ["the header"] if bad_names.any() else [])
+        notes.append(f"removed control characters from {len(rows) + int(bad_names.sum()):,} "
+                     f"cells ({'; '.join(where)})")
+    if long:
+        rows = np.concatenate(long)
+        notes.append(f"cut {len(rows):,} cells to Excel's {EXCEL_CELL_CHARS:,} characters "
+                     f"({_sheet_rows(rows)})")
+    return cleaned, notes
+
+
+def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
+    """Every text cell as text: openpyxl makes a formula of text that starts with "=" and an
+    error of "#N/A" and the like; those cells are set back to text, unchanged."""
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        table.to_excel(writer, index=False, sheet_name="Sheet1")
+        sheet = writer.sheets["Sheet1"]
+        for j in range(table.shape[1]):
+            cells = [(1, table.columns[j])]
+            values = _text(table.iloc[:, j])
+            if values is not None:
+                typed = (values.str.startswith("=", na=False)
+                         | values.isin(_EXCEL_ERRORS)).to_numpy(bool)
+                cells += [(i + 2, None) for i in np.flatnonzero(typed)]
+            for row, _ in cells:
+                cell = sheet.cell(row=row, column=j + 1)
+                if cell.data_type in ("f", "e"):
+                    cell.data_type = "s"
+
+
+def write_output(frame: pd.DataFrame, path: str | Path) -> Written:
     """Write by extension: .csv (UTF-8 with BOM), .xlsx, .geojson or .gpkg (these two need a
-    GeoDataFrame)."""
+    GeoDataFrame). Returns the path written, with ``notes`` (see :class:`Written`).
+
+    Safe to open in Excel: in CSV, text that starts like a formula gets a leading "'" (OWASP;
+    see :func:`_quote_formulas`); in XLSX every text cell is written as text (so "=1+1" is
+    shown, not run, and kept exactly), and control characters, which XLSX cannot hold, are
+    removed (:func:`clean_for_excel`). Numbers stay numbers. GeoJSON and GeoPackage are
+    written as they are."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
@@ -66,16 +266,21 @@ def write_output(frame: pd.DataFrame, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name)) if isinstance(
         frame, gpd.GeoDataFrame) else frame
+    notes: list[str] = []
     if suffix == ".csv":
+        columns, notes = _csv_columns(table)
         # pyarrow writes a million rows about 8 times faster than pandas' to_csv.
         with open(path, "wb") as out:
             out.write(b"\xef\xbb\xbf")  # BOM: Excel then reads UTF-8
-            pacsv.write_csv(pa.table({str(c): _arrow(table[c]) for c in table.columns}), out)
+            pacsv.write_csv(pa.table(columns), out)
     elif suffix == ".xlsx":
         if len(table) > 1_048_575:
             raise ValueError(f"{len(table):,} rows do not fit in an Excel sheet; write .csv instead")
-        table.to_excel(path, index=False, engine="openpyxl")
+        table, notes = clean_for_excel(table)
+        _write_xlsx(table, path)
     else:
         path.unlink(missing_ok=True)
         frame.to_file(path, driver="GeoJSON" if suffix == ".geojson" else "GPKG")
-    return path
+    written = Written(path)
+    written.notes = tuple(notes)
+    return written

@@ -32,7 +32,7 @@ import shapely
 
 from geo.crs import WGS84
 from geo.importer import InputError, Located, Table, locate, read_input
-from geo.zonecheck import write_output, zones_of_shapes
+from geo.zonecheck import single_parts, write_output, zones_of_shapes
 from geo.zoneindex import SEPARATOR
 from layers.zones import belts_of, in_harbor, zone_index
 
@@ -81,8 +81,8 @@ def _belts(city_value: str) -> str:
 def _outside_messages(lon, lat, swapped) -> np.ndarray:
     """The problem sentence of each point outside Zhejiang (vectorised with Arrow: a million
     such rows are formatted in a fraction of a second)."""
-    x = pc.cast(pc.round(pa.array(lon), 5), pa.string())
-    y = pc.cast(pc.round(pa.array(lat), 5), pa.string())
+    x = pc.cast(pa.array(np.round(np.asarray(lon, dtype=float), 5)), pa.string())  # numpy: no
+    y = pc.cast(pa.array(np.round(np.asarray(lat, dtype=float), 5)), pa.string())  # overflow
     where = pc.binary_join_element_wise("(", x, ", ", y, ")", "")
     turned = pc.binary_join_element_wise("(", y, ", ", x, ")", "")
     text = pc.if_else(
@@ -94,6 +94,24 @@ def _outside_messages(lon, lat, swapped) -> np.ndarray:
     return np.asarray(text.to_pylist(), dtype=object)
 
 
+NOT_FINITE = ("the coordinates are not finite numbers (infinite, or too large for the "
+              "coordinate system); correct them")
+
+
+def _kept_names(columns) -> dict:
+    """Input columns whose names the output uses (ADDED, and "geometry" for the spatial
+    formats) get a new name ending in _input (then _input2, ...): nothing is overwritten."""
+    taken, renames = set(map(str, columns)) | set(ADDED) | {"geometry"}, {}
+    for column in columns:
+        if column in ADDED or column == "geometry":
+            new, k = f"{column}_input", 2
+            while new in taken:
+                new, k = f"{column}_input{k}", k + 1
+            taken.add(new)
+            renames[column] = new
+    return renames
+
+
 def _in_box(lon, lat) -> np.ndarray:
     minx, miny, maxx, maxy = ZHEJIANG_BOX
     return (lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy)
@@ -101,8 +119,7 @@ def _in_box(lon, lat) -> np.ndarray:
 
 def check_located(located: Located, notes=None) -> Result:
     """Zones of rows already placed in WGS84 (see geo.importer.locate)."""
-    frame = located.frame.rename(columns={c: f"{c}_input" for c in located.frame.columns
-                                          if c in ADDED})
+    frame = located.frame.rename(columns=_kept_names(located.frame.columns))
     problem = located.problem.copy()
     n = len(frame)
     zones = pd.DataFrame({kind: np.full(n, "", dtype=object) for kind in zone_index().kinds})
@@ -115,8 +132,10 @@ def check_located(located: Located, notes=None) -> Result:
         elif present.any():
             zones.loc[present] = zone_index().query(lon[present], lat[present]).to_numpy()
     else:
-        geoms = located.geometry
-        present = (geoms.notna() & ~geoms.is_empty).to_numpy()
+        geoms = single_parts(located.geometry)
+        located = Located(located.frame, located.problem, geometry=geoms)
+        present = (geoms.notna() & ~geoms.is_empty).to_numpy() & np.isfinite(
+            shapely.bounds(geoms.values)).all(axis=1)
         points = present & (geoms.geom_type == "Point").to_numpy()
         shapes = present & ~points
         lon, lat = np.full(n, np.nan), np.full(n, np.nan)
@@ -128,6 +147,9 @@ def check_located(located: Located, notes=None) -> Result:
             zones.loc[shapes] = zones_of_shapes(geoms[shapes], zone_index()).to_numpy()
         if points.any():
             zones.loc[points] = zone_index().query(lon[points], lat[points]).to_numpy()
+    # Coordinates that are not finite numbers (inf, 1e400, a projection's overflow): a problem.
+    unplaced = np.flatnonzero(~present & (problem == ""))
+    problem[unplaced] = NOT_FINITE
     city_names = np.asarray(zones["city"], dtype=object).copy()
     shaped = present & ~points
     if shaped.any():  # lines and polygons carry shares: "杭州市 (100%)"

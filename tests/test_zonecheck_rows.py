@@ -1,0 +1,105 @@
+"""Every row of the zone check ends with zones or a problem, whatever geometry or number it
+holds: multi-part geometries as QGIS and ArcGIS write them, collections, empty geometries,
+infinite coordinates; and input columns come out as they went in, under their own names."""
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pyproj import Transformer
+from shapely.geometry import GeometryCollection, LineString, MultiPoint, Point, box
+
+from geo.zonecheck import single_parts
+from layers.zonecheck import NOT_FINITE, check
+
+QJL = (120.2082401, 30.2580532)  # 钱江路站: 杭州市 上城区 钱江新城 (a published station site)
+SJC = (120.2387733, 30.2427619)  # 钱江世纪城站: 萧山区 钱江世纪城
+TO_4549 = Transformer.from_crs(4326, 4549, always_xy=True)
+
+
+def spatial(tmp_path, geoms, crs=4326, name="p.gpkg"):
+    frame = gpd.GeoDataFrame({"项目": [f"p{i}" for i in range(len(geoms))]}, geometry=geoms, crs=crs)
+    frame.to_file(tmp_path / name, driver="GPKG" if name.endswith("gpkg") else "GeoJSON")
+    return check(tmp_path / name).table
+
+
+def test_a_one_part_multipoint_in_epsg_4549_is_a_point(tmp_path):
+    # A QGIS GeoPackage export: every point a MultiPoint of one part, in CGCS2000 / 3-degree GK.
+    x, y = TO_4549.transform(*QJL)
+    row = spatial(tmp_path, [MultiPoint([(x, y)])], crs=4549).iloc[0]
+    assert (row["city"], row["district"], row["core_zone"]) == ("杭州市", "上城区", "钱江新城")
+    assert row["problem"] == ""
+    assert abs(row["lon_wgs84"] - QJL[0]) < 1e-6 and abs(row["lat_wgs84"] - QJL[1]) < 1e-6
+
+
+def test_a_multipoint_of_two_parts_gets_each_parts_zones_with_shares(tmp_path):
+    row = spatial(tmp_path, [MultiPoint([QJL, SJC])]).iloc[0]
+    assert row["district"] == "上城区 (50%);萧山区 (50%)"
+    assert row["core_zone"] == "钱江新城 (50%);钱江世纪城 (50%)"
+    assert row["city"] == "杭州市 (100%)"
+    assert row["problem"] == ""
+
+
+def test_a_collection_is_taken_by_its_parts_of_highest_dimension(tmp_path):
+    square = box(QJL[0] - 0.001, QJL[1] - 0.001, QJL[0] + 0.001, QJL[1] + 0.001)
+    collection = GeometryCollection([Point(SJC), square])  # the point in 萧山区 is dropped
+    rows = spatial(tmp_path, [collection, GeometryCollection([Point(QJL)])], name="p.geojson")
+    assert rows["district"].tolist() == ["上城区 (100%)", "上城区"]
+    assert rows["problem"].tolist() == ["", ""]
+
+
+def test_single_parts_by_hand():
+    square = box(0, 0, 1, 1)
+    got = single_parts(gpd.GeoSeries([MultiPoint([(1, 2)]), GeometryCollection([Point(1, 2), LineString(
+        [(0, 0), (1, 1)]), LineString([(2, 2), (3, 3)])]), GeometryCollection(), square, None]))
+    assert got.iloc[0].equals(Point(1, 2))
+    assert got.iloc[1].geom_type == "MultiLineString" and len(got.iloc[1].geoms) == 2
+    assert got.iloc[2].is_empty and got.iloc[3].equals(square) and got.iloc[4] is None
+
+
+@pytest.mark.parametrize("geom", [MultiPoint(), GeometryCollection(), shapely.from_wkt("POLYGON EMPTY")])
+def test_an_empty_geometry_gets_a_problem(tmp_path, geom):
+    rows = spatial(tmp_path, [geom, Point(QJL)], name="p.geojson")
+    assert rows["problem"].iloc[0] != "" and rows["city"].iloc[0] == ""
+    assert rows["district"].iloc[1] == "上城区"
+
+
+@pytest.mark.parametrize("x, y, crs", [("inf", "30.25", None), ("1e400", "30.25", None),
+                                       ("120.2", "-inf", None), ("1e300", "1e300", "EPSG:4549")])
+def test_infinite_coordinates_get_a_problem(x, y, crs):
+    text = f"name,x,y\na,{x},{y}\nb,{QJL[0]},{QJL[1]}\n"
+    rows = check(text.encode(), "p.csv", crs=crs).table
+    assert rows["problem"].iloc[0] != "" and rows["city"].iloc[0] == ""
+    assert rows["district"].iloc[1] == ("上城区" if crs is None else "")
+
+
+def test_input_columns_named_like_the_output_are_kept_under_new_names():
+    text = (f"geometry,city,city_input,problem,lon,lat\nPOINT (1 2),北京,x,NA,{QJL[0]},{QJL[1]}\n")
+    table = check(text.encode(), "p.csv").table
+    row = table.iloc[0]
+    # "city_input" is the input's own column: it keeps its name; "city" takes the next one.
+    assert (row["geometry_input"], row["city_input2"], row["city_input"]) == ("POINT (1 2)", "北京", "x")
+    assert row["problem_input"] == "NA"
+    assert row["city"] == "杭州市" and row["problem"] == ""
+    assert "geometry" not in table.columns  # the result's geometry is its own
+
+
+NUMBER = st.one_of(st.floats(allow_nan=True, allow_infinity=True).map(repr),
+                   st.sampled_from(["inf", "-inf", "1e400", "NaN", "", " ", "NA", "120.2", "30.25",
+                                    "１２０．２", "1e-400", "0x10", "--1"]),
+                   st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=6))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(NUMBER, NUMBER), min_size=1, max_size=8),
+       crs=st.sampled_from([None, "gcj02", "bd09", "EPSG:4549", "EPSG:3857"]))
+def test_every_row_ends_with_zones_or_a_problem(rows, crs):
+    frame = pd.DataFrame(rows, columns=["lon", "lat"])
+    table = check(frame.to_csv(index=False).encode(), "p.csv", crs=crs).table
+    assert len(table) == len(rows)
+    answered = (table["city"] != "") | (table["problem"] != "")
+    assert answered.all(), table[~answered][["lon", "lat", "lon_wgs84", "lat_wgs84"]]
+    assert np.isfinite(table.loc[table["city"] != "", ["lon_wgs84", "lat_wgs84"]].to_numpy()).all()
