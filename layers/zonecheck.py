@@ -27,13 +27,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyproj
 import pyarrow.compute as pc
 import shapely
 
-from geo.crs import WGS84
+from geo.crs import CGCS2000, WGS84, normalize_crs
 from geo.importer import InputError, Located, Table, locate, read_input
 from geo.zonecheck import single_parts, write_output, zones_of_shapes
 from geo.zoneindex import SEPARATOR
+from layers.datum import DatumHint, datum_hint
 from layers.zones import belts_of, in_harbor, zone_index
 
 ADDED = ["lon_wgs84", "lat_wgs84", "city", "district", "in_harbor", "core_zone",
@@ -48,6 +50,7 @@ class Result:
     table: pd.DataFrame
     located: Located
     notes: list[str] = field(default_factory=list)
+    hint: DatumHint | None = None  # the points look like GCJ-02 or BD-09 (layers.datum)
 
     @property
     def frame(self) -> gpd.GeoDataFrame:
@@ -177,7 +180,22 @@ def check(source: bytes | str | Path | Table, filename: str | None = None, crs: 
           lon: str | None = None, lat: str | None = None, encoding: str | None = None) -> Result:
     """Read a project list (bytes, a path, or a Table already read) and check every row."""
     table = source if isinstance(source, Table) else read_input(source, filename, encoding)
-    return check_located(locate(table, crs=crs, lon=lon, lat=lat), table.notes)
+    result = check_located(locate(table, crs=crs, lon=lon, lat=lat), table.notes)
+    if _read_as_wgs84(table, crs):
+        points = result.located.geometry is None or (result.located.geometry.geom_type == "Point")
+        result.hint = datum_hint(result.table["lon_wgs84"].to_numpy()[np.asarray(points)],
+                                 result.table["lat_wgs84"].to_numpy()[np.asarray(points)])
+    return result
+
+
+def _read_as_wgs84(table: Table, crs: str | None) -> bool:
+    """Whether the coordinates were read as WGS84 (or CGCS2000): given so, or declared so by
+    the file, or a table with no system given."""
+    if crs is not None:
+        return normalize_crs(crs) in (WGS84, CGCS2000)
+    if table.geometry is None or table.crs is None:
+        return table.geometry is None
+    return pyproj.CRS(table.crs).to_epsg() in (4326, 4490)
 
 
 # ---- for the page -------------------------------------------------------------------------------
