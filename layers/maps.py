@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 from pypinyin import lazy_pinyin
 
-from geo.crs import transform_geometry, wgs84_to_gcj02
+from geo.crs import gcj02_to_wgs84, transform_geometry, wgs84_to_gcj02
 from geo.labels import place_labels
 from geo.webmap import MapLayer, build_map, for_display
 from layers.load import config_key, load_layer
@@ -60,6 +60,18 @@ def groups(lang: str) -> list[tuple[str, str]]:
 
 def _shift(geometry, gcj02: bool):
     return transform_geometry(geometry, wgs84_to_gcj02) if gcj02 else geometry
+
+
+# The maps draw in GCJ-02 while a GCJ-02 basemap (Amap) is on; the data stay WGS84. Pages put
+# things on a map and read clicks from it through these two only.
+def to_display(geometry, gcj02: bool):
+    """A WGS84 geometry where the map draws it."""
+    return _shift(geometry, gcj02)
+
+
+def from_display(lon: float, lat: float, gcj02: bool) -> tuple[float, float]:
+    """A place clicked on the map, in WGS84."""
+    return tuple(float(v) for v in gcj02_to_wgs84(lon, lat)) if gcj02 else (lon, lat)
 
 
 def bounds(map_id: str, gcj02: bool = False) -> tuple[float, float, float, float]:
@@ -258,6 +270,25 @@ def search(query: str, map_id: str | None = None, limit: int = 8) -> pd.DataFram
     return table.sort_values(["score", "rank", "name_zh"]).head(limit)
 
 
+NAME_COLUMNS = ("项目名称", "名称", "项目", "project_name", "project", "name", "name_zh", "title",
+                "标题", "单位名称", "企业名称", "机构名称")
+
+
+def name_column(frame) -> str | None:
+    """The column that names a row: one with a usual name for it, else the first column
+    of text that is not a number or a code (an id column is not a name)."""
+    by_name = {str(c).strip().lower(): c for c in frame.columns}
+    for wanted in NAME_COLUMNS:
+        if wanted in by_name:
+            return by_name[wanted]
+    for column in frame.columns:
+        values = frame[column].astype(str).str.strip()
+        values = values[values != ""].head(200)
+        if len(values) and not values.str.fullmatch(r"[\w\-./]*\d[\w\-./]*", flags=re.A).all():
+            return column
+    return None
+
+
 def result_layers(frame, category, lang: str = "zh", limit: int = 5000):
     """Map layers of a zone-check result, one per category, over the plan's zones.
 
@@ -271,7 +302,7 @@ def result_layers(frame, category, lang: str = "zh", limit: int = 5000):
     out = [layer for layer in cities if layer.id in ("province", "cities")] + out
     shown = frame.iloc[:limit]
     cats = category[:limit]
-    label_column = next((c for c in shown.columns if c not in ("geometry",)), None)
+    label_column = name_column(shown.drop(columns="geometry"))
     for cat_id, zh, en, color in CATEGORIES:
         part = shown[(cats == cat_id) & shown.geometry.notna().to_numpy()]
         part = part[~part.geometry.is_empty]

@@ -9,16 +9,16 @@ import re
 
 import folium
 import pandas as pd
+import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.basemaps import BASEMAPS, tiles
 from geo.tiles import TileSourceError, publish
-from geo.crs import gcj02_to_wgs84, transform_geometry, wgs84_to_gcj02
 from layers.english import provenance_zh, ref_en, sections_en
 from layers.links import links_for
 from layers.load import basemap_config, config_key, load_layer
-from layers.maps import layer_title, plan_map, search
+from layers.maps import from_display, layer_title, plan_map, search, to_display
 from layers.registry import BY_ID, MAPS, layers_for_map
 from layers.tables import projects_table, targets_table, tasks_table
 from layers.zones import english_name, zones_at
@@ -214,13 +214,12 @@ def _highlight(selection, clicked, gcj02: bool) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="selection")
     folium.Marker([0, 0], icon=folium.DivIcon(html="", icon_size=(0, 0)), interactive=False,
                   keyboard=False, harbor_sel=":".join(selection) if selection else "-").add_to(group)
-    shift = (lambda g: transform_geometry(g, wgs84_to_gcj02)) if gcj02 else (lambda g: g)
     if selection:
         layer_id, feature_id = selection
         frame = load_layer(layer_id).located
         row = frame[frame["id"] == feature_id]
         if len(row):
-            geom = shift(row.geometry.iloc[0])
+            geom = to_display(row.geometry.iloc[0], gcj02)
             if geom.geom_type == "Point":
                 folium.CircleMarker([geom.y, geom.x], radius=14, color="#f1c40f", weight=4,
                                     fill=False, interactive=False).add_to(group)
@@ -230,8 +229,8 @@ def _highlight(selection, clicked, gcj02: bool) -> folium.FeatureGroup:
                                                           "fillOpacity": 0}).add_to(group)
     if clicked:
         lon, lat = clicked
-        x, y = (wgs84_to_gcj02(lon, lat) if gcj02 else (lon, lat))
-        folium.CircleMarker([float(y), float(x)], radius=5, color="#111", weight=2, fill=True,
+        point = to_display(shapely.Point(lon, lat), gcj02)
+        folium.CircleMarker([point.y, point.x], radius=5, color="#111", weight=2, fill=True,
                             fill_color="#fff", fill_opacity=1, interactive=False).add_to(group)
     return group
 
@@ -246,9 +245,7 @@ def _on_map_event(map_id: str, key: str, gcj02: bool) -> None:
     state = page_state(map_id)
     if not click:
         return
-    lon, lat = click["lng"], click["lat"]
-    if gcj02:
-        lon, lat = (float(v) for v in gcj02_to_wgs84(lon, lat))
+    lon, lat = from_display(click["lng"], click["lat"], gcj02)
     state["clicked"] = (lon, lat)
     props = (result.get("last_active_drawing") or {}).get("properties") or {}
     token = (props.get("layer_id"), props.get("feature_id"))
@@ -379,9 +376,9 @@ def map_and_panel(map_id: str, spec: dict | None, gcj02: bool) -> None:
     state = page_state(map_id)
     selection, clicked = _selected(map_id), state.get("clicked")
     fly = state.get("fly") or (None, None)
-    if gcj02 and fly[0]:  # the map is drawn in GCJ-02 while Amap is on
-        x, y = wgs84_to_gcj02(fly[0][1], fly[0][0])
-        fly = ([float(y), float(x)], fly[1])
+    if fly[0]:
+        point = to_display(shapely.Point(fly[0][1], fly[0][0]), gcj02)
+        fly = ([point.y, point.x], fly[1])
     left, right = st.columns([5, 2])
     key = f"map-{map_id}-{lang()}-{st.session_state.get('basemap', 'none')}"
     with left:

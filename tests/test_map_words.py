@@ -263,3 +263,17 @@ def test_search_opens_a_feature_of_the_map_shown():
     assert first("温州", "annex2") is None  # the core-zone map shows no city
     hit = search("上城区", "annex3").iloc[0]
     assert hit["bounds"] == tuple(search("杭州市", "annex3").iloc[0]["bounds"])
+
+
+def test_with_amap_on_the_map_draws_shifted_and_reads_clicks_back_in_wgs84():
+    import shapely
+
+    from layers.maps import from_display, to_display
+
+    qjl = shapely.Point(120.2082401, 30.2580532)
+    shown = to_display(qjl, True)
+    metres = ((shown.x - qjl.x) * 96_200, (shown.y - qjl.y) * 111_000)
+    assert 300 < (metres[0] ** 2 + metres[1] ** 2) ** 0.5 < 700  # GCJ-02's 300–600 m offset
+    lon, lat = from_display(shown.x, shown.y, True)
+    assert abs(lon - qjl.x) < 1e-7 and abs(lat - qjl.y) < 1e-7
+    assert to_display(qjl, False) is qjl and from_display(1.0, 2.0, False) == (1.0, 2.0)

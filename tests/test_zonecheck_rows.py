@@ -103,3 +103,12 @@ def test_every_row_ends_with_zones_or_a_problem(rows, crs):
     answered = (table["city"] != "") | (table["problem"] != "")
     assert answered.all(), table[~answered][["lon", "lat", "lon_wgs84", "lat_wgs84"]]
     assert np.isfinite(table.loc[table["city"] != "", ["lon_wgs84", "lat_wgs84"]].to_numpy()).all()
+
+
+def test_hovering_a_result_point_shows_the_projects_name_not_its_id():
+    from layers.maps import name_column
+
+    assert name_column(pd.DataFrame({"id": ["P-001"], "项目名称": ["江河汇"]})) == "项目名称"
+    assert name_column(pd.DataFrame({"编号": ["P-001", "2024/07"], "内容": ["江河汇", "x"],
+                                     "lon": ["120.2", "120.3"]})) == "内容"
+    assert name_column(pd.DataFrame({"编号": ["1"], "lon": ["120.1"]})) is None
