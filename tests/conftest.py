@@ -1,5 +1,6 @@
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -63,9 +64,35 @@ def app_url():
         yield url
 
 
+def browser_required() -> bool:
+    """Must a missing browser fail the run rather than skip the browser tests? Yes when
+    HARBOR_REQUIRE_BROWSER=1 (scripts/test sets it: it installs Chromium first, so a missing one
+    there is a real failure) and, unless HARBOR_REQUIRE_BROWSER says otherwise, in CI."""
+    flag = os.environ.get("HARBOR_REQUIRE_BROWSER", "").strip()
+    if flag:
+        return flag not in ("0", "false", "no")
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _no_browser(reason: str):
+    if browser_required():
+        pytest.fail(f"{reason} (HARBOR_REQUIRE_BROWSER=1 or CI: a missing browser is an error here)",
+                    pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    """Debian's Chromium, driven by Playwright. Where it is missing the browser tests skip, with
+    the reason; under scripts/test and in CI they fail instead (see browser_required)."""
+    if shutil.which(CHROMIUM) is None:
+        _no_browser(f"Chromium not found at {CHROMIUM}: install it with apt-get install chromium "
+                    "(the README's test command, ./scripts/test, does), or point $CHROMIUM at it")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as err:
+        _no_browser(f"playwright cannot be imported ({err}): "
+                    ".venv/bin/pip install -r requirements-dev.txt")
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

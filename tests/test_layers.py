@@ -1,7 +1,11 @@
 """The layer registry, the links to targets/tasks/projects, and replacing a layer by an
 official file through layers.toml."""
 
+import json
+
 import geopandas as gpd
+import pytest
+import shapely
 
 import layers.load as load
 from layers.links import links_for
@@ -99,3 +103,78 @@ def test_broken_config_keeps_the_bundled_layers(tmp_path, monkeypatch):
     monkeypatch.setenv("HARBOR_LAYERS_CONFIG", str(tmp_path / "layers.toml"))
     data = load.load_layer("core_zone")
     assert data.origin.startswith("bundled:") and "cannot be read" in data.warnings[0]
+
+
+def official_file(tmp_path, names, drop=()):
+    """An "official" replacement for a layer, written in EPSG:4549 with the names in a field
+    NAME: each feature a small square in the sea east of Zhoushan, where no bundled feature
+    is, so that the bundled geometry can never pass for it."""
+    squares = {name: shapely.box(123.0 + 0.01 * i, 28.0, 123.005 + 0.01 * i, 28.005)
+               for i, name in enumerate(names)}
+    kept = [n for n in names if n not in drop]
+    frame = gpd.GeoDataFrame({"NAME": kept}, geometry=[squares[n] for n in kept], crs=4326)
+    frame.to_crs(4549).to_file(tmp_path / "official.gpkg", layer="boundary", driver="GPKG")
+    return squares
+
+
+def configure(tmp_path, monkeypatch, layer_id, **entry):
+    lines = [f"[layers.{layer_id}]"] + [f"{key} = {json.dumps(value, ensure_ascii=False)}"
+                                         for key, value in entry.items()]
+    (tmp_path / "layers.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("HARBOR_LAYERS_CONFIG", str(tmp_path / "layers.toml"))
+
+
+OFFICIAL = {"path": "official.gpkg", "layer": "boundary", "name_field": "NAME",
+            "source": "浙江省自然资源厅 (test)", "accuracy": "official boundary (test)"}
+
+
+@pytest.mark.parametrize("layer_id", ["core_zone", "financial_cities", "finance_towns", "river"])
+def test_load_layer_returns_the_configured_file_not_the_bundled_one(tmp_path, monkeypatch, layer_id):
+    bundled = load.load_layer(layer_id).located.set_index("name_zh").geometry
+    names = list(bundled.index)
+    squares = official_file(tmp_path, names)
+    configure(tmp_path, monkeypatch, layer_id, **OFFICIAL)
+    data = load.load_layer(layer_id)
+    assert data.origin == f"configured: {tmp_path / 'official.gpkg'}"
+    assert data.warnings == []
+    got = data.frame.set_index("name_zh")
+    assert sorted(got.index) == sorted(names)
+    for name, square in squares.items():
+        assert got.geometry[name].hausdorff_distance(square) < 1e-7, name  # the file's square...
+        assert got.geometry[name].hausdorff_distance(bundled[name]) > 0.1, name  # ...not ours
+    assert set(got["source"]) == {OFFICIAL["source"]}
+    assert set(got["accuracy"]) == {OFFICIAL["accuracy"]}
+    row = load.summary().set_index("layer").loc[layer_id]
+    assert row["origin"] == data.origin and row["source"] == OFFICIAL["source"]
+
+
+def test_a_feature_missing_from_the_configured_file_is_reported_not_taken_from_the_bundled_one(
+        tmp_path, monkeypatch):
+    official_file(tmp_path, ["钱江新城", "钱江世纪城"], drop=["钱江世纪城"])
+    configure(tmp_path, monkeypatch, "core_zone", **OFFICIAL)
+    data = load.load_layer("core_zone")
+    assert data.origin.startswith("configured:")
+    assert data.warnings == ["no geometry for: 钱江世纪城"]
+    frame = data.frame.set_index("name_zh")
+    assert frame.geometry["钱江世纪城"] is None and frame.loc["钱江世纪城", "accuracy"] == "no geometry"
+
+
+@pytest.mark.parametrize("change, reason", [
+    ({"path": "nowhere.gpkg"}, "file not found"),
+    ({"path": "broken.gpkg"}, "cannot be read as a spatial file"),
+    ({"name_field": "NAME_ZH"}, "no field 'NAME_ZH'"),
+    ({"crs": "mars"}, "Unknown coordinate system"),
+    ({"path": None}, "no path given"),
+], ids=["missing", "corrupt", "name-field", "crs", "no-path"])
+def test_an_unusable_configured_file_is_reported_not_silently_replaced(tmp_path, monkeypatch,
+                                                                        change, reason):
+    official_file(tmp_path, list(load.load_layer("financial_cities").frame["name_zh"]))
+    (tmp_path / "broken.gpkg").write_bytes(b"SQLite format 3\0 but not really")
+    entry = {k: v for k, v in {**OFFICIAL, **change}.items() if v is not None}
+    configure(tmp_path, monkeypatch, "financial_cities", **entry)
+    data = load.load_layer("financial_cities")
+    assert data.origin.startswith("bundled:")  # the app keeps running...
+    assert len(data.warnings) == 1  # ...and says why, where the map pages and data page show it
+    assert "[layers.financial_cities] cannot be used" in data.warnings[0]
+    assert reason in data.warnings[0] and "using the bundled geometry" in data.warnings[0]
+    assert load.summary().set_index("layer").loc["financial_cities", "warnings"] == data.warnings[0]
