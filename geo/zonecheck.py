@@ -101,7 +101,8 @@ def _arrow(column: pd.Series) -> pa.Array:
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 """A text cell that starts with one of these may run as a formula in Excel or another
 spreadsheet (OWASP, CSV injection)."""
-_LEADS = pa.array([lead.encode() for lead in FORMULA_LEADS], pa.binary())
+_LEAD_BYTES = np.zeros(256, bool)  # by a cell's first byte (all are ASCII)
+_LEAD_BYTES[[ord(lead) for lead in FORMULA_LEADS]] = True
 # Text that is wholly a plain number ("-12.5", "+3", "-1e-5") starts with - or + but runs
 # nothing: it is left unquoted in CSV, so that numbers kept as text stay numbers in Excel.
 _PLAIN_NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
@@ -110,12 +111,16 @@ _EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N
 EXCEL_CELL_CHARS = 32_767
 
 
-class Written(type(Path())):
+class Written(type(Path())):  # PosixPath or WindowsPath: Path itself is final before 3.12
     """The path of a written file (a pathlib.Path), with ``notes``: what was changed in the
     cells so that Excel opens the file safely, e.g. "removed control characters from 3 cells
     (rows 2, 5, 9)". Row numbers are the sheet's: the header is row 1, the first data row 2."""
 
     notes: tuple[str, ...] = ()
+
+
+def _cells(n: int) -> str:
+    return f"{n:,} cell{'s' if n != 1 else ''}"
 
 
 def _sheet_rows(positions, limit: int = 10) -> str:
@@ -138,6 +143,23 @@ def _text(values: pd.Series) -> pd.Series | None:
     return values
 
 
+def _chunks(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    return values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+
+
+def _first_bytes(chunk: pa.Array) -> np.ndarray:
+    """The first byte of each string of an Arrow string array (0 where empty), read from its
+    buffers without a copy: a few milliseconds for a million strings, where pyarrow.compute
+    (binary_slice and is_in) takes about 25."""
+    data = chunk.buffers()[2]
+    if data is None or data.size == 0 or len(chunk) == 0:
+        return np.zeros(len(chunk), np.uint8)
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    offsets = np.frombuffer(chunk.buffers()[1], width)[chunk.offset:chunk.offset + len(chunk) + 1]
+    first = np.frombuffer(data, np.uint8).take(offsets[:-1], mode="clip")
+    return first * (offsets[1:] > offsets[:-1])  # 0 for empty strings (and most nulls)
+
+
 def _quote_formulas(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array | pa.ChunkedArray,
                                                                  np.ndarray]:
     """CSV: put "'" before text cells that start like a formula (OWASP), vectorised.
@@ -146,28 +168,35 @@ def _quote_formulas(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array | pa.C
     plain number ("-12.5", "+86", "-1e-3") is left as it is: it runs nothing, and quoted it
     would open in Excel as the text "'-12.5" instead of the number -12.5 (longitudes kept as
     text in an input column, for instance). Anything else after the sign ("-1+1", "+A1",
-    "-cmd|' /C calc'!A0") is quoted. Returns the column and the positions of quoted cells."""
+    "-cmd|' /C calc'!A0", "+86 571") is quoted. Only string columns are looked at; numbers
+    stay numbers. Returns the column and the positions of the quoted cells."""
+    none = np.empty(0, np.intp)
     if pa.types.is_dictionary(values.type):
         values = values.cast(values.type.value_type)
-    large = pa.types.is_large_string(values.type)
-    if not (large or pa.types.is_string(values.type)):
-        if not (hasattr(pa.types, "is_string_view") and pa.types.is_string_view(values.type)):
-            return values, np.empty(0, np.intp)  # numbers, booleans, dates: never quoted
-        values, large = values.cast(pa.large_string()), True
-    first = pc.binary_slice(values.cast(pa.large_binary() if large else pa.binary()), 0, 1)
-    risky = pc.is_in(first, value_set=_LEADS.cast(first.type))
-    if not pc.any(risky).as_py():
-        return values, np.empty(0, np.intp)
-    risky = pc.and_not_kleene(risky, pc.match_substring_regex(values, _PLAIN_NUMBER))
-    quote = pa.scalar("'", values.type)
-    quoted = pc.if_else(risky, pc.binary_join_element_wise(quote, values,
-                                                           pa.scalar("", values.type)), values)
-    return quoted, np.flatnonzero(risky.to_numpy(zero_copy_only=False))
+    if hasattr(pa.types, "is_string_view") and pa.types.is_string_view(values.type):
+        values = values.cast(pa.large_string())
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return values, none  # numbers, booleans, dates: never quoted
+    chunks = _chunks(values)
+    first = np.concatenate([_first_bytes(c) for c in chunks]) if chunks else np.empty(0, np.uint8)
+    risky = np.flatnonzero(_LEAD_BYTES[first])
+    if len(risky):  # few cells, usually: the rest is done on them alone
+        suspects = values.take(pa.array(risky))
+        plain = pc.fill_null(pc.match_substring_regex(suspects, _PLAIN_NUMBER), True)  # null: no
+        keep = ~plain.to_numpy(zero_copy_only=False)
+        risky, suspects = risky[keep], suspects.filter(pa.array(keep))
+    if not len(risky):
+        return values, none
+    quoted = pc.binary_join_element_wise(pa.scalar("'", values.type), suspects,
+                                         pa.scalar("", values.type))
+    order = np.arange(len(values))
+    order[risky] = len(values) + np.arange(len(risky))
+    whole = pa.chunked_array([*chunks, *_chunks(quoted)], values.type)
+    return whole.take(pa.array(order)), risky
 
 
 def _quote_name(name: str) -> str:
-    starts = name[:1] in FORMULA_LEADS and not pd.Series([name]).str.match(_PLAIN_NUMBER).iat[0]
-    return f"'{name}" if starts else name
+    return _quote_formulas(pa.array([name], pa.string()))[0][0].as_py()
 
 
 def _csv_columns(table: pd.DataFrame) -> tuple[dict[str, pa.Array], list[str]]:
@@ -177,14 +206,13 @@ def _csv_columns(table: pd.DataFrame) -> tuple[dict[str, pa.Array], list[str]]:
         values, rows = _quote_formulas(_arrow(table.iloc[:, j]))
         if _quote_name(name) != name:
             names.append(name)
-            name = _quote_name(name)
-        columns[name] = values
+        columns[_quote_name(name)] = values
         quoted.append(rows)
     rows = np.concatenate(quoted) if quoted else np.empty(0, np.intp)
     notes = []
     if len(rows) or names:
         where = ([_sheet_rows(rows)] if len(rows) else []) + (["the header"] if names else [])
-        notes.append(f"put ' before {len(rows) + len(names):,} cells that start like a formula "
+        notes.append(f"put ' before {_cells(len(rows) + len(names))} that start like a formula "
                      f"(= + - @), so that Excel shows them as text ({'; '.join(where)})")
     return columns, notes
 
@@ -216,17 +244,18 @@ def clean_for_excel(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     if bad_names.any():
         if cleaned is table:
             cleaned = table.copy(deep=False)
-        cleaned.columns = [names.str.replace(_CONTROL, "", regex=True).iat[j] if bad else c
+        fixed = names.str.replace(_CONTROL, "", regex=True)
+        cleaned.columns = [fixed.iat[j] if bad else c
                            for j, (c, bad) in enumerate(zip(table.columns, bad_names))]
     if control or bad_names.any():
         rows = np.concatenate(control) if control else np.empty(0, np.intp)
         where = ([_sheet_rows(rows)] if len(rows) else []) + (
             ["the header"] if bad_names.any() else [])
-        notes.append(f"removed control characters from {len(rows) + int(bad_names.sum()):,} "
-                     f"cells ({'; '.join(where)})")
+        notes.append(f"removed control characters from {_cells(len(rows) + int(bad_names.sum()))}"
+                     f" ({'; '.join(where)})")
     if long:
         rows = np.concatenate(long)
-        notes.append(f"cut {len(rows):,} cells to Excel's {EXCEL_CELL_CHARS:,} characters "
+        notes.append(f"cut {_cells(len(rows))} to Excel's {EXCEL_CELL_CHARS:,} characters "
                      f"({_sheet_rows(rows)})")
     return cleaned, notes
 
@@ -238,13 +267,13 @@ def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
         table.to_excel(writer, index=False, sheet_name="Sheet1")
         sheet = writer.sheets["Sheet1"]
         for j in range(table.shape[1]):
-            cells = [(1, table.columns[j])]
+            rows = [1]  # the header
             values = _text(table.iloc[:, j])
             if values is not None:
                 typed = (values.str.startswith("=", na=False)
                          | values.isin(_EXCEL_ERRORS)).to_numpy(bool)
-                cells += [(i + 2, None) for i in np.flatnonzero(typed)]
-            for row, _ in cells:
+                rows += (np.flatnonzero(typed) + 2).tolist()
+            for row in rows:
                 cell = sheet.cell(row=row, column=j + 1)
                 if cell.data_type in ("f", "e"):
                     cell.data_type = "s"

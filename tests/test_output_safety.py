@@ -1,0 +1,174 @@
+"""The zone check's output is safe to open in Excel: text that starts like a formula is never
+run (OWASP CSV injection), control characters do not crash the XLSX writer, numbers stay
+numbers. Each file is read back with an independent reader (openpyxl, the csv module, bytes)
+and compared cell by cell with values written out literally here."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from openpyxl import load_workbook
+from shapely.geometry import Point
+
+from geo.zonecheck import clean_for_excel, write_output
+from layers.zonecheck import check
+
+TEXT = ['=HYPERLINK("http://x","click")', "+1+1", "-1+1", "@SUM(A1)", "\tTAB", "\rCR",
+        "钱江路站", "", None, "a\x01b", "-12.5", "#N/A"]
+NOTE = ["=1+1", "plain", None, "@x", "-", "+86 571", "ok", "x\x1fy\x0bz", "-cmd|' /C calc'!A0",
+        "+", "=", "text"]
+NUMBER = [-0.5, 120.2, -1e-7, 0.0, np.nan, 30.25, -120.5, 1.0, 2.5, -3.0, 4.0, 5.0]
+
+
+def table() -> pd.DataFrame:
+    return pd.DataFrame({"text": pd.array(TEXT, dtype="str"),       # pandas' text dtype
+                         "note": np.array(NOTE, dtype=object),       # object, like the added columns
+                         "lon_wgs84": np.array(NUMBER, dtype=float)})
+
+
+def sheet_cells(path: Path) -> list[list[tuple]]:
+    sheet = load_workbook(path).worksheets[0]
+    return [[(cell.data_type, cell.value) for cell in row] for row in sheet.iter_rows()]
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    body = path.read_bytes()
+    assert body.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+
+
+def test_xlsx_writes_every_text_cell_as_text_exactly(tmp_path):
+    written = write_output(table(), tmp_path / "out.xlsx")
+    # openpyxl reads a cell it wrote empty ("" and None alike) as data type "inlineStr", value None.
+    empty = ("inlineStr", None)
+    assert sheet_cells(written) == [
+        [("s", "text"), ("s", "note"), ("s", "lon_wgs84")],
+        [("s", '=HYPERLINK("http://x","click")'), ("s", "=1+1"), ("n", -0.5)],
+        [("s", "+1+1"), ("s", "plain"), ("n", 120.2)],
+        [("s", "-1+1"), empty, ("n", -1e-7)],
+        [("s", "@SUM(A1)"), ("s", "@x"), ("n", 0)],
+        [("s", "\tTAB"), ("s", "-"), empty],
+        # XML turns a carriage return into a line feed when read (openpyxl and Excel alike):
+        [("s", "\nCR"), ("s", "+86 571"), ("n", 30.25)],
+        [("s", "钱江路站"), ("s", "ok"), ("n", -120.5)],
+        [empty, ("s", "xyz"), ("n", 1)],
+        [empty, ("s", "-cmd|' /C calc'!A0"), ("n", 2.5)],
+        [("s", "ab"), ("s", "+"), ("n", -3)],
+        [("s", "-12.5"), ("s", "="), ("n", 4)],
+        [("s", "#N/A"), ("s", "text"), ("n", 5)],
+    ]
+    assert written.notes == ("removed control characters from 2 cells (rows 9, 11)",)
+
+
+def test_csv_quotes_text_that_starts_like_a_formula(tmp_path):
+    written = write_output(table(), tmp_path / "out.csv")
+    assert csv_rows(written) == [
+        ["text", "note", "lon_wgs84"],
+        ['\'=HYPERLINK("http://x","click")', "'=1+1", "-0.5"],
+        ["'+1+1", "plain", "120.2"],
+        ["'-1+1", "", "-1e-7"],
+        ["'@SUM(A1)", "'@x", "0"],
+        ["'\tTAB", "'-", ""],
+        ["'\rCR", "'+86 571", "30.25"],
+        ["钱江路站", "ok", "-120.5"],
+        ["", "x\x1fy\x0bz", "1"],   # CSV holds control characters: left as they are
+        ["", "'-cmd|' /C calc'!A0", "2.5"],
+        ["a\x01b", "'+", "-3"],
+        ["-12.5", "'=", "4"],       # text that is wholly a number runs nothing: not quoted
+        ["#N/A", "text", "5"],
+    ]
+    lines = written.read_bytes().decode("utf-8-sig").split("\n")
+    # Numbers are written unquoted and unprefixed; "" and None stay apart ("" quoted, None bare).
+    assert lines[1] == '"\'=HYPERLINK(""http://x"",""click"")","\'=1+1",-0.5'
+    assert lines[3] == '"\'-1+1",,-1e-7'
+    assert lines[8] == '"",' + '"x\x1fy\x0bz",1' and lines[9].startswith(",")
+    assert written.notes == (
+        "put ' before 13 cells that start like a formula (= + - @), so that Excel shows them "
+        "as text (rows 2, 3, 4, 5, 6, 7, 10, 11, 12)",)
+
+
+def test_returns_the_path_with_notes(tmp_path):
+    written = write_output(pd.DataFrame({"a": ["x"], "b": [1.5]}), tmp_path / "sub" / "out.csv")
+    assert isinstance(written, Path) and written == tmp_path / "sub" / "out.csv"
+    assert written.notes == () and written.name == "out.csv" and written.read_bytes()
+    assert (written.parent / "x").notes == ()  # derived paths are paths without notes
+
+
+@pytest.mark.parametrize("code", [c for c in range(32) if chr(c) not in "\t\n\r"])
+def test_every_control_character_is_removed_from_xlsx(tmp_path, code):
+    char = chr(code)
+    frame = pd.DataFrame({f"h{char}": [f"a{char}b", "=x" + char, 3.5]})
+    written = write_output(frame, tmp_path / "out.xlsx")
+    assert sheet_cells(written) == [[("s", "h")], [("s", "ab")], [("s", "=x")], [("n", 3.5)]]
+    assert written.notes == ("removed control characters from 3 cells (rows 2, 3; the header)",)
+
+
+def test_clean_for_excel_leaves_its_input_alone():
+    frame = pd.DataFrame({"a": ["x\x01", "y"], "n": [1, 2]})
+    cleaned, notes = clean_for_excel(frame)
+    assert list(frame["a"]) == ["x\x01", "y"] and list(cleaned["a"]) == ["x", "y"]
+    assert list(cleaned["n"]) == [1, 2] and notes == ["removed control characters from 1 cell (row 2)"]
+    untouched, notes = clean_for_excel(pd.DataFrame({"a": ["x"], "n": [1]}))
+    assert notes == [] and list(untouched["a"]) == ["x"]
+
+
+def test_headers_and_categories_are_guarded(tmp_path):
+    frame = pd.DataFrame({"=cmd": pd.Categorical(["=1+1", "a", "=1+1"]), "-1": [1, 2, 3]})
+    csv_out = write_output(frame, tmp_path / "out.csv")
+    assert csv_rows(csv_out) == [["'=cmd", "-1"], ["'=1+1", "1"], ["a", "2"], ["'=1+1", "3"]]
+    assert csv_out.notes == ("put ' before 3 cells that start like a formula (= + - @), so that "
+                             "Excel shows them as text (rows 2, 4; the header)",)
+    assert sheet_cells(write_output(frame, tmp_path / "out.xlsx")) == [
+        [("s", "=cmd"), ("s", "-1")], [("s", "=1+1"), ("n", 1)], [("s", "a"), ("n", 2)],
+        [("s", "=1+1"), ("n", 3)]]
+
+
+def test_long_lists_of_rows_are_cut_short(tmp_path):
+    frame = pd.DataFrame({"a": ["=1"] * 12 + ["b"]})
+    assert write_output(frame, tmp_path / "out.csv").notes == (
+        "put ' before 12 cells that start like a formula (= + - @), so that Excel shows them as "
+        "text (rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …)",)
+
+
+def test_geojson_is_written_as_it_is(tmp_path):
+    frame = gpd.GeoDataFrame({"name": ["=1+1", "-2"]}, geometry=[Point(120.2, 30.2)] * 2,
+                             crs=4326)
+    written = write_output(frame, tmp_path / "out.geojson")
+    names = [f["properties"]["name"] for f in json.loads(written.read_text())["features"]]
+    assert names == ["=1+1", "-2"] and written.notes == ()
+
+
+def test_zone_check_with_a_control_character_writes_xlsx(tmp_path):
+    text = "项目名称,经度,纬度\n钱江\x01路站,120.2082401,30.2580532\n=1+1,-120.5,30\n"
+    result = check(text.encode(), "p.csv")
+    written = result.write(tmp_path / "out.xlsx")  # the callers' way in: Result.write
+    assert written == tmp_path / "out.xlsx"
+    assert written.notes == ("removed control characters from 1 cell (row 2)",)
+    rows = sheet_cells(written)
+    assert rows[1][:3] == [("s", "钱江路站"), ("s", "120.2082401"), ("s", "30.2580532")]
+    assert rows[2][:3] == [("s", "=1+1"), ("s", "-120.5"), ("s", "30")]
+    lines = csv_rows(result.write(tmp_path / "out.csv"))
+    assert lines[1][:3] == ["钱江\x01路站", "120.2082401", "30.2580532"]
+    assert lines[2][:3] == ["'=1+1", "-120.5", "30"]
+
+
+def test_sliced_chunked_and_numeric_object_columns(tmp_path):
+    """Arrow layouts met in practice: a slice (offset into the buffers), a chunked column of
+    32-bit strings, an object column of numbers only, and a column of missing values only."""
+    sliced = pd.Series(["x", "=a", "b", "-1", "@c", ""], dtype="str").iloc[1:].reset_index(drop=True)
+    chunked = pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array([["=a", "b"], ["c", "+d", None]])))
+    frame = pd.DataFrame({"sliced": sliced, "chunked": chunked,
+                          "numbers": np.array([1, -2, 3, -4.5, 5], dtype=object),
+                          "none": np.array([None] * 5, dtype=object)})
+    written = write_output(frame, tmp_path / "out.csv")
+    assert csv_rows(written) == [["sliced", "chunked", "numbers", "none"],
+                                 ["'=a", "'=a", "1", ""], ["b", "b", "-2", ""], ["-1", "c", "3", ""],
+                                 ["'@c", "'+d", "-4.5", ""], ["", "", "5", ""]]
+    assert written.notes == ("put ' before 4 cells that start like a formula (= + - @), so that "
+                             "Excel shows them as text (rows 2, 5)",)
