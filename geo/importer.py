@@ -1,31 +1,47 @@
 """Read a project list from any common file, safely, into rows with WGS84 geometry.
 
 Formats, recognised by their content (the extension only breaks ties): CSV (UTF-8, UTF-8 with
-BOM, GBK/GB18030, or a declared encoding), Excel (.xlsx), GeoJSON, zipped Shapefile (with
-.prj; .cpg or a declared encoding), GeoPackage, KML.
+BOM, or else detected among GB18030/GBK, Big5 and what charset-normalizer proposes; or a
+declared encoding), Excel (.xlsx), GeoJSON, zipped Shapefile (with .prj; .cpg, a declared
+encoding, or else its text detected like a CSV's), GeoPackage, KML.
+
+Cells of tables come out as the text typed in the file: "NA", "null" or an empty cell stay as
+they are, Excel numbers read as they show ("12", "120.5"), dates as ISO text. A title above
+the header row (merged cells in Excel, a first line of a CSV) is recognised, or the header row
+is given (``header_row``, counted from 1 as Excel shows rows).
 
 Two kinds of trouble, kept apart:
-- a file that cannot be used (empty, too large, not what its name claims, a zip bomb, an
-  archive path that climbs out of its folder, no coordinate columns) raises
-  :class:`InputError` with a sentence saying why and what to do;
+- a file that cannot be used (empty, too large, not what its name claims, a zip bomb, a
+  damaged archive, an archive path that climbs out of its folder, no coordinate columns)
+  raises :class:`InputError` with a sentence saying why and what to do; text whose encoding
+  cannot be told raises :class:`EncodingUnsure` (an InputError) with the candidates, for the
+  user to choose;
 - a row that cannot be placed (missing, empty or non-numeric coordinates, no geometry) keeps
   its place in the output with a ``problem`` sentence. Rows are never dropped.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import functools
 import io
+import math
 import re
 import tempfile
+import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
 import numpy as np
+import openpyxl
 import pandas as pd
 import pyogrio
 import shapely
+from charset_normalizer import from_bytes
 
 from geo.crs import WGS84, to_wgs84, xy_to_wgs84
 
@@ -33,14 +49,24 @@ MAX_BYTES = 200 * 1024 * 1024  # an upload larger than this is refused
 MAX_UNZIPPED = 1024 * 1024 * 1024  # total size inside an archive
 MAX_RATIO = 200  # uncompressed / compressed, beyond which an archive is taken for a bomb
 MAX_MEMBERS = 2000
+CHUNK = 1024 * 1024  # archive members are copied to disk in pieces of this size
+HEADER_SCAN = 20  # the header row is looked for in this many first rows
 
-LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "lon_wgs84")
-LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬", "lat_wgs84")
-TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经", "經度", "東經", "lon_wgs84")
+LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬", "緯度", "北緯", "lat_wgs84")
 
 
 class InputError(ValueError):
     """A file that cannot be used; the message says why and what to do."""
+
+
+class EncodingUnsure(InputError):
+    """The text reads plausibly in more than one encoding. ``candidates`` are Python codec names,
+    the most likely first; the caller asks the user (the page) or requires ``--encoding``."""
+
+    def __init__(self, message: str, candidates: list[str]):
+        super().__init__(message)
+        self.candidates = candidates
 
 
 @dataclass
@@ -54,6 +80,8 @@ class Table:
     crs: str | None = None  # the file's own CRS, when it declares one
     notes: list[str] = field(default_factory=list)
     repaired: np.ndarray | None = None  # rows whose invalid geometry was repaired
+    header_row: int | None = None  # tables: the row of the column names, from 1 as Excel shows
+    encoding: str | None = None  # CSV: the codec the text was read with
 
 
 # ---- recognising the content ------------------------------------------------------------------
@@ -97,48 +125,345 @@ def _check_archive(archive: zipfile.ZipFile, filename: str, size: int) -> list[z
     return members
 
 
-def _decode(data: bytes, filename: str, encoding: str | None) -> tuple[str, str]:
-    tries = (encoding,) if encoding else TEXT_ENCODINGS
-    for enc in tries:
-        try:
-            return data.decode(enc), enc
-        except (UnicodeDecodeError, LookupError):
+# ---- text encodings ---------------------------------------------------------------------------
+
+SAMPLE_BYTES = 64 * 1024  # the detector looks at up to this much of the lines with non-ASCII bytes
+CHINESE = (("gb18030",), ("big5", "cp950", "big5hkscs"))  # families, each read by its first fit
+LABELS = {"utf-8": "UTF-8", "gb18030": "GB18030", "gbk": "GBK", "big5": "Big5", "cp950": "cp950",
+          "big5hkscs": "Big5-HKSCS"}
+# What one character says for "this decoding is right" against "it is GBK read as Big5 or Big5
+# read as GBK": log(P(right) / P(wrong)), measured on project lists (place names of Zhejiang,
+# common words): a right decoding gives 93% characters of the common set of its script, a
+# wrong one about 45%; GBK read as Big5 gives half of Big5's rarer set, Big5 read as GBK 20%
+# rare Han characters and 7-36% kana, Greek, box drawing or private-use characters.
+W_COMMON = math.log(0.93 / 0.45)
+W_RARER = {"simplified": 0.0, "traditional": math.log(0.02 / 0.5)}  # GB2312 / Big5 level 2
+W_RARE = math.log(0.01 / 0.2)  # other Han characters
+W_ODD = math.log(0.005 / 0.1)  # symbols no project list has: kana, box drawing, private use
+SURE = math.log(100)  # a decoding is taken when it is 100 times likelier than any other
+_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+@functools.cache
+def _character_sets() -> dict[str, tuple[frozenset, frozenset]]:
+    """For each script, its common and its rarer characters, straight from the codecs: GB2312
+    level 1 (3,755) and 2 (3,008); Big5's frequent (5,401) and less frequent (7,652) sets."""
+    def block(codec: str, leads) -> frozenset:
+        found = set()
+        for a in leads:
+            for b in (*range(0x40, 0x7F), *range(0xA1, 0xFF)):
+                try:
+                    found.add(bytes((a, b)).decode(codec))
+                except UnicodeDecodeError:
+                    pass
+        return frozenset(c for c in found if len(c) == 1 and _is_han(ord(c)))
+
+    return {"simplified": (block("gb2312", range(0xB0, 0xD8)), block("gb2312", range(0xD8, 0xF8))),
+            "traditional": (block("big5", range(0xA4, 0xC7)), block("big5", range(0xC9, 0xFA)))}
+
+
+def _is_han(o: int) -> bool:
+    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or o >= 0x20000
+
+
+def _neutral(o: int) -> bool:
+    """Latin letters and punctuation, CJK and full-width punctuation, ①, ℃: found in right and
+    wrong decodings alike, so they count for neither."""
+    return (o < 0x370 or 0x2000 <= o <= 0x218F or 0x2460 <= o <= 0x24FF or 0x3000 <= o <= 0x303F
+            or 0xFF01 <= o <= 0xFF5E or 0xFFE0 <= o <= 0xFFE6)
+
+
+def _chinese_score(text: str) -> float:
+    """How much likelier ``text`` is right Chinese than a wrong decoding of it (a log ratio):
+    the sum of what each character says (W_*), under the simplified or the traditional script,
+    whichever reads it better. Latin text scores 0."""
+    counts = {script: [0, 0, 0] for script in W_RARER}  # common, rarer, other Han
+    odd = 0
+    for ch in text:
+        o = ord(ch)
+        if _neutral(o):
             continue
+        if not _is_han(o):
+            odd += 1
+            continue
+        for script, (common, rarer) in _character_sets().items():
+            counts[script][0 if ch in common else 1 if ch in rarer else 2] += 1
+    return odd * W_ODD + max(c * W_COMMON + r * W_RARER[script] + h * W_RARE
+                             for script, (c, r, h) in counts.items())
+
+
+def _sample(data: bytes) -> bytes:
+    """Whole lines holding non-ASCII bytes, up to SAMPLE_BYTES in all, the last one cut after a
+    byte below 0x30 (never inside a multi-byte character in the encodings tried)."""
+    parts, size, pos = [], 0, 0
+    while size < SAMPLE_BYTES and (m := _HIGH.search(data, pos)):
+        i = m.start()
+        start = max(data.rfind(b"\n", pos, i), data.rfind(b"\r", pos, i), pos - 1) + 1
+        limit = min(len(data), max(start + SAMPLE_BYTES - size, i + 1))
+        ends = [e + 1 for e in (data.find(b"\n", i, limit), data.find(b"\r", i, limit)) if e >= 0]
+        end = min(ends, default=limit)
+        parts.append(data[start:end])
+        size += end - start
+        pos = end
+    sample = b"".join(parts)
+    if size >= SAMPLE_BYTES:
+        sample = sample[:max(sample.rfind(bytes((b,))) for b in range(0x30)) + 1]
+    return sample
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _preview(text: str) -> str:
+    line = next((ln for ln in text.splitlines() if not ln.isascii()), text[:40])
+    return line.strip()[:30]
+
+
+def _candidates(sample: bytes) -> list[tuple[str, str]]:
+    """Plausible (codec, text of the sample), the most likely first; several when unsure. Each
+    reading, of GB18030, of Big5 and of what charset-normalizer proposes, is scored as Chinese;
+    readings within SURE of the best are kept (for a Chinese best, only the Chinese ones)."""
+    found: dict[str, tuple[str, bool]] = {}  # decoded text -> (codec, a Chinese codec)
+    for family in CHINESE:
+        for codec in family:  # the first of a family that reads the sample
+            text = _strict(sample, codec)
+            if text is not None:
+                found.setdefault(text, (codec, True))
+                break
+    names = {c for family in CHINESE for c in family} | {"gbk", "gb2312", "hz"}
+    for match in from_bytes(sample):
+        if not match.encoding.startswith(("utf", "ascii")) and match.encoding not in names:
+            found.setdefault(str(match), (match.encoding, False))  # UTF-16/32: NULs, refused before
+    ranked = sorted(((codec, text, chinese, _chinese_score(text))
+                     for text, (codec, chinese) in found.items()), key=lambda r: -r[3])
+    if not ranked:
+        return []
+    best, best_chinese = ranked[0][3], ranked[0][2]
+    return [(codec, text) for codec, text, chinese, score in ranked
+            if score > best - SURE and (chinese or not best_chinese)][:4]
+
+
+def _decode(data: bytes, filename: str, encoding: str | None) -> tuple[str, str]:
+    """The text and the codec it was read with: the declared one, else UTF-8 (with or without
+    BOM) when the bytes are UTF-8, else the detected one; :class:`EncodingUnsure` when several
+    encodings read the text about equally well."""
     if encoding:
-        raise InputError(f"{filename}: cannot be read as {encoding}; check the encoding.")
-    raise InputError(f"{filename}: the text is neither UTF-8 nor GBK/GB18030; save it as UTF-8 "
-                     "or give its encoding.")
+        try:
+            return data.decode(encoding), encoding
+        except LookupError as err:
+            raise InputError(f"{filename}: {encoding!r} is not a known encoding.") from err
+        except UnicodeDecodeError as err:
+            raise InputError(f"{filename}: cannot be read as {encoding} (byte {err.start:,}); "
+                             "check the encoding.") from err
+    text = _strict(data, "utf-8-sig")
+    if text is not None:
+        return text, "utf-8"
+    found = _candidates(_sample(data))
+    if len(found) > 1:
+        codecs = [c for c, _ in found]
+        readings = " or ".join(f"as {LABELS.get(c, c)} ({_preview(t)!r})" for c, t in found)
+        raise EncodingUnsure(f"{filename}: cannot tell the text encoding: it reads {readings}; "
+                             f"choose the encoding ({' or '.join(codecs)}).", codecs)
+    if found:
+        text = _strict(data, found[0][0])
+        if text is not None:
+            return text, found[0][0]
+        raise InputError(f"{filename}: the text begins as {LABELS.get(found[0][0], found[0][0])} "
+                         "but later bytes are not; save it as UTF-8 or give its encoding.")
+    raise InputError(f"{filename}: the text is neither UTF-8 nor GBK/GB18030 nor Big5; save it as "
+                     "UTF-8 or give its encoding.")
+
+
+# ---- tables: cells as text, the header row ----------------------------------------------------
+
+SEPARATORS = (",", "\t", ";", "|")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def _find_header(rows: list[list[str]]) -> int:
+    """The row (from 1) of the column names. Above it only title rows are passed over: blank
+    rows and rows with fewer than two cells filled or at most half as many as the widest of the
+    first HEADER_SCAN rows (a merged title, "填报单位：…"). The header has at least two cells
+    filled, distinct, no more numbers than text, and a row with values below. A table that does
+    not start this way has its header in row 1."""
+    window = rows[:HEADER_SCAN]
+    width = max((sum(1 for c in row if c.strip()) for row in window), default=0)
+    for i, row in enumerate(window):
+        cells = [c.strip() for c in row if c.strip()]
+        if len(cells) < 2 or 2 * len(cells) <= width:
+            continue  # a title, a note, a blank row
+        distinct = len(set(cells)) == len(cells)
+        texty = 2 * sum(not _is_number(c) for c in cells) >= len(cells)
+        below = any(sum(1 for c in r if c.strip()) >= 2 for r in rows[i + 1:i + 1 + HEADER_SCAN])
+        return i + 1 if distinct and texty and below else 1
+    return 1
+
+
+def _header_row(rows: list[list[str]], filename: str, given: int | None) -> int:
+    if given is None:
+        return _find_header(rows)
+    if not isinstance(given, (int, np.integer)) or isinstance(given, bool) or given < 1:
+        raise InputError(f"{filename}: the header row must be a row number from 1 (got {given!r}).")
+    if given > len(rows):
+        raise InputError(f"{filename}: there is no row {given}; the table has {len(rows)} rows.")
+    return int(given)
+
+
+def _column_names(cells: list[str]) -> list[str]:
+    """As pandas names them: an empty name is "Unnamed: i", a repeated one "name.1"."""
+    names, used = [], set()
+    for i, cell in enumerate(cells):
+        base = cell if cell != "" else f"Unnamed: {i}"
+        name, k = base, 0
+        while name in used:
+            k += 1
+            name = f"{base}.{k}"
+        used.add(name)
+        names.append(name)
+    return names
+
+
+def _csv_records(text: str, sep: str, limit: int) -> list[tuple[int, list[str]]]:
+    """The first ``limit`` records of CSV text, each with the offset (characters) it starts at."""
+    consumed = 0
+
+    def lines():
+        nonlocal consumed
+        for line in io.StringIO(text, newline=""):
+            consumed += len(line)
+            yield line
+
+    records, start = [], 0
+    try:
+        for cells in csv.reader(lines(), delimiter=sep):
+            records.append((start, cells))
+            start = consumed
+            if len(records) >= limit:
+                break
+    except csv.Error:  # a NUL byte, a huge field: the header is then looked for above it
+        pass
+    return records
+
+
+def _read_csv(data: bytes, filename: str, encoding: str | None,
+              header_row: int | None = None) -> Table:
+    text, used = _decode(data, filename, encoding)
+    text = text.removeprefix("\ufeff")  # a BOM left by a declared "utf-8": not a character
+    if not text.strip():
+        raise InputError(f"{filename}: the file is empty.")
+    lines = text[:65536].splitlines()[:HEADER_SCAN] or [""]
+    busiest = max(lines, key=lambda line: sum(map(line.count, SEPARATORS)))  # not a bare title
+    sep = max(SEPARATORS, key=busiest.count)
+    head = text[:1 << 22]  # plenty for the first rows; a StringIO of all of it would copy it
+    records = _csv_records(head, sep, max(HEADER_SCAN, header_row or 0) + HEADER_SCAN)
+    row = _header_row([cells for _, cells in records], filename, header_row)
+    offset = records[row - 1][0] if row > 1 else 0
+    if offset == 0 and used == "utf-8":
+        utf8, body = data, text  # as it is: no copy of a large file
+    else:
+        body = text[offset:]
+        utf8 = body.encode("utf-8")
+    try:
+        # pyarrow's reader is about 8 times faster than pandas' own on a million rows. Every cell
+        # as typed: no NA words, no empty cell made missing (keep_default_na=False gives pyarrow
+        # null_values=[] and strings_can_be_null=False; dtype=str reads every column as text).
+        frame = pd.read_csv(io.BytesIO(utf8), dtype=str, sep=sep, engine="pyarrow",
+                            encoding="utf-8-sig", keep_default_na=False)
+    except Exception:  # pyarrow refuses ragged rows and the like: let pandas say what is wrong
+        try:
+            with warnings.catch_warnings():  # more cells than names: refused, not an index
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(io.StringIO(body), dtype=str, sep=sep, keep_default_na=False,
+                                    index_col=False)
+        except pd.errors.ParserWarning as err:
+            raise InputError(f"{filename}: rows have more cells than the header row "
+                             f"{row} has names; check the header row.") from err
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
+            raise InputError(f"{filename}: not a readable CSV table ({err}).") from err
+        frame = frame.fillna("")  # the cells missing from short rows
+    notes = [f"read as {LABELS.get(used, used)}"]
+    if row != 1:
+        notes.append(f"header in row {row}")
+    return Table(frame, "csv", notes=notes, header_row=row, encoding=used)
+
+
+def _cell_text(value) -> str:
+    """An Excel cell as it reads: 12 as "12", 120.5 as "120.5", a date as ISO text."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+_UNCACHED = re.compile(rb'<c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*'
+                       rb'(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+
+
+def _read_excel(data: bytes, filename: str, header_row: int | None = None) -> Table:
+    """The first sheet, cells as text; formulas give the result Excel saved with them."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()  # the <dimension> a file declares may be wrong: read all cells
+            rows = [[_cell_text(v) for v in r] for r in sheet.iter_rows(min_row=1, values_only=True)]
+            names, title = book.sheetnames, sheet.title
+            path = getattr(sheet, "_worksheet_path", None)
+        finally:
+            book.close()
+    except Exception as err:
+        raise InputError(f"{filename}: not a readable Excel workbook ({err}).") from err
+    row = _header_row(rows, filename, header_row)
+    body = [r for r in rows[row:] if any(c != "" for c in r)]  # blank rows skipped, as pandas did
+    width = max([len(rows[row - 1]) if rows else 0] +
+                [max((i + 1 for i, c in enumerate(r) if c != ""), default=0) for r in body])
+    header = (rows[row - 1] if rows else []) + [""] * width
+    while width and header[width - 1] == "" and all(len(r) < width or r[width - 1] == "" for r in body):
+        width -= 1  # trailing columns with neither a name nor a value
+    columns = _column_names(header[:width])
+    cells = [(r + [""] * width)[:width] for r in body]
+    frame = pd.DataFrame({name: pd.Series([r[j] for r in cells], dtype="str")
+                          for j, name in enumerate(columns)})
+    notes = []
+    if len(names) > 1:
+        notes.append(f"the workbook holds {len(names)} sheets; read the first, {title!r}")
+    if row != 1:
+        notes.append(f"header in row {row}")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book_zip:
+            xml = book_zip.read(path) if path else b""
+    except (KeyError, zipfile.BadZipFile, OSError):
+        xml = b""
+    if b"<f" in xml:
+        uncached = sorted({int(m.group(1)) for m in _UNCACHED.finditer(xml)})
+        if uncached:
+            notes.append("formulas without a saved result, read as empty, in rows "
+                         f"{', '.join(map(str, uncached[:10]))}{' ...' if len(uncached) > 10 else ''}"
+                         " (the workbook was not saved by Excel: open and save it there)")
+    return Table(frame, "excel", notes=notes, header_row=row)
 
 
 # ---- readers ----------------------------------------------------------------------------------
-
-def _read_csv(data: bytes, filename: str, encoding: str | None) -> Table:
-    text, used = _decode(data, filename, encoding)
-    if not text.strip():
-        raise InputError(f"{filename}: the file is empty.")
-    first = text[:4096].split("\n", 1)[0]
-    sep = max((",", "\t", ";", "|"), key=first.count)
-    utf8 = data if used == "utf-8-sig" else text.encode("utf-8")
-    try:
-        # pyarrow's reader is about 8 times faster than pandas' own on a million rows.
-        frame = pd.read_csv(io.BytesIO(utf8), dtype=str, sep=sep, engine="pyarrow",
-                            encoding="utf-8-sig")
-    except Exception:  # pyarrow refuses ragged rows and the like: let pandas say what is wrong
-        try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, keep_default_na=False)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
-            raise InputError(f"{filename}: not a readable CSV table ({err}).") from err
-    frame = frame.fillna("")  # Arrow-backed strings: no Python object per cell
-    return Table(frame, "csv", notes=[f"read as {'UTF-8' if used == 'utf-8-sig' else used}"])
-
-
-def _read_excel(data: bytes, filename: str) -> Table:
-    try:
-        frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl")
-    except Exception as err:
-        raise InputError(f"{filename}: not a readable Excel workbook ({err}).") from err
-    return Table(frame, "excel")
-
 
 def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None) -> Table:
     try:
@@ -166,9 +491,61 @@ def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None) ->
                  notes=notes, repaired=invalid.to_numpy())
 
 
+def _extract(archive: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path, filename: str,
+             budget: int) -> int:
+    """Copy one member to ``target`` in CHUNK pieces, at most ``budget`` bytes (the sizes the
+    archive declares were checked, this holds whatever it really holds); the bytes written."""
+    written = 0
+    try:
+        with archive.open(member) as src, open(target, "wb") as dst:
+            while chunk := src.read(CHUNK):
+                written += len(chunk)
+                if written > budget:
+                    raise InputError(f"{filename}: refused: it unpacks to more than "
+                                     f"{MAX_UNZIPPED:,} bytes (a zip bomb, or far too large).")
+                dst.write(chunk)
+    except InputError:
+        raise
+    except zipfile.BadZipFile as err:
+        if "CRC" in str(err):
+            raise InputError(f"{filename}: damaged archive: member {member.filename} fails its "
+                             "CRC check; make the archive again.") from err
+        raise InputError(f"{filename}: damaged archive: member {member.filename} cannot be read "
+                         f"({err}); make the archive again.") from err
+    except (zlib.error, EOFError, ValueError, RuntimeError, NotImplementedError) as err:
+        # corrupt compressed data, an encrypted member, an unsupported compression method
+        raise InputError(f"{filename}: damaged archive: member {member.filename} cannot be "
+                         f"unpacked ({err}); make the archive again, without a password.") from err
+    return written
+
+
+def _dbf_encoding(shp: Path, filename: str) -> str | None:
+    """The text encoding of a Shapefile's .dbf when neither a .cpg nor the DBF's language driver
+    byte gives it (GDAL would read it as Latin-1): detected like a CSV's. None when the .cpg or
+    the header says it, or the text is ASCII or cannot be told from Latin-1."""
+    siblings = {p.suffix.lower(): p for p in shp.parent.iterdir() if p.stem == shp.stem}
+    if ".cpg" in siblings or ".dbf" not in siblings:
+        return None
+    dbf = siblings[".dbf"].read_bytes()
+    if len(dbf) < 32 or dbf[29] != 0:
+        return None
+    records = dbf[int.from_bytes(dbf[8:10], "little"):]
+    if records.isascii():
+        return None
+    try:
+        return _decode(records, filename, None)[1]
+    except EncodingUnsure:
+        raise
+    except InputError:
+        return None
+
+
 def read_input(source: bytes | str | Path, filename: str | None = None,
-               encoding: str | None = None, max_bytes: int = MAX_BYTES) -> Table:
-    """Read a project list. ``source`` is the file's bytes or its path."""
+               encoding: str | None = None, max_bytes: int = MAX_BYTES,
+               header_row: int | None = None) -> Table:
+    """Read a project list. ``source`` is the file's bytes or its path. ``encoding`` is used as
+    given (else detected, see :class:`EncodingUnsure`); ``header_row`` is the row of the column
+    names in a CSV or Excel table, from 1 as Excel shows rows (else found)."""
     if isinstance(source, (str, Path)):
         path = Path(source)
         filename = filename or path.name
@@ -187,7 +564,7 @@ def read_input(source: bytes | str | Path, filename: str | None = None,
         raise InputError(f"{filename}: the file is empty.")
     kind = _sniff(data, filename)
     if kind == "csv":
-        return _read_csv(data, filename, encoding)
+        return _read_csv(data, filename, encoding, header_row)
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         if kind == "zip":
@@ -199,19 +576,24 @@ def read_input(source: bytes | str | Path, filename: str | None = None,
                 members = _check_archive(archive, filename, len(data))
                 names = [m.filename for m in members]
                 if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-                    return _read_excel(data, filename)
+                    return _read_excel(data, filename, header_row)
                 shps = [n for n in names if n.lower().endswith(".shp")]
                 kmls = [n for n in names if n.lower().endswith(".kml")]
                 if not shps and not kmls:
                     raise InputError(f"{filename}: the archive holds no Shapefile (.shp) or KML.")
+                budget = MAX_UNZIPPED
                 for m in members:
                     if not m.is_dir():
                         target = tmp_path / PurePosixPath(m.filename.replace("\\", "/"))
                         target.parent.mkdir(parents=True, exist_ok=True)
-                        with archive.open(m) as src, open(target, "wb") as dst:
-                            dst.write(src.read(MAX_UNZIPPED + 1))
+                        budget -= _extract(archive, m, target, filename, budget)
             if shps:
-                table = _read_spatial(tmp_path / shps[0], "shapefile", filename, encoding)
+                shp = tmp_path / PurePosixPath(shps[0].replace("\\", "/"))
+                dbf_encoding = None if encoding else _dbf_encoding(shp, filename)
+                table = _read_spatial(shp, "shapefile", filename, encoding or dbf_encoding)
+                if dbf_encoding:
+                    table.notes.append(f"no .cpg: the attribute text read as "
+                                       f"{LABELS.get(dbf_encoding, dbf_encoding)}")
                 if table.crs is None:
                     table.notes.append("no .prj: the coordinate system is not declared")
                 return table
@@ -232,11 +614,19 @@ def find_column(columns, names) -> str | None:
     return None
 
 
+_DECIMAL_COMMA = re.compile(r"^([+-]?\d+),(\d+)$")
+
+
 def _to_number(values: pd.Series) -> np.ndarray:
     numbers = np.array(pd.to_numeric(values, errors="coerce"), dtype=float)  # a writable copy
     retry = np.isnan(numbers) & (values != "").to_numpy()
     if retry.any():  # stray spaces, full-width digits or commas: clean only those rows
-        cleaned = values[retry].astype(str).str.strip().str.normalize("NFKC").str.replace("，", ".")
+        # NFKC makes full-width digits, dot, comma and minus ASCII ("１２０．２１", "120，21");
+        # then one comma between digits and no dot is a decimal comma ("120,21" is 120.21: a
+        # longitude or latitude has no thousands).
+        cleaned = (values[retry].astype(str).str.normalize("NFKC").str.strip()
+                   .str.replace("\u2212", "-", regex=False)
+                   .str.replace(_DECIMAL_COMMA, r"\1.\2", regex=True))
         numbers[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float)
     return numbers
 

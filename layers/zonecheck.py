@@ -10,6 +10,7 @@ inside them. A point belongs to a belt when its city is one of the belt's member
 The page, the command line and Python all call :func:`check`:
 
     python -m layers.zonecheck INPUT -o OUTPUT [--crs CRS] [--lon COL --lat COL] [--encoding ENC]
+                               [--header-row N] [--lang zh]
 
 OUTPUT's extension picks the format: .csv (UTF-8 with BOM, for Excel), .xlsx, .geojson, .gpkg.
 CRS is wgs84 (default), cgcs2000, gcj02, bd09 or any EPSG:n (e.g. EPSG:4549).
@@ -32,10 +33,11 @@ import pyarrow.compute as pc
 import shapely
 
 from geo.crs import CGCS2000, WGS84, normalize_crs
-from geo.importer import InputError, Located, Table, locate, read_input
+from geo.importer import EncodingUnsure, InputError, Located, Table, locate, read_input
 from geo.zonecheck import single_parts, write_output, zones_of_shapes
 from geo.zoneindex import SEPARATOR
 from layers.datum import DatumHint, datum_hint
+from layers.wording import in_language, zh
 from layers.zones import belts_of, in_harbor, zone_index
 
 ADDED = ["lon_wgs84", "lat_wgs84", "city", "district", "in_harbor", "core_zone",
@@ -81,19 +83,22 @@ def _belts(city_value: str) -> str:
     return SEPARATOR.join(belts)
 
 
-def _outside_messages(lon, lat, swapped) -> np.ndarray:
+def _outside_messages(lon, lat, swapped, lang: str = "en") -> np.ndarray:
     """The problem sentence of each point outside Zhejiang (vectorised with Arrow: a million
     such rows are formatted in a fraction of a second)."""
     x = pc.cast(pa.array(np.round(np.asarray(lon, dtype=float), 5)), pa.string())  # numpy: no
     y = pc.cast(pa.array(np.round(np.asarray(lat, dtype=float), 5)), pa.string())  # overflow
     where = pc.binary_join_element_wise("(", x, ", ", y, ")", "")
     turned = pc.binary_join_element_wise("(", y, ", ", x, ")", "")
-    text = pc.if_else(
-        pa.array(swapped),
-        pc.binary_join_element_wise("latitude and longitude look swapped: ", turned,
-                                    " would be in Zhejiang; swap the two columns", ""),
-        pc.binary_join_element_wise(where, " is outside Zhejiang; check the coordinates and "
-                                    "their coordinate system", ""))
+    if lang == "en":
+        swap = ("latitude and longitude look swapped: ", " would be in Zhejiang; swap the two columns")
+        out = " is outside Zhejiang; check the coordinates and their coordinate system"
+    else:  # the same sentences as layers.wording.zh gives, written at once for a million rows
+        swap = ("经纬度似乎填反了：", " 在浙江省内；请交换这两列")
+        out = " 在浙江省外；请检查坐标及其坐标系"
+    text = pc.if_else(pa.array(swapped),
+                      pc.binary_join_element_wise(swap[0], turned, swap[1], ""),
+                      pc.binary_join_element_wise(where, out, ""))
     return np.asarray(text.to_pylist(), dtype=object)
 
 
@@ -120,10 +125,12 @@ def _in_box(lon, lat) -> np.ndarray:
     return (lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy)
 
 
-def check_located(located: Located, notes=None) -> Result:
-    """Zones of rows already placed in WGS84 (see geo.importer.locate)."""
+def check_located(located: Located, notes=None, lang: str = "en") -> Result:
+    """Zones of rows already placed in WGS84 (see geo.importer.locate); problems and notes in
+    ``lang`` ("en" or "zh")."""
     frame = located.frame.rename(columns=_kept_names(located.frame.columns))
-    problem = located.problem.copy()
+    problem = np.array(in_language(pd.Series(located.problem, dtype=object), lang), dtype=object)
+    notes = [zh(note) if lang == "zh" else note for note in notes or []]
     n = len(frame)
     zones = pd.DataFrame({kind: np.full(n, "", dtype=object) for kind in zone_index().kinds})
     if located.geometry is None:  # a table: plain coordinate arrays
@@ -152,14 +159,14 @@ def check_located(located: Located, notes=None) -> Result:
             zones.loc[points] = zone_index().query(lon[points], lat[points]).to_numpy()
     # Coordinates that are not finite numbers (inf, 1e400, a projection's overflow): a problem.
     unplaced = np.flatnonzero(~present & (problem == ""))
-    problem[unplaced] = NOT_FINITE
+    problem[unplaced] = NOT_FINITE if lang == "en" else zh(NOT_FINITE)
     city_names = np.asarray(zones["city"], dtype=object).copy()
     shaped = present & ~points
     if shaped.any():  # lines and polygons carry shares: "杭州市 (100%)"
         city_names[shaped] = _names(pd.Series(city_names[shaped], dtype=object)).to_numpy()
     outside = np.flatnonzero(present & (city_names == "") & (problem == ""))
     swapped = _in_box(lat[outside], lon[outside]) & ~_in_box(lon[outside], lat[outside])
-    problem[outside] = _outside_messages(lon[outside], lat[outside], swapped)
+    problem[outside] = _outside_messages(lon[outside], lat[outside], swapped, lang)
     text = {"city": zones["city"], "district": zones["district"], "core_zone": zones["core_zone"],
             "financial_city": zones["financial_city"], "belts": _per_city(city_names, _belts),
             "town": zones["town"], "problem": problem}
@@ -173,14 +180,16 @@ def check_located(located: Located, notes=None) -> Result:
         "belts": text["belts"], "town": text["town"], "problem": text["problem"],
     })
     table = pd.concat([frame.reset_index(drop=True), added], axis=1)
-    return Result(table, located, list(notes or []))
+    return Result(table, located, notes)
 
 
 def check(source: bytes | str | Path | Table, filename: str | None = None, crs: str | None = None,
-          lon: str | None = None, lat: str | None = None, encoding: str | None = None) -> Result:
-    """Read a project list (bytes, a path, or a Table already read) and check every row."""
+          lon: str | None = None, lat: str | None = None, encoding: str | None = None,
+          lang: str = "en") -> Result:
+    """Read a project list (bytes, a path, or a Table already read) and check every row;
+    problems and notes in ``lang`` ("en" or "zh")."""
     table = source if isinstance(source, Table) else read_input(source, filename, encoding)
-    result = check_located(locate(table, crs=crs, lon=lon, lat=lat), table.notes)
+    result = check_located(locate(table, crs=crs, lon=lon, lat=lat), table.notes, lang)
     if _read_as_wgs84(table, crs):
         points = result.located.geometry is None or (result.located.geometry.geom_type == "Point")
         result.hint = datum_hint(result.table["lon_wgs84"].to_numpy()[np.asarray(points)],
@@ -259,18 +268,33 @@ def main(argv=None) -> int:
     parser.add_argument("--lon", help="longitude (x) column, when not found by its name")
     parser.add_argument("--lat", help="latitude (y) column, when not found by its name")
     parser.add_argument("--encoding", help="text encoding of a CSV or Shapefile, e.g. gbk")
+    parser.add_argument("--header-row", type=int, metavar="N",
+                        help="row of the column names in a CSV or Excel sheet, from 1 as Excel "
+                        "shows rows (default: found, skipping title rows)")
+    parser.add_argument("--lang", choices=("en", "zh"), default="en",
+                        help="language of the problem sentences and notes (default en)")
     args = parser.parse_args(argv)
 
+    say = zh if args.lang == "zh" else str
     start = time.perf_counter()
     try:
-        result = check(Path(args.input), crs=args.crs, lon=args.lon, lat=args.lat,
-                       encoding=args.encoding)
-        result.write(args.output)
-    except (InputError, ValueError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        table = read_input(Path(args.input), encoding=args.encoding, header_row=args.header_row)
+        result = check(table, crs=args.crs, lon=args.lon, lat=args.lat, lang=args.lang)
+        written = result.write(args.output)
+    except EncodingUnsure as err:
+        print(f"error: {say(str(err))}", file=sys.stderr)
+        print(f"error: {say('give it with --encoding')}", file=sys.stderr)
         return 2
-    for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+    except (InputError, ValueError) as err:
+        print(f"error: {say(str(err))}", file=sys.stderr)
+        return 2
+    for note in [*result.notes, *written.notes]:
+        print(f"note: {say(note)}", file=sys.stderr)
+    if result.hint:
+        h = result.hint
+        print(f"warning: {h.wet_as_read} of {h.points} points fall in the river or just off the "
+              f"coast as read, {h.wet_shifted} when read as {h.datum}: the input looks like "
+              f"{h.datum}; if so, run again with --crs {h.datum}", file=sys.stderr)
     problems = int((result.table["problem"] != "").sum())
     print(f"{len(result.table):,} rows, {problems:,} with a problem, written to {args.output} "
           f"in {time.perf_counter() - start:.1f} s", file=sys.stderr)

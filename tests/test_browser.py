@@ -266,7 +266,7 @@ def test_zone_check_upload_and_download_match_the_command_line(app_url, page, tm
     source.write_text("项目名称,经度,纬度\n钱江路站,120.2082401,30.2580532\n空,,\n"
                       "世纪城,120.2387733,30.2427619\n南湖,120.795,30.725\n", encoding="gbk")
     cli = tmp_path / "cli.csv"
-    subprocess.run([sys.executable, "-m", "layers.zonecheck", str(source), "-o", str(cli)],
+    subprocess.run([sys.executable, "-m", "layers.zonecheck", str(source), "-o", str(cli), "--lang", "zh"],
                    cwd=ROOT, check=True, capture_output=True)
 
     page.goto(f"{app_url}/?page=zone-check")

@@ -2,6 +2,8 @@
 holds: multi-part geometries as QGIS and ArcGIS write them, collections, empty geometries,
 infinite coordinates; and input columns come out as they went in, under their own names."""
 
+import re
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -72,7 +74,7 @@ def test_an_empty_geometry_gets_a_problem(tmp_path, geom):
 def test_infinite_coordinates_get_a_problem(x, y, crs):
     text = f"name,x,y\na,{x},{y}\nb,{QJL[0]},{QJL[1]}\n"
     rows = check(text.encode(), "p.csv", crs=crs).table
-    assert rows["problem"].iloc[0] != "" and rows["city"].iloc[0] == ""
+    assert rows["problem"].iloc[0] == NOT_FINITE and rows["city"].iloc[0] == ""
     assert rows["district"].iloc[1] == ("上城区" if crs is None else "")
 
 
@@ -112,3 +114,27 @@ def test_hovering_a_result_point_shows_the_projects_name_not_its_id():
     assert name_column(pd.DataFrame({"编号": ["P-001", "2024/07"], "内容": ["江河汇", "x"],
                                      "lon": ["120.2", "120.3"]})) == "内容"
     assert name_column(pd.DataFrame({"编号": ["1"], "lon": ["120.1"]})) is None
+
+
+def test_in_chinese_every_problem_sentence_is_chinese_but_the_users_own_text():
+    text = ("名称,lon,lat\n空,,\n字,东经120度,30.25\n省外,116.4,39.9\n反,30.25,120.2\n"
+            "无穷,inf,30.25\n好,120.2082401,30.2580532\n")
+    table = check(text.encode(), "p.csv", lang="zh").table
+    problems = table["problem"].tolist()
+    assert problems[-1] == "" and all(problems[:-1])
+    for sentence in problems[:-1]:
+        rest = sentence.replace("lon", "").replace("lat", "").replace("inf", "")
+        assert not re.search(r"[A-Za-z]{2,}", rest), sentence
+    assert problems[0] == "lon 为空；lat 为空；请填写或更正坐标"
+    assert problems[2] == "(116.4, 39.9) 在浙江省外；请检查坐标及其坐标系"
+    assert problems[3] == "经纬度似乎填反了：(120.2, 30.25) 在浙江省内；请交换这两列"
+    english = check(text.encode(), "p.csv").table["problem"].tolist()
+    assert english[0] == "lon is empty; lat is empty; fill in or correct the coordinates"
+
+
+def test_in_chinese_a_spatial_files_problems_and_notes_are_chinese(tmp_path):
+    frame = gpd.GeoDataFrame({"n": ["a", "b"]}, geometry=[MultiPoint(), Point(QJL)], crs=4326)
+    frame.to_file(tmp_path / "p.geojson", driver="GeoJSON")
+    result = check(tmp_path / "p.geojson", lang="zh")
+    assert result.table["problem"].tolist() == ["此行没有几何图形", ""]
+    assert all(not re.search(r"[A-Za-z]{3,}", note) for note in result.notes), result.notes

@@ -1,0 +1,270 @@
+"""The parts of the zone-check page (pages/zone_check.py): how the file is read, the check
+(once per upload and reading), and the result as a reader sees it, in the page's language."""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from geo.importer import (LAT_NAMES, LON_NAMES, EncodingUnsure, InputError, find_column,
+                          read_input)
+from layers.load import config_key
+from layers.wording import DATUMS, KINDS, headers, zh
+from layers.zonecheck import ADDED, check, counts, plan_projects
+from pages.common import lang, plain, t
+
+DRAWN_LIMIT = 5000
+CRS_CHOICES = {
+    "wgs84": ("WGS84（GPS、天地图、OpenStreetMap）", "WGS84 (GPS, Tianditu, OpenStreetMap)"),
+    "cgcs2000": ("CGCS2000 经纬度（国家 2000 坐标系）", "CGCS2000 longitude/latitude"),
+    "gcj02": ("GCJ-02（高德、腾讯地图）", "GCJ-02 (Amap, Tencent)"),
+    "bd09": ("BD-09（百度地图）", "BD-09 (Baidu)"),
+    "EPSG:4549": ("CGCS2000 3度带 120°E 投影（EPSG:4549）", "CGCS2000 3-degree GK, 120°E (EPSG:4549)"),
+    "other": ("其他 EPSG 代码…", "Another EPSG code…"),
+}
+ENCODINGS = {"auto": ("自动识别", "Detect"), "utf-8": ("UTF-8", "UTF-8"), "gbk": ("GBK", "GBK"),
+             "gb18030": ("GB18030", "GB18030"), "big5": ("Big5（繁体）", "Big5 (traditional)")}
+TABLE_KINDS = ("csv", "excel")
+
+
+def text(sentence: str) -> str:
+    """A sentence of the check (English from geo/) in the page's language, shown as typed."""
+    return plain(zh(sentence) if lang() == "zh" else sentence)
+
+
+# ---- reading --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reading:
+    encoding: str | None = None
+    header_row: int | None = None
+    crs: str | None = None
+    lon: str | None = None
+    lat: str | None = None
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _read(data: bytes, name: str, encoding: str | None, header_row: int | None):
+    """The upload read once per reading; (table, seconds). Not copied per rerun."""
+    start = time.perf_counter()
+    table = read_input(data, name, encoding, header_row=header_row)
+    return table, time.perf_counter() - start
+
+
+def _encoding() -> str | None:
+    enc = st.selectbox(t("文本编码", "Text encoding"), list(ENCODINGS), key="zc-enc",
+                       format_func=lambda e: t(*ENCODINGS[e]))
+    return None if enc == "auto" else enc
+
+
+def _sample_line(data: bytes, encoding: str) -> str:
+    """The first line with non-ASCII text, as it reads in ``encoding``."""
+    for line in data[:65536].splitlines():
+        if any(b > 127 for b in line):
+            return line.decode(encoding, errors="replace")[:60]
+    return ""
+
+
+def _ask_encoding(data: bytes, candidates: list[str]) -> str:
+    """The text reads as more than one encoding: the user picks the one that reads right."""
+    st.warning(t("无法确定文件的文本编码。请选择文字显示正确的一项：",
+                 "The text encoding cannot be told for sure. Choose the one whose text reads right:"))
+    choice = st.radio(t("文本编码", "Text encoding"), candidates, index=None, key="zc-enc-pick",
+                      format_func=lambda c: f"{c}：{_sample_line(data, c)}")
+    if choice is None:
+        st.stop()
+    return choice
+
+
+def _refuse(err: InputError) -> None:
+    st.error(t("无法使用此文件：", "This file cannot be used: ") + text(str(err)))
+    st.stop()
+
+
+def _crs(declared: str | None) -> str | None:
+    options = list(CRS_CHOICES)
+    if declared:
+        options = ["declared"] + options
+    names = {"declared": (f"文件声明的坐标系（{declared}）", f"As the file declares ({declared})"),
+             **CRS_CHOICES}
+    if not declared:
+        st.markdown(t("**坐标系**：文件没有说明坐标所用的坐标系，请选择。",
+                      "**Coordinate system**: the file does not say which one its coordinates use; "
+                      "choose."))
+    choice = st.selectbox(t("坐标系", "Coordinate system"), options, key="zc-crs",
+                          index=0 if declared else None, format_func=lambda c: t(*names[c]),
+                          placeholder=t("请选择…", "Choose…"),
+                          help=t("高德、腾讯（GCJ-02）和百度（BD-09）的坐标经过加偏，与 WGS84 相差约 300–600 米；"
+                                 "选错会把项目放到邻近的区域。文件声明的坐标系也可能有误（GeoJSON 按规定写作 "
+                                 "WGS84，但高德工具导出的实为 GCJ-02），可在此更正。",
+                                 "Amap and Tencent (GCJ-02) and Baidu (BD-09) coordinates are "
+                                 "offset 300–600 m from WGS84 on purpose; the wrong choice puts "
+                                 "projects in a neighbouring zone. A declared system can be wrong "
+                                 "too (a GeoJSON says WGS84 by rule, but one from an Amap tool is "
+                                 "GCJ-02): correct it here."))
+    if choice == "other":
+        return st.text_input("EPSG", placeholder="EPSG:4549", key="zc-epsg").strip() or None
+    return None if choice == "declared" else choice
+
+
+def _columns(frame: pd.DataFrame) -> tuple[str | None, str | None]:
+    columns = list(frame.columns)
+    lon0, lat0 = find_column(columns, LON_NAMES), find_column(columns, LAT_NAMES)
+    left, right = st.columns(2)
+    lon = left.selectbox(t("经度（X）列", "Longitude (x) column"), columns, key="zc-lon",
+                         index=columns.index(lon0) if lon0 in columns else None,
+                         placeholder=t("请选择…", "Choose…"))
+    lat = right.selectbox(t("纬度（Y）列", "Latitude (y) column"), columns, key="zc-lat",
+                          index=columns.index(lat0) if lat0 in columns else None,
+                          placeholder=t("请选择…", "Choose…"))
+    return lon, lat
+
+
+def ask_reading(upload) -> Reading | None:
+    """How to read the upload: asks what the file does not say, and stops until answered."""
+    if upload is None:
+        return None
+    left, right = st.columns(2)
+    with left:
+        encoding = _encoding()
+    with right:
+        header_row = st.number_input(t("表头所在行（0 = 自动识别）", "Header row (0 = detect)"),
+                                     min_value=0, max_value=50, value=0, step=1, key="zc-header",
+                                     help=t("表格上方有标题行时，表头不在第 1 行。",
+                                            "A sheet with a title above its table has its "
+                                            "header below row 1.")) or None
+    try:
+        table, _ = _read(upload.getvalue(), upload.name, encoding, header_row)
+    except EncodingUnsure as err:
+        encoding = _ask_encoding(upload.getvalue(), err.candidates)
+        try:
+            table, _ = _read(upload.getvalue(), upload.name, encoding, header_row)
+        except InputError as err:
+            _refuse(err)
+    except InputError as err:
+        _refuse(err)
+    if table.kind in TABLE_KINDS and getattr(table, "header_row", 1) not in (None, 1):
+        st.caption(t(f"表头在第 {table.header_row} 行。", f"Header found in row {table.header_row}."))
+    crs = _crs(table.crs)
+    lon, lat = _columns(table.frame) if table.geometry is None else (None, None)
+    if table.geometry is None and (crs is None or lon is None or lat is None):
+        st.stop()
+    return Reading(encoding, header_row, crs, lon, lat)
+
+
+# ---- the check ------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _check(data: bytes, name: str, reading: Reading, language: str, config: tuple):
+    """The check of an upload, once per reading, language and state of layers.toml."""
+    table, read_seconds = _read(data, name, reading.encoding, reading.header_row)
+    start = time.perf_counter()
+    result = check(table, crs=reading.crs, lon=reading.lon, lat=reading.lat, lang=language)
+    first = (table.header_row or 1) + 1 if table.kind in TABLE_KINDS else 1
+    return result, read_seconds + time.perf_counter() - start, first
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _plan_projects(language: str, config: tuple):
+    return check(plan_projects(), lang=language)
+
+
+def outcome(upload, reading: Reading | None):
+    """(result, seconds, file stem) of the upload, or of the plan's own projects."""
+    if upload is None:
+        result = _plan_projects(lang(), config_key())
+        st.session_state["zc-first-row"] = 1
+        return result, None, "plan_projects_zones"
+    rows = f"{upload.size:,} bytes"
+    with st.spinner(t(f"正在读取并核查（{rows}）…", f"Reading and checking ({rows})…")):
+        try:
+            result, seconds, first = _check(upload.getvalue(), upload.name, reading, lang(),
+                                            config_key())
+        except InputError as err:
+            _refuse(err)
+    st.session_state["zc-first-row"] = first
+    return result, seconds, f"{Path(upload.name).stem}_zones"
+
+
+def say_hint(hint) -> None:
+    if hint is None:
+        return
+    datum = t(*DATUMS[hint.datum])
+    st.warning(t(f"按当前坐标系读取，{hint.points:,} 个点中有 {hint.wet_as_read:,} 个落在钱塘江中或紧贴海岸线外；"
+                 f"若按 {datum} 读取，只有 {hint.wet_shifted:,} 个。文件很可能使用 {datum} 坐标："
+                 "请在上方“坐标系”中选择它。",
+                 f"As read, {hint.wet_as_read:,} of {hint.points:,} points fall in the Qiantang "
+                 f"or just off the coast; read as {datum}, {hint.wet_shifted:,} do. The file "
+                 f"probably uses {datum}: choose it under Coordinate system above."))
+
+
+# ---- the result as a reader sees it -----------------------------------------------------------
+
+def for_reader(result, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """The result table for the page: the row's place in the file and its problem first, rows
+    with a problem first, the check's columns in the page's language."""
+    table = result.table
+    first = st.session_state.get("zc-first-row", 1)
+    shown = table.assign(row_in_file=np.arange(first, first + len(table)))
+    shown["in_harbor"] = shown["in_harbor"].map({True: t("是", "yes"), False: t("否", "no")})
+    if rows is not None:
+        shown = shown[rows]
+    order = ["row_in_file", "problem"] + [c for c in shown.columns
+                                          if c not in ("row_in_file", "problem")]
+    shown = shown[order].iloc[np.argsort(shown["problem"].to_numpy() == "", kind="stable")]
+    return shown.rename(columns=headers(["row_in_file", *ADDED], lang()))
+
+
+def result_box(frame) -> tuple[float, float, float, float]:
+    located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if not len(located):
+        return (118.0, 27.0, 123.3, 31.3)
+    minx, miny, maxx, maxy = located.total_bounds
+    pad = max(maxx - minx, maxy - miny) * 0.1 + 0.01
+    return (minx - pad, miny - pad, maxx + pad, maxy + pad)
+
+
+class _Key:  # a result as a cache key: by identity (the result is held by the page's cache)
+    def __init__(self, result):
+        self.result = result
+
+    def __hash__(self):
+        return id(self.result)
+
+    def __eq__(self, other):
+        return self.result is other.result
+
+
+def download_buttons(result, stem: str) -> None:
+    """One button per format; a file is built when its button is pressed, once per result."""
+    formats = {".csv": "text/csv",
+               ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               ".geojson": "application/geo+json", ".gpkg": "application/geopackage+sqlite3"}
+    if len(result.table) > 1_048_575:
+        formats.pop(".xlsx")
+        st.caption(t("行数超过 Excel 工作表上限，不提供 XLSX。", "Too many rows for an Excel sheet: no XLSX."))
+    for col, (suffix, mime) in zip(st.columns(len(formats)), formats.items()):
+        col.download_button(suffix[1:].upper(), functools.partial(_build, _Key(result), suffix, stem),
+                            file_name=f"{stem}{suffix}", mime=mime, key=f"dl-{stem}{suffix}",
+                            on_click="ignore")
+
+
+@functools.lru_cache(maxsize=8)
+def _build(key: _Key, suffix: str, stem: str) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        return key.result.write(Path(tmp) / f"{stem}{suffix}").read_bytes()
+
+
+def counts_tables(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    per_zone, per_city = counts(table, t("（省外或无坐标）", "(outside Zhejiang or no coordinates)"))
+    i = 1 if lang() == "en" else 0
+    per_zone["kind"] = per_zone["kind"].map(lambda k: KINDS[k][i])
+    return (per_zone.rename(columns=headers(per_zone.columns, lang())),
+            per_city.rename(columns=headers(per_city.columns, lang())))

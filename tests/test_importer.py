@@ -1,0 +1,331 @@
+"""geo.importer on real files written here: encodings told apart (GB18030/GBK, Big5, UTF-8),
+cells as typed whichever CSV parser runs, Excel sheets with title rows, merged cells and
+formulas, decimal commas, and damaged or oversized zip archives. Every expected value comes
+from the input the test wrote."""
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from geo import importer
+from geo.importer import EncodingUnsure, InputError, Table, locate, read_input
+
+SIMPLIFIED = ["杭州市上城区钱江新城项目", "萧山区钱江世纪城金融中心", "宁波东部新城金融商务区",
+              "温州市瓯海区科创园", "嘉兴南湖基金小镇", "湖州市绿色金融改革试验区",
+              "绍兴滨海新城产业基地", "金华义乌国际商贸城"]
+TRADITIONAL = ["寧波東部新城金融商務區", "杭州市上城區錢江新城項目", "蕭山區錢江世紀城金融中心",
+               "溫州市甌海區科創園", "嘉興南湖基金小鎮", "湖州市綠色金融改革試驗區",
+               "紹興濱海新城產業基地", "金華義烏國際商貿城"]
+
+
+def project_list(names, rows, header):
+    """A realistic project list: names, coordinates and a remark, ``rows`` rows."""
+    lines = [",".join(header)]
+    names_out = []
+    for i in range(rows):
+        name = f"{names[i % len(names)]}{i + 1}期"
+        names_out.append(name)
+        lines.append(f"{name},{120.1 + i / 1000:.6f},{30.2 + i / 1000:.6f},{header[0][:2]}")
+    return "\n".join(lines) + "\n", names_out
+
+
+# ---- 1. encodings ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rows", [2, 3, 45])
+@pytest.mark.parametrize("names, header, encoding, note", [
+    (TRADITIONAL, ("項目名稱", "經度", "緯度", "備註"), "big5", "read as Big5"),
+    (TRADITIONAL, ("項目名稱", "經度", "緯度", "備註"), "cp950", "read as Big5"),
+    (SIMPLIFIED, ("项目名称", "经度", "纬度", "备注"), "gbk", "read as GB18030"),
+    (SIMPLIFIED, ("项目名称", "经度", "纬度", "备注"), "gb18030", "read as GB18030"),
+])
+def test_chinese_project_lists_are_read_in_their_encoding(names, header, encoding, note, rows):
+    text, expected = project_list(names, rows, header)
+    table = read_input(text.encode(encoding), "projects.csv")
+    assert list(table.frame.columns) == list(header)
+    assert list(table.frame[header[0]]) == expected
+    assert note in table.notes
+    located = locate(table)
+    assert (located.problem == "").all()
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("名称,经度,纬度\n金华,119.65,29.08\n", "gbk"),   # as Big5: 靡備,冪僅,帠僅 / 踢貌
+    ("name,lon,lat\n高雄,120.30,22.62\n", "big5"),    # as GBK: 蔼动
+    ("name,lon,lat\n金华,119.65,29.08\n", "gbk"),     # as Big5: 踢貌
+])
+def test_short_text_that_reads_as_gbk_and_as_big5_asks_for_the_encoding(text, encoding):
+    data = text.encode(encoding)
+    assert data.decode("gb18030") != data.decode("big5")  # both decode: no way to tell
+    with pytest.raises(EncodingUnsure, match="choose the encoding") as caught:
+        read_input(data, "p.csv")
+    assert set(caught.value.candidates) == {"gb18030", "big5"}
+    assert isinstance(caught.value, InputError)
+    declared = read_input(data, "p.csv", encoding=encoding)  # the user's choice is used as given
+    assert declared.frame.iloc[0, 0] == text.splitlines()[1].split(",")[0]
+
+
+def test_declared_encoding_is_used_as_given_even_when_detection_would_differ():
+    data = "名称,经度,纬度,备注\n金华,119.65,29.08,x\n".encode("gbk")
+    table = read_input(data, "p.csv", encoding="big5")
+    assert table.frame.iloc[0, 0] == "金华".encode("gbk").decode("big5")
+    assert table.notes[0] == "read as Big5"
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_utf8_with_or_without_bom_is_utf8(bom):
+    text, names = project_list(TRADITIONAL, 3, ("項目名稱", "經度", "緯度", "備註"))
+    table = read_input(bom + text.encode("utf-8"), "p.csv")
+    assert list(table.frame["項目名稱"]) == names and table.notes[0] == "read as UTF-8"
+
+
+def test_big5_lines_far_into_a_large_file_are_found():
+    ascii_rows = "".join(f"p{i},120.{i:04d},30.1,x\n" for i in range(20000))  # ~440 KB of ASCII
+    tail, names = project_list(TRADITIONAL, 45, ("名", "經度", "緯度", "備註"))
+    data = ("name,lon,lat,note\n" + ascii_rows + tail.split("\n", 1)[1]).encode("big5")
+    table = read_input(data, "p.csv")
+    assert "read as Big5" in table.notes
+    assert list(table.frame["name"].iloc[-45:]) == names
+
+
+# ---- 2. numbers with a decimal comma, full-width digits ---------------------------------------
+
+def test_decimal_comma_full_width_and_ascii():
+    lon = ["120，21", "120,21", "１２０．２１", "１２０，２１", " 120.21 ", "120,21,5", "1,234.5"]
+    lat = ["30，25", "30,25", "３０．２５", "３０，２５", "30.25", "30.25", "30.25"]
+    located = locate(Table(pd.DataFrame({"lon": lon, "lat": lat}, dtype=str), "csv"))
+    assert list(located.lon[:5]) == pytest.approx([120.21] * 5)
+    assert list(located.lat[:5]) == pytest.approx([30.25] * 5)
+    assert list(located.problem[:5]) == [""] * 5
+    assert "'120,21,5' is not a number" in located.problem[5]  # not one decimal comma
+    assert "'1,234.5' is not a number" in located.problem[6]  # a thousands comma: no coordinate
+
+
+# ---- 3. cells exactly as typed, whichever CSV parser runs -------------------------------------
+
+AS_TYPED = [["NA", "120.50", "30.2", "null", "007"],
+            ["", "120.1", "30.3", "None", "#N/A"],
+            ["nan", "120.2", "N/A", "", "-nan"],
+            ["NULL", "120.3", "30.4", "NaN", "n/a"]]
+
+
+def spy_read_csv(monkeypatch):
+    """Record which engine read each table (and whether it succeeded)."""
+    calls, real = [], pd.read_csv
+
+    def read_csv(*args, **kwargs):
+        try:
+            frame = real(*args, **kwargs)
+        except Exception:
+            calls.append((kwargs.get("engine", "c"), "failed"))
+            raise
+        calls.append((kwargs.get("engine", "c"), "read"))
+        return frame
+
+    monkeypatch.setattr(importer.pd, "read_csv", read_csv)
+    return calls
+
+
+def test_csv_cells_come_out_as_typed_on_the_pyarrow_path_and_the_fallback(monkeypatch):
+    calls = spy_read_csv(monkeypatch)
+    header = "name,lon,lat,note,code\n"
+    body = "".join(",".join(f'"{c}"' if c == "NA" and i == 2 else c for i, c in enumerate(row)) + "\n"
+                   for row in AS_TYPED)
+    fast = read_input((header + body).encode(), "p.csv").frame
+    assert calls == [("pyarrow", "read")]
+    calls.clear()
+    slow = read_input((header + body + "short,120.4\n").encode(), "p.csv").frame  # ragged row
+    assert calls == [("pyarrow", "failed"), ("c", "read")]
+    assert fast.values.tolist() == AS_TYPED
+    pd.testing.assert_frame_equal(slow.iloc[:4], fast)
+    assert slow.iloc[4].tolist() == ["short", "120.4", "", "", ""]
+
+
+def test_na_words_are_not_numbers_but_stay_in_the_row():
+    text = "name,lon,lat\nNA,120.2,30.25\nnull,NA,30.25\n"
+    located = locate(read_input(text.encode(), "p.csv"))
+    assert list(located.frame["name"]) == ["NA", "null"]
+    assert located.problem[0] == "" and "'NA' is not a number" in located.problem[1]
+
+
+# ---- 4. Excel: cells as text, title rows, formulas, the header row ------------------------------
+
+def workbook_bytes(build, cached=None):
+    """Save a workbook made by ``build(sheet)``; ``cached`` {cell: value} writes the result Excel
+    would have saved with those formula cells (openpyxl saves formulas without one)."""
+    book = openpyxl.Workbook()
+    build(book.active)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    if not cached:
+        return buffer.getvalue()
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                for cell, value in cached.items():
+                    data, n = re.subn(rb'(<c r="' + cell.encode() + rb'"[^>]*><f>[^<]*</f>)<v\s*/>',
+                                      rb"\g<1><v>" + str(value).encode() + rb"</v>", data)
+                    assert n == 1, cell
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def government_sheet(sheet):
+    sheet["A1"] = "2024年重点项目清单"
+    sheet.merge_cells("A1:F1")
+    sheet["A2"] = "填报单位：杭州市上城区发改局"
+    sheet["E2"] = "单位：万元"
+    sheet.merge_cells("A2:D2")
+    sheet.append([])  # row 3 blank
+    sheet.append(["项目名称", "经度", "纬度", "投资额", "开工日期", "备注"])  # row 4
+    sheet.append(["钱江新城二期", 120.2082401, 30.2580532, 12, dt.datetime(2024, 3, 1), "NA"])
+    sheet.append(["世纪城金融中心", 120.2387733, 30.2427619, 120.5, dt.datetime(2024, 3, 1, 8, 30),
+                  None])
+    sheet.append(["翻倍", 120.21, 30.25, "=D5*2", None, True])
+    sheet.append([])  # a blank row between the rows and the note
+    sheet.append(["注：坐标为WGS84"])
+
+
+def test_excel_with_merged_title_rows_blank_row_formula_and_note_below():
+    table = read_input(workbook_bytes(government_sheet, cached={"D7": 24}), "清单.xlsx")
+    assert list(table.frame.columns) == ["项目名称", "经度", "纬度", "投资额", "开工日期", "备注"]
+    assert table.header_row == 4 and "header in row 4" in table.notes
+    assert table.frame.values.tolist() == [
+        ["钱江新城二期", "120.2082401", "30.2580532", "12", "2024-03-01", "NA"],
+        ["世纪城金融中心", "120.2387733", "30.2427619", "120.5", "2024-03-01 08:30:00", ""],
+        ["翻倍", "120.21", "30.25", "24", "", "TRUE"],
+        ["注：坐标为WGS84", "", "", "", "", ""],
+    ]
+    located = locate(table)
+    assert list(located.problem[:3]) == ["", "", ""] and "经度 is empty" in located.problem[3]
+    assert not any("formulas without" in n for n in table.notes)
+
+
+def test_excel_formula_without_a_saved_result_is_noted():
+    table = read_input(workbook_bytes(government_sheet), "清单.xlsx")
+    assert table.frame["投资额"].iloc[2] == ""
+    assert any("formulas without a saved result" in n and "rows 7" in n for n in table.notes)
+
+
+def test_excel_header_row_given_and_plain_sheet_in_row_1():
+    def plain(sheet):
+        sheet.append(["名称", "lon", "lat"])
+        sheet.append(["甲", 120, 30.5])
+
+    table = read_input(workbook_bytes(plain), "p.xlsx")
+    assert table.frame.values.tolist() == [["甲", "120", "30.5"]]
+    assert table.header_row == 1 and not any("header" in n for n in table.notes)
+    given = read_input(workbook_bytes(government_sheet, cached={"D7": 24}), "p.xlsx", header_row=2)
+    assert list(given.frame.columns)[:2] == ["填报单位：杭州市上城区发改局", "Unnamed: 1"]
+    assert given.header_row == 2
+    with pytest.raises(InputError, match="no row 99"):
+        read_input(workbook_bytes(plain), "p.xlsx", header_row=99)
+
+
+@pytest.mark.parametrize("title", ["2024年重点项目清单,,,\n,,,\n", "2024年重点项目清单\n\n",
+                                   "2024年重点项目清单,,,\n填报单位：上城区,,单位：万元,\n"])
+def test_csv_with_a_title_above_the_header(title):
+    rows = "项目名称,经度,纬度,备注\n钱江新城,120.2082401,30.2580532,NA\n世纪城,120.2387733,30.2427619,\n"
+    table = read_input((title + rows).encode("utf-8"), "p.csv")
+    assert list(table.frame.columns) == ["项目名称", "经度", "纬度", "备注"]
+    assert table.header_row == 3 and "header in row 3" in table.notes
+    assert table.frame.values.tolist() == [["钱江新城", "120.2082401", "30.2580532", "NA"],
+                                           ["世纪城", "120.2387733", "30.2427619", ""]]
+    assert (locate(table).problem == "").all()
+    forced = read_input((title + rows).encode("utf-8"), "p.csv", header_row=4)
+    assert list(forced.frame.columns) == ["钱江新城", "120.2082401", "30.2580532", "NA"]
+
+
+def test_csv_whose_first_row_repeats_a_name_keeps_its_header_in_row_1():
+    table = read_input("name,name,lon,lat\na,b,120.2,30.2\n".encode(), "p.csv")
+    assert list(table.frame.columns) == ["name", "name.1", "lon", "lat"] and table.header_row == 1
+
+
+@pytest.mark.parametrize("encoding, names, note", [
+    ("gbk", ["钱江新城项目", "世纪城金融中心"], "read as GB18030"),
+    ("big5", ["寧波東部新城", "金融商務區"], "read as Big5"),
+    ("utf-8", ["钱江新城项目", "世纪城金融中心"], "read as UTF-8"),
+])
+def test_shapefile_without_cpg_has_its_text_encoding_detected(tmp_path, encoding, names, note):
+    gpd.GeoDataFrame({"name": names}, geometry=[Point(120.2, 30.25), Point(120.23, 30.24)],
+                     crs=4326).to_file(tmp_path / "p.shp", encoding=encoding)
+    (tmp_path / "p.cpg").unlink(missing_ok=True)
+    assert (tmp_path / "p.dbf").read_bytes()[29] == 0  # no language driver byte either
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for file in tmp_path.glob("p.*"):
+            z.write(file, f"data/{file.name}")
+    table = read_input(buffer.getvalue(), "p.zip")
+    assert list(table.frame["name"]) == names
+    assert f"no .cpg: the attribute text {note}" in table.notes
+
+
+# ---- 5 and 6. zip archives: damaged members, streamed to disk ---------------------------------
+
+def zipped_points(tmp_path, compression=zipfile.ZIP_STORED, extra=None):
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=[Point(120.2, 30.25), Point(120.23, 30.24)],
+                     crs=4326).to_file(folder / "p.shp")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as z:
+        for file in sorted(folder.iterdir()):
+            z.write(file, f"data/{file.name}")
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    return buffer.getvalue()
+
+
+def flip_byte_in(archive: bytes, member: str) -> bytes:
+    """Flip one byte in the middle of ``member``'s (compressed) data."""
+    info = zipfile.ZipFile(io.BytesIO(archive)).getinfo(member)
+    name_len = int.from_bytes(archive[info.header_offset + 26:info.header_offset + 28], "little")
+    extra_len = int.from_bytes(archive[info.header_offset + 28:info.header_offset + 30], "little")
+    at = info.header_offset + 30 + name_len + extra_len + info.compress_size // 2
+    return archive[:at] + bytes([archive[at] ^ 0x55]) + archive[at + 1:]
+
+
+def test_zip_member_failing_its_crc_check_is_refused_by_name(tmp_path):
+    data = flip_byte_in(zipped_points(tmp_path), "data/p.dbf")
+    with pytest.raises(InputError, match="damaged archive: member data/p.dbf fails its CRC check"):
+        read_input(data, "p.zip")
+
+
+def test_zip_member_with_corrupt_compressed_data_is_refused_by_name(tmp_path):
+    extra = {"data/notes.txt": "".join(f"项目{i} 备注\n" for i in range(5000)).encode()}
+    data = flip_byte_in(zipped_points(tmp_path, zipfile.ZIP_DEFLATED, extra), "data/notes.txt")
+    with pytest.raises(InputError, match="damaged archive: member data/notes.txt"):
+        read_input(data, "p.zip")
+
+
+def test_zip_members_are_copied_in_chunks(tmp_path, monkeypatch):
+    big = np.random.default_rng(1).bytes(3 * 1024 * 1024)  # 3 MiB that do not compress
+    data = zipped_points(tmp_path, zipfile.ZIP_DEFLATED, {"data/big.bin": big})
+    sizes, real = [], zipfile.ZipExtFile.read
+
+    def read(self, n=-1):
+        sizes.append(n)
+        return real(self, n)
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", read)
+    table = read_input(data, "p.zip")
+    assert list(table.frame["name"]) == ["a", "b"]
+    assert sizes and all(0 < n <= importer.CHUNK for n in sizes)
+
+
+def test_zip_stream_stops_at_the_unzipped_limit(tmp_path, monkeypatch):
+    data = zipped_points(tmp_path, zipfile.ZIP_DEFLATED, {"data/big.bin": b"\x00" * 300_000})
+    # the sizes an archive declares are checked first; this is the limit on what it really holds
+    monkeypatch.setattr(importer, "_check_archive", lambda archive, filename, size: archive.infolist())
+    monkeypatch.setattr(importer, "MAX_UNZIPPED", 200_000)
+    with pytest.raises(InputError, match="unpacks to more than 200,000 bytes"):
+        read_input(data, "p.zip")
