@@ -83,6 +83,15 @@ def _ask_encoding(data: bytes, candidates: list[str]) -> str:
     return choice
 
 
+def _header_row() -> int | None:
+    row = st.number_input(t("表头所在行（0 = 自动识别）", "Header row (0 = detect)"),
+                          min_value=0, max_value=50, value=0, step=1, key="zc-header",
+                          help=t("表格上方有标题行时，表头不在第 1 行；自动识别会跳过标题行。",
+                                 "A sheet with a title above its table has its header below row "
+                                 "1; detection skips title rows."))
+    return row or None
+
+
 def _refuse(err: InputError) -> None:
     st.error(t("无法使用此文件：", "This file cannot be used: ") + text(str(err)))
     st.stop()
@@ -131,15 +140,12 @@ def ask_reading(upload) -> Reading | None:
     """How to read the upload: asks what the file does not say, and stops until answered."""
     if upload is None:
         return None
+    suffix = Path(upload.name).suffix.lower()
     left, right = st.columns(2)
-    with left:
-        encoding = _encoding()
-    with right:
-        header_row = st.number_input(t("表头所在行（0 = 自动识别）", "Header row (0 = detect)"),
-                                     min_value=0, max_value=50, value=0, step=1, key="zc-header",
-                                     help=t("表格上方有标题行时，表头不在第 1 行。",
-                                            "A sheet with a title above its table has its "
-                                            "header below row 1.")) or None
+    with left:  # text, or a Shapefile's .dbf
+        encoding = _encoding() if suffix in (".csv", ".txt", ".zip") else None
+    with right:  # a table's header may sit below a title
+        header_row = _header_row() if suffix in (".csv", ".txt", ".xlsx") else None
     try:
         table, _ = _read(upload.getvalue(), upload.name, encoding, header_row)
     except EncodingUnsure as err:
@@ -150,8 +156,6 @@ def ask_reading(upload) -> Reading | None:
             _refuse(err)
     except InputError as err:
         _refuse(err)
-    if table.kind in TABLE_KINDS and getattr(table, "header_row", 1) not in (None, 1):
-        st.caption(t(f"表头在第 {table.header_row} 行。", f"Header found in row {table.header_row}."))
     crs = _crs(table.crs)
     lon, lat = _columns(table.frame) if table.geometry is None else (None, None)
     if table.geometry is None and (crs is None or lon is None or lat is None):
@@ -214,6 +218,8 @@ def for_reader(result, rows: np.ndarray | None = None) -> pd.DataFrame:
     first = st.session_state.get("zc-first-row", 1)
     shown = table.assign(row_in_file=np.arange(first, first + len(table)))
     shown["in_harbor"] = shown["in_harbor"].map({True: t("是", "yes"), False: t("否", "no")})
+    for column in ("lon_wgs84", "lat_wgs84"):  # no "None" where a row has no place
+        shown[column] = shown[column].map(lambda v: "" if v != v else f"{v:.7f}".rstrip("0"))
     if rows is not None:
         shown = shown[rows]
     order = ["row_in_file", "problem"] + [c for c in shown.columns
