@@ -243,17 +243,24 @@ def counts(table: pd.DataFrame, nowhere: str = "—") -> tuple[pd.DataFrame, pd.
     return per_zone, per_city
 
 
-def plan_projects() -> Table:
-    """The plan's own located projects (Annex 5 and the key projects named in it)."""
+def plan_projects(lang: str = "zh") -> Table:
+    """The plan's own located projects (Annex 5 and the key projects named in it), with the
+    columns a reader of ``lang`` reads."""
+    from layers.english import provenance_zh, ref_en, sections_en
     from layers.load import load_layer
 
     frames = [load_layer(layer).located for layer in ("major_projects", "key_projects")]
-    located = pd.concat(frames, ignore_index=True)
-    frame = pd.DataFrame({"name_zh": located["name_zh"], "name_en": located["name_en"],
-                          "projects": located["projects"], "ref": located["ref"],
-                          "source": located["source"], "accuracy": located["accuracy"]})
-    return Table(frame, "plan", geometry=gpd.GeoSeries(located.geometry.values, crs=WGS84),
-                 crs=WGS84)
+    p = pd.concat(frames, ignore_index=True)
+    if lang == "en":
+        frame = pd.DataFrame({"Name": p["name_en"], "Name (Chinese)": p["name_zh"],
+                              "Annex 5 items": p["projects"], "Plan reference": p["ref"].map(ref_en),
+                              "Geometry source": p["source"].map(sections_en),
+                              "Accuracy": p["accuracy"]})
+    else:
+        frame = pd.DataFrame({"名称": p["name_zh"], "附件5编号": p["projects"], "出处": p["ref"],
+                              "几何来源": p["source"].map(provenance_zh),
+                              "精度": p["accuracy"].map(provenance_zh)})
+    return Table(frame, "plan", geometry=gpd.GeoSeries(p.geometry.values, crs=WGS84), crs=WGS84)
 
 
 # ---- the command line ---------------------------------------------------------------------------

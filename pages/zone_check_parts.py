@@ -177,7 +177,7 @@ def _check(data: bytes, name: str, reading: Reading, language: str, config: tupl
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _plan_projects(language: str, config: tuple):
-    return check(plan_projects(), lang=language)
+    return check(plan_projects(language), lang=language)
 
 
 def outcome(upload, reading: Reading | None):

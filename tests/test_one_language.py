@@ -13,7 +13,8 @@ from layers.load import load_layer
 from layers.plan import table
 from layers.registry import BY_ID, layers_for_map
 
-PAGES = {"layout": "annex1", "core-zone": "annex2", "radiation": "annex3", "data": None}
+PAGES = {"layout": "annex1", "core-zone": "annex2", "radiation": "annex3", "data": None,
+         "zone-check": None}  # the zone check of the plan's own projects (no upload)
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # The language switch names both languages on purpose.
 SWITCH = ("语言 / Language", "中文")
