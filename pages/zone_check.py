@@ -41,8 +41,10 @@ if seconds is not None:
     st.caption(t(f"读取与核查用时 {seconds:.2f} 秒。", f"Reading and checking took {seconds:.2f} s."))
 if problems:
     st.warning(t(f"{problems:,} 行有问题：已保留在结果中，排在表格最前，原因见“问题”列。",
-                 f"{problems:,} rows have a problem: they are kept, listed first in the table, "
-                 "with the reason in the Problem column."))
+                 (f"{problems:,} rows have a problem: they are kept, listed first in the table, "
+                  "with the reason in the Problem column." if problems > 1 else
+                  "1 row has a problem: it is kept, listed first in the table, with the reason "
+                  "in the Problem column.")))
 
 frame = result.frame
 if len(frame) > DRAWN_LIMIT:

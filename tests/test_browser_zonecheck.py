@@ -1,0 +1,102 @@
+"""The zone check as a planner meets it in Chromium: an Excel sheet with a merged title row, an
+Amap GeoJSON stamped WGS84 (spotted, then corrected on the page), rows with a problem first, in
+both languages; the page's download equals the command line's."""
+
+import re
+import subprocess
+import sys
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+from shapely.geometry import Point
+
+from conftest import ARTIFACTS
+from geo.crs import wgs84_to_gcj02
+from layers.load import ROOT
+from test_datum import riverside_sites
+
+QJL = (120.2082401, 30.2580532)  # 钱江路站: 上城区 钱江新城
+SJC = (120.2387733, 30.2427619)  # 钱江世纪城站: 萧山区 钱江世纪城
+
+
+def government_sheet(path):
+    """As a provincial office sends it: a merged title, a blank row, then the table."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.merge_cells("A1:D1")
+    sheet["A1"] = "2025年钱塘江金融港湾重点项目清单"
+    sheet.append([])
+    sheet.append(["序号", "项目名称", "经度", "纬度"])
+    for row in ([1, "钱江路站项目", *QJL], [2, "缺坐标的项目", None, None], [3, "世纪城项目", *SJC]):
+        sheet.append(row)
+    book.save(path)
+
+
+def upload(page, app_url, path, lang=""):
+    page.goto(f"{app_url}/?page=zone-check{lang}")
+    page.locator("input[type=file]").wait_for(state="attached", timeout=60000)
+    page.get_by_text(re.compile("规划本身已定位的项目|plan's own located projects")).wait_for(timeout=60000)
+    page.locator("input[type=file]").set_input_files(str(path))
+
+
+def choose_crs(page, name):
+    page.get_by_role("combobox", name=re.compile("坐标系|Coordinate system")).click()
+    page.get_by_role("option", name=re.compile("^" + re.escape(name))).click()
+
+
+def test_an_excel_sheet_with_a_title_row_is_checked_and_downloads_as_the_command_writes(
+        app_url, page, tmp_path):
+    source = tmp_path / "重点项目.xlsx"
+    government_sheet(source)
+    cli = tmp_path / "cli.csv"
+    subprocess.run([sys.executable, "-m", "layers.zonecheck", str(source), "-o", str(cli),
+                    "--crs", "wgs84", "--lang", "zh"], cwd=ROOT, check=True, capture_output=True)
+    upload(page, app_url, source)
+    choose_crs(page, "WGS84")
+    page.get_by_text("1 行有问题：已保留在结果中，排在表格最前").wait_for(timeout=60000)
+    page.get_by_text("表头在第 3 行").wait_for(timeout=10000)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="CSV", exact=True).click()
+    downloaded = tmp_path / "page.csv"
+    download.value.save_as(downloaded)
+    assert downloaded.read_bytes() == cli.read_bytes()
+    text = downloaded.read_text(encoding="utf-8-sig")
+    assert "钱江路站项目" in text and "上城区" in text and "萧山区" in text
+    assert "经度 为空；纬度 为空；请填写或更正坐标" in text  # the problem, in Chinese
+    page.screenshot(path=str(ARTIFACTS / "zone-check-excel-title.png"))
+
+
+def test_an_amap_geojson_stamped_wgs84_is_spotted_and_corrected_on_the_page(app_url, page, tmp_path):
+    lon, lat, gx, gy = riverside_sites(wgs84_to_gcj02)
+    source = tmp_path / "高德导出.geojson"
+    gpd.GeoDataFrame({"名称": [f"项目{i}" for i in range(len(lon))]},
+                     geometry=[Point(a, b) for a, b in zip(gx, gy)], crs=4326).to_file(source)
+    upload(page, app_url, source)
+    hint = page.get_by_text(re.compile(r"文件很可能使用 GCJ-02"))
+    hint.wait_for(timeout=60000)
+    assert re.search(rf"有 {len(lon)} 个落在钱塘江中", page.locator("[data-testid=stAlert]").first.inner_text() +
+                     " ".join(page.locator("[data-testid=stAlert]").all_inner_texts()))
+    choose_crs(page, "GCJ-02")  # override what the file declares
+    page.get_by_text(re.compile("读取与核查用时")).wait_for(timeout=60000)
+    page.wait_for_function("!document.body.innerText.includes('文件很可能使用')", timeout=30000)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="CSV", exact=True).click()
+    out = tmp_path / "fixed.csv"
+    download.value.save_as(out)
+    import pandas as pd
+
+    fixed = pd.read_csv(out, encoding="utf-8-sig")
+    assert np.abs(fixed["lon_wgs84"] - lon).max() < 1e-6  # the sites where they really are
+    assert np.abs(fixed["lat_wgs84"] - lat).max() < 1e-6
+
+
+def test_in_english_the_zone_check_speaks_english(app_url, page, tmp_path):
+    source = tmp_path / "projects.xlsx"
+    government_sheet(source)
+    upload(page, app_url, source, "&lang=en")
+    choose_crs(page, "WGS84")
+    page.get_by_text("1 row has a problem: it is kept, listed first").wait_for(timeout=60000)
+    page.get_by_text("header in row 3").wait_for(timeout=10000)
+    body = page.locator("[data-testid=stMain]").inner_text()
+    assert "有问题" not in body and "读取" not in body and "坐标系" not in body
