@@ -25,8 +25,60 @@ KINDS = {"city": ("设区市", "City"), "district": ("县（市、区）", "Dist
          "town": ("金融特色小镇", "Finance town")}
 DATUMS = {"gcj02": ("GCJ-02（高德、腾讯）", "GCJ-02 (Amap, Tencent)"), "bd09": ("BD-09（百度）", "BD-09 (Baidu)")}
 
-# English clause -> Chinese, tried in order; \1... are user text carried over.
+# ---- the zone check's sentences ------------------------------------------------------------------
+# geo/importer.py, geo/crs.py, geo/zonecheck.py and layers/zonecheck.py write their problems, notes
+# and refusals in English; CLAUSES gives each clause ("; "-separated) in Chinese. User text (a file
+# name, a column's name, a cell's value, a codec name, a library's own error text) is carried over
+# by the groups; a text quoted with repr() comes out between Chinese quotes.
+
+F = r"(?P<file>.+): "  # "清单.csv: ..." - a sentence about a file starts with its name
+IN = r"\g<file>："  # and keeps it
+Q = r"""['"](?P<q>.*)['"]"""  # a text quoted with repr()
+CRS_NAMES = r"\(wgs84, cgcs2000, gcj02, bd09 or EPSG:n\)"
+CRS_NAMES_ZH = "（wgs84、cgcs2000、gcj02、bd09 或 EPSG:n）"
+KINDS_OF_FILE = {"csv": "CSV", "excel": "Excel", "geojson": "GeoJSON", "shapefile": "Shapefile",
+                 "gpkg": "GeoPackage", "kml": "KML"}
+
+
+def _quoted(text: str) -> str:
+    """A text as repr() quotes it, between Chinese quotes."""
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return f"“{text[1:-1]}”"
+    return text
+
+
+def _rows(text: str) -> str:
+    """Row numbers: "3, 5, 9" -> "第 3、5、9 行"; "3, 5 ..." or "3, 5, …" (more) -> "第 3、5 等行"."""
+    more = text.endswith((" ...", ", …"))
+    text = text.removesuffix(" ...").removesuffix(", …").replace(", ", "、")
+    return f"第 {text} 等行" if more else f"第 {text} 行"
+
+
+def _where(text: str) -> str:
+    """Where in a written sheet: "rows 2, 5; the header" -> "第 2、5 行；表头"."""
+    parts = []
+    for part in text.split("; "):
+        rows = re.fullmatch(r"rows? (.+)", part)
+        parts.append("表头" if part == "the header" else _rows(rows[1]) if rows else part)
+    return "；".join(parts)
+
+
+def _cells(text: str) -> str:
+    """ "1 cell", "1,234 cells" -> "1 个单元格", "1,234 个单元格"."""
+    return re.sub(r"^(\S+) cells?$", r"\1 个单元格", text)
+
+
+_READING = re.compile(r"as (\S+) \((.*?)\)(?= or as \S+ \(|$)")
+
+
+def _readings(m: re.Match) -> str:
+    readings = "，".join(f"按 {codec} 读为{_quoted(preview)}"
+                        for codec, preview in _READING.findall(m["readings"]))
+    return f"{m['file']}：无法确定文本编码：{readings}"
+
+
 CLAUSES = [
+    # rows (first: a million rows may have each its own problem sentence)
     (r"(.+) is empty", r"\1 为空"),
     (r"(.+) '(.*)' is not a number", r"\1 的值“\2”不是数字"),
     (r'(.+) "(.*)" is not a number', r"\1 的值“\2”不是数字"),
@@ -41,21 +93,162 @@ CLAUSES = [
     (r"the coordinates are not finite numbers \(infinite, or too large for the coordinate "
      r"system\)", "坐标不是有限数值（无穷大，或超出坐标系的范围）"),
     (r"correct them", "请更正"),
+
+    # the file: what it is (geo/importer.py)
+    (F + r"file not found\.", IN + "找不到文件。"),
+    (F + r"(?P<size>[\d,]+) bytes is more than the (?P<most>[\d,]+) allowed",
+     IN + r"文件有 \g<size> 字节，超过了 \g<most> 字节的上限"),
+    (r"split the list\.", "请把清单拆分成几个文件。"),
+    (F + r"the file is empty\.", IN + "文件是空的。"),
+    (F + r"an old \.xls workbook", IN + "这是旧版 .xls 工作簿"),
+    (r"save it as \.xlsx or CSV\.", "请另存为 .xlsx 或 CSV 文件。"),
+    (F + r"this is not a table or a spatial file \(it is a PDF, an image or a compressed file "
+     r"of another kind\)\.", IN + "这不是表格，也不是空间数据文件（而是 PDF、图片或其他类型的压缩文件）。"),
+    (F + r"this is not a text table \(it holds binary data\)",
+     IN + "这不是文本表格（其中含有二进制数据）"),
+    (r"upload CSV, Excel, GeoJSON, a zipped Shapefile, GeoPackage or KML\.",
+     "请上传 CSV、Excel、GeoJSON、Shapefile 压缩包、GeoPackage 或 KML 文件。"),
+
+    # archives
+    (F + r"a damaged zip archive \((?P<err>.*)\)\.", IN + r"压缩包已损坏（\g<err>）。"),
+    (F + r"the archive holds (?P<n>[\d,]+) files", IN + r"压缩包内有 \g<n> 个文件"),
+    (r"at most (?P<n>[\d,]+)\.", r"最多只能有 \g<n> 个。"),
+    (F + r"refused: the archive path " + Q + r" climbs out of its folder\.",
+     IN + r"压缩包内的路径“\g<q>”指向所在文件夹之外，已拒绝。"),
+    (F + r"refused: it would unpack to (?P<total>[\d,]+) bytes from (?P<size>[\d,]+) "
+     r"\(a zip bomb, or far too large\)\.",
+     IN + r"解压后将有 \g<total> 字节（压缩包只有 \g<size> 字节），疑为压缩炸弹或文件过大，已拒绝。"),
+    (F + r"refused: it unpacks to more than (?P<most>[\d,]+) bytes \(a zip bomb, or far too "
+     r"large\)\.", IN + r"解压后超过 \g<most> 字节，疑为压缩炸弹或文件过大，已拒绝。"),
+    (F + r"damaged archive: member (?P<member>.+) fails its CRC check",
+     IN + r"压缩包已损坏：其中的文件 \g<member> 未通过 CRC 校验"),
+    (F + r"damaged archive: member (?P<member>.+) cannot be read \((?P<err>.*)\)",
+     IN + r"压缩包已损坏：其中的文件 \g<member> 无法读取（\g<err>）"),
+    (F + r"damaged archive: member (?P<member>.+) cannot be unpacked \((?P<err>.*)\)",
+     IN + r"压缩包已损坏：其中的文件 \g<member> 无法解压（\g<err>）"),
+    (r"make the archive again\.", "请重新打包。"),
+    (r"make the archive again, without a password\.", "请重新打包，不要设置密码。"),
+    (F + r"the archive holds no Shapefile \(\.shp\) or KML\.",
+     IN + "压缩包中没有 Shapefile（.shp）或 KML 文件。"),
+
+    # text encodings
+    (F + r"['\"](?P<codec>.*)['\"] is not a known encoding\.",
+     IN + r"“\g<codec>”不是可识别的编码名称。"),
+    (F + r"cannot be read as (?P<codec>.+) \(byte (?P<at>[\d,]+)\)",
+     IN + r"无法按 \g<codec> 编码读取（出错的字节位置：\g<at>）"),
+    (r"check the encoding\.", "请检查编码。"),
+    (F + r"cannot tell the text encoding: it reads (?P<readings>as \S+ \(.*?\)"
+     r"(?: or as \S+ \(.*?\))*)", _readings),
+    (r"choose the encoding \((?P<codecs>.+)\)\.",
+     lambda m: f"请选择编码（{m['codecs'].replace(' or ', ' 或 ')}）。"),
+    (r"give it with --encoding", "请用 --encoding 指定编码"),
+    (F + r"the text begins as (?P<codec>.+) but later bytes are not",
+     IN + r"文本开头是 \g<codec> 编码，但后面有不符合该编码的字节"),
+    (F + r"the text is neither UTF-8 nor GBK/GB18030 nor Big5",
+     IN + "文本既不是 UTF-8，也不是 GBK/GB18030 或 Big5 编码"),
+    (r"save it as UTF-8 or give its encoding\.", "请另存为 UTF-8 编码，或指明文件的编码。"),
+    (r"read as (?P<codec>.+)", r"按 \g<codec> 编码读取"),
+    (r"no \.cpg: the attribute text read as (?P<codec>.+)",
+     r"没有 .cpg 文件：属性文本已按 \g<codec> 编码读取"),
+
+    # tables: header row, cells
+    (F + r"the header row must be a row number from 1 \(got (?P<got>.*)\)\.",
+     IN + r"表头行须为从 1 起算的行号（收到的是 \g<got>）。"),
+    (F + r"there is no row (?P<row>.+)", IN + r"没有第 \g<row> 行"),
+    (r"the table has (?P<n>[\d,]+) rows\.", r"表格只有 \g<n> 行。"),
+    (r"header in row (?P<row>\d+)", r"表头在第 \g<row> 行"),
+    (F + r"rows have more cells than the header row (?P<row>\d+) has names",
+     IN + r"有些行的单元格比第 \g<row> 行（表头）的列名多"),
+    (r"check the header row\.", "请检查表头行。"),
+    (F + r"not a readable CSV table \((?P<err>.*)\)\.", IN + r"无法作为 CSV 表格读取（\g<err>）。"),
+    (F + r"not a readable Excel workbook \((?P<err>.*)\)\.",
+     IN + r"无法作为 Excel 工作簿读取（\g<err>）。"),
+    (r"the workbook holds (?P<n>[\d,]+) sheets", r"工作簿有 \g<n> 个工作表"),
+    (r"the file holds (?P<n>[\d,]+) layers", r"文件有 \g<n> 个图层"),
+    (r"read the first, " + Q, r"已读取第一个：“\g<q>”"),
+    (r"formulas without a saved result, read as empty, in rows (?P<rows>.+) \(the workbook was "
+     r"not saved by Excel: open and save it there\)",
+     lambda m: f"{_rows(m['rows'])}的公式没有保存计算结果，已按空值读取"
+               "（此工作簿不是由 Excel 保存的：请用 Excel 打开并保存）"),
+
+    # spatial files, coordinate systems (geo/importer.py, geo/crs.py)
+    (F + r"cannot be read as (?P<kind>csv|excel|geojson|shapefile|gpkg|kml) \((?P<err>.*)\)\.",
+     lambda m: f"{m['file']}：无法作为 {KINDS_OF_FILE[m['kind']]} 文件读取（{m['err']}）。"),
+    (r"repaired (?P<n>[\d,]+) invalid geometries \(rows (?P<rows>.+)\)",
+     lambda m: f"已修复 {m['n']} 个无效的几何图形（{_rows(m['rows'])}）"),
+    (r"no \.prj: the coordinate system is not declared", "没有 .prj 文件：未声明坐标系"),
+    (r"the file does not declare its coordinate system", "文件未声明坐标系"),
+    (r"choose one " + CRS_NAMES + r"\.", f"请选择一个{CRS_NAMES_ZH}。"),
+    (r"declares no coordinate system", "未声明坐标系"),
+    (r"give one " + CRS_NAMES, f"请指定一个{CRS_NAMES_ZH}"),
+    (r"Unknown coordinate system " + Q + r": use wgs84, cgcs2000, gcj02, bd09 or EPSG:n",
+     r"无法识别坐标系“\g<q>”：请使用 wgs84、cgcs2000、gcj02、bd09 或 EPSG:n"),
+    (r"Coordinate system " + Q + r" has no EPSG code", r"坐标系“\g<q>”没有 EPSG 代码"),
+    (r"give one as EPSG:n", "请以 EPSG:n 的形式给出"),
+
+    # coordinate columns (geo/importer.py locate)
+    (r"no longitude column found", "未找到经度列"),
+    (r"no latitude column found", "未找到纬度列"),
+    (r"name it lon/lng/x/经度 and lat/y/纬度, or choose the columns \(they are: (?P<columns>.*)\)\.",
+     r"请将经度、纬度列分别命名为 lon/lng/x/经度 和 lat/y/纬度，或指定坐标列（现有的列：\g<columns>）。"),
+    (r"no column " + Q, r"没有“\g<q>”列"),
+    (r"the columns are: (?P<columns>.*)\.", r"现有的列：\g<columns>。"),
+
+    # the output (geo/zonecheck.py write_output)
+    (F + r"the output must end in (?P<formats>.+)",
+     lambda m: f"{m['file']}：输出文件的扩展名须为 {m['formats'].replace(', ', '、')} 之一"),
+    (r"(?P<n>[\d,]+) rows do not fit in an Excel sheet", r"\g<n> 行超出了 Excel 工作表的容量"),
+    (r"write \.csv instead", "请改为输出 .csv 文件"),
+    (r"put ' before (?P<cells>[\d,]+ cells?) that start like a formula \(= \+ - @\), so that "
+     r"Excel shows them as text \((?P<where>.+)\)",
+     lambda m: f"{_cells(m['cells'])}以公式符号（= + - @）开头，已在其前加上 '，使 Excel 将其"
+               f"显示为文本（{_where(m['where'])}）"),
+    (r"removed control characters from (?P<cells>[\d,]+ cells?) \((?P<where>.+)\)",
+     lambda m: f"已删除 {_cells(m['cells'])}中的控制字符（{_where(m['where'])}）"),
+    (r"cut (?P<cells>[\d,]+ cells?) to Excel's (?P<most>[\d,]+) characters \((?P<where>.+)\)",
+     lambda m: f"已将 {_cells(m['cells'])}截短为 Excel 单元格上限 {m['most']} 个字符"
+               f"（{_where(m['where'])}）"),
 ]
 CLAUSES = [(re.compile(f"^{pattern}$", re.S), zh) for pattern, zh in CLAUSES]
 
 
+def _clause(clause: str) -> str | None:
+    for pattern, text in CLAUSES:
+        if pattern.match(clause):
+            return pattern.sub(text, clause)
+    return None
+
+
+def _translate(sentence) -> tuple[str, list[str]]:
+    """The sentence in Chinese, and the clauses no pattern knows. A clause is what lies between
+    "; " - or several such pieces, when user text inside a clause holds "; " itself (a cell's
+    value, a library's error text, "(rows 2, 5; the header)"): the fewest pieces that match."""
+    pieces = str(sentence).split("; ")
+    out, unknown, i = [], [], 0
+    while i < len(pieces):
+        for j in range(i + 1, len(pieces) + 1):
+            text = _clause("; ".join(pieces[i:j]))
+            if text is not None:
+                out.append(text)
+                i = j
+                break
+        else:
+            out.append(pieces[i])
+            unknown.append(pieces[i])
+            i += 1
+    return "；".join(out), unknown
+
+
 def zh(sentence: str) -> str:
     """A sentence of the zone check in Chinese, clause by clause ("; "-separated); a clause
-    with no translation stays as it is (a test lists the sentences the check can write)."""
-    out = []
-    for clause in str(sentence).split("; "):
-        for pattern, text in CLAUSES:
-            if pattern.match(clause):
-                clause = pattern.sub(text, clause)
-                break
-        out.append(clause)
-    return "；".join(out)
+    with no translation stays as it is (tests/test_wording.py writes every sentence the check
+    can write and asks :func:`untranslated`)."""
+    return _translate(sentence)[0]
+
+
+def untranslated(sentence: str) -> list[str]:
+    """The clauses of ``sentence`` that :func:`zh` leaves in English (no pattern matches)."""
+    return _translate(sentence)[1]
 
 
 def in_language(sentences: pd.Series, lang: str) -> pd.Series:
