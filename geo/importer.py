@@ -356,15 +356,27 @@ def _csv_records(text: str, sep: str, limit: int) -> list[tuple[int, list[str]]]
     return records
 
 
+def _separator(lines: list[str]) -> str:
+    """The separator that splits the most of the first lines into the same number of cells (a
+    title line has one cell; a "|" inside a value does not make "|" the separator)."""
+    def score(sep: str) -> tuple[int, int]:
+        counts = [len(cells) for cells in csv.reader([line for line in lines if line.strip()],
+                                                     delimiter=sep) if len(cells) > 1]
+        if not counts:
+            return 0, 0
+        usual = max(set(counts), key=counts.count)
+        return counts.count(usual), usual
+
+    return max(SEPARATORS, key=score)
+
+
 def _read_csv(data: bytes, filename: str, encoding: str | None,
               header_row: int | None = None) -> Table:
     text, used = _decode(data, filename, encoding)
     text = text.removeprefix("\ufeff")  # a BOM left by a declared "utf-8": not a character
     if not text.strip():
         raise InputError(f"{filename}: the file is empty.")
-    lines = text[:65536].splitlines()[:HEADER_SCAN] or [""]
-    busiest = max(lines, key=lambda line: sum(map(line.count, SEPARATORS)))  # not a bare title
-    sep = max(SEPARATORS, key=busiest.count)
+    sep = _separator(text[:65536].splitlines()[:HEADER_SCAN])
     head = text[:1 << 22]  # plenty for the first rows; a StringIO of all of it would copy it
     records = _csv_records(head, sep, max(HEADER_SCAN, header_row or 0) + HEADER_SCAN)
     row = _header_row([cells for _, cells in records], filename, header_row)
@@ -669,7 +681,10 @@ def locate(table: Table, crs: str | None = None, lon: str | None = None,
                              "(wgs84, cgcs2000, gcj02, bd09 or EPSG:n).")
         empty = geometry.isna() | geometry.is_empty
         problem[empty.to_numpy()] = "no geometry in this row"
-        shifted = to_wgs84(gpd.GeoDataFrame(geometry=geometry), crs).geometry
+        try:
+            shifted = to_wgs84(gpd.GeoDataFrame(geometry=geometry), crs).geometry
+        except ValueError as err:  # an unknown coordinate system given for the file
+            raise InputError(str(err)) from err
         if table.repaired is not None:
             problem[table.repaired & (problem == "")] = "invalid geometry, repaired"
         return Located(frame, problem, geometry=gpd.GeoSeries(shifted.values, crs=WGS84))

@@ -142,6 +142,14 @@ CLAUSES = [
     (r"choose the encoding \((?P<codecs>.+)\)\.",
      lambda m: f"请选择编码（{m['codecs'].replace(' or ', ' 或 ')}）。"),
     (r"give it with --encoding", "请用 --encoding 指定编码"),
+    # the command line's own words
+    (r"error", "错误"), (r"note", "说明"),
+    (r"warning: (\d+) of (\d+) points fall in the river or just off the coast as read, (\d+) "
+     r"when read as (\w+): the input looks like (\w+)",
+     r"警告：按当前坐标系读取，\2 个点中有 \1 个落在钱塘江中或紧贴海岸线外，按 \4 读取则为 \3 个：输入很可能使用 \5 坐标"),
+    (r"if so, run again with --crs (\w+)", r"如是，请加 --crs \1 重新运行"),
+    (r"([\d,]+) rows, ([\d,]+) with a problem, written to (.+) in ([\d.]+) s",
+     r"共 \1 行，其中 \2 行有问题，已写入 \3，用时 \4 秒"),
     (F + r"the text begins as (?P<codec>.+) but later bytes are not",
      IN + r"文本开头是 \g<codec> 编码，但后面有不符合该编码的字节"),
     (F + r"the text is neither UTF-8 nor GBK/GB18030 nor Big5",

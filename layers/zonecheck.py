@@ -283,28 +283,32 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     say = zh if args.lang == "zh" else str
+
+    def tell(kind: str, text: str) -> None:
+        print(f"{say(kind)}{'：' if args.lang == 'zh' else ': '}{say(text)}", file=sys.stderr)
+
     start = time.perf_counter()
     try:
         table = read_input(Path(args.input), encoding=args.encoding, header_row=args.header_row)
         result = check(table, crs=args.crs, lon=args.lon, lat=args.lat, lang=args.lang)
         written = result.write(args.output)
     except EncodingUnsure as err:
-        print(f"error: {say(str(err))}", file=sys.stderr)
-        print(f"error: {say('give it with --encoding')}", file=sys.stderr)
+        tell("error", str(err))
+        tell("error", "give it with --encoding")
         return 2
     except (InputError, ValueError) as err:
-        print(f"error: {say(str(err))}", file=sys.stderr)
+        tell("error", str(err))
         return 2
     for note in [*result.notes, *written.notes]:
-        print(f"note: {say(note)}", file=sys.stderr)
+        tell("note", note)
     if result.hint:
         h = result.hint
-        print(f"warning: {h.wet_as_read} of {h.points} points fall in the river or just off the "
-              f"coast as read, {h.wet_shifted} when read as {h.datum}: the input looks like "
-              f"{h.datum}; if so, run again with --crs {h.datum}", file=sys.stderr)
+        print(say(f"warning: {h.wet_as_read} of {h.points} points fall in the river or just off "
+                  f"the coast as read, {h.wet_shifted} when read as {h.datum}: the input looks "
+                  f"like {h.datum}; if so, run again with --crs {h.datum}"), file=sys.stderr)
     problems = int((result.table["problem"] != "").sum())
-    print(f"{len(result.table):,} rows, {problems:,} with a problem, written to {args.output} "
-          f"in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    print(say(f"{len(result.table):,} rows, {problems:,} with a problem, written to "
+              f"{args.output} in {time.perf_counter() - start:.1f} s"), file=sys.stderr)
     return 0
 
 

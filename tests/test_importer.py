@@ -329,3 +329,11 @@ def test_zip_stream_stops_at_the_unzipped_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(importer, "MAX_UNZIPPED", 200_000)
     with pytest.raises(InputError, match="unpacks to more than 200,000 bytes"):
         read_input(data, "p.zip")
+
+
+def test_a_bar_inside_values_does_not_make_it_the_separator():
+    table = read_input("lon,lat,备注\n120.2,30.25,A|B|C\n120.3,30.26,x\n".encode(), "p.csv")
+    assert list(table.frame.columns) == ["lon", "lat", "备注"]
+    assert table.frame["备注"].tolist() == ["A|B|C", "x"]
+    table = read_input("lon;lat\n120,2;30,25\n".encode(), "p.csv")  # semicolons, decimal commas
+    assert list(table.frame.columns) == ["lon", "lat"]

@@ -138,3 +138,17 @@ def test_in_chinese_a_spatial_files_problems_and_notes_are_chinese(tmp_path):
     result = check(tmp_path / "p.geojson", lang="zh")
     assert result.table["problem"].tolist() == ["此行没有几何图形", ""]
     assert all(not re.search(r"[A-Za-z]{3,}", note) for note in result.notes), result.notes
+
+
+def test_the_command_line_in_chinese_speaks_chinese(tmp_path, capsys):
+    from layers.zonecheck import main
+
+    source = tmp_path / "清单.csv"
+    source.write_text(f"名称,经度,纬度\n好,{QJL[0]},{QJL[1]}\n空,,\n", encoding="utf-8")
+    assert main([str(source), "-o", str(tmp_path / "结果.csv"), "--lang", "zh"]) == 0
+    said = capsys.readouterr().err
+    assert "共 2 行，其中 1 行有问题，已写入" in said and "说明：按 UTF-8 编码读取" in said
+    rest = re.sub(r"UTF-8|\.csv|/\S+", "", said)
+    assert not re.search(r"[A-Za-z]{3,}", rest), said
+    assert main([str(tmp_path / "无.csv"), "-o", str(tmp_path / "x.csv"), "--lang", "zh"]) == 2
+    assert capsys.readouterr().err.startswith("错误：")
