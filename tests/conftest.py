@@ -113,3 +113,22 @@ def _fresh_derived_caches():
             if callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()
     yield
+
+
+LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
+
+
+@pytest.fixture
+def page(browser):
+    """A browser tab that fails its test if a request leaves the machine or the console shows
+    an error."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    pg = context.new_page()
+    pg.external, pg.errors = [], []
+    pg.on("request", lambda r: pg.external.append(r.url) if not r.url.startswith(LOCAL) else None)
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    assert pg.external == [], "requests left the machine"
+    assert pg.errors == [], "the console shows errors"
+    context.close()

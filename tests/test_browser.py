@@ -15,7 +15,6 @@ from layers.registry import layers_for_map
 
 PAGES = {"layout": "annex1", "core-zone": "annex2", "radiation": "annex3"}
 HOSTILE = "<img src=x onerror=alert(1)>"
-LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
 
 
 def drawn_features_expected(map_id: str) -> int:
@@ -25,20 +24,6 @@ def drawn_features_expected(map_id: str) -> int:
         key = DISPLAY_FILTER.get((map_id, layer.id))
         total += len(frame[frame[key[0]] == key[1]]) if key else len(frame)
     return total
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1100})
-    pg = context.new_page()
-    pg.external, pg.errors = [], []
-    pg.on("request", lambda r: pg.external.append(r.url) if not r.url.startswith(LOCAL) else None)
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    yield pg
-    assert pg.external == [], "requests left the machine"
-    assert pg.errors == [], "the console shows errors"
-    context.close()
 
 
 def open_map(pg, url):

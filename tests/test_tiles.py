@@ -67,7 +67,8 @@ def test_files_that_cannot_be_used_say_why(tmp_path, make, message):
 
 def test_the_app_serves_the_tiles_and_lets_them_show(tmp_path, browser):
     from conftest import running_app
-    from test_browser import LOCAL, open_map
+    from conftest import LOCAL
+    from test_browser import open_map
 
     tiles = {(z, x, y): png((200, 230, 200)) for z in range(0, 9)
              for x in range(1 << z) for y in range(1 << z)
