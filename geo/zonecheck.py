@@ -93,7 +93,8 @@ def _arrow(column: pd.Series) -> pa.Array:
     try:
         return pa.array(column, from_pandas=True)  # Arrow-backed columns pass without a copy
     except (pa.ArrowTypeError, pa.ArrowInvalid):  # mixed types in one column: write them as text
-        return pa.array(column.map(lambda v: "" if v is None else str(v)).to_numpy(), pa.string())
+        return pa.array(column.map(lambda v: "" if v is None or v != v else str(v)).to_numpy(),
+                        pa.string())  # None and NaN: an empty cell, not "nan"
 
 
 # ---- safe to open in Excel ------------------------------------------------------------------------

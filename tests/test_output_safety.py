@@ -172,3 +172,12 @@ def test_sliced_chunked_and_numeric_object_columns(tmp_path):
                                  ["'@c", "'+d", "-4.5", ""], ["", "", "5", ""]]
     assert written.notes == ("put ' before 4 cells that start like a formula (= + - @), so that "
                              "Excel shows them as text (rows 2, 5)",)
+
+
+def test_a_column_of_numbers_text_and_missing_values_writes_missing_as_empty(tmp_path):
+    import csv
+
+    table = pd.DataFrame({"mixed": pd.Series([1.5, "甲", None, float("nan")], dtype=object)})
+    path = write_output(table, tmp_path / "m.csv")
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows == [["mixed"], ["1.5"], ["甲"], [""], [""]]
