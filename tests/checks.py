@@ -42,6 +42,15 @@ def target_problems(targets: pd.DataFrame) -> list[str]:
             problems.append(f"{where}: value {r['value']} is not the number in its quote")
         if r["unit_zh"] and r["unit_zh"] not in squash(r["quote"]):
             problems.append(f"{where}: unit {r['unit_zh']} not in its quote")
+        # The comparator in its quote or its Annex 4 row ("提升至…以上" around the number).
+        context = squash(r["quote"]) + (rows[r["row"]][0] if r["row"] else "")
+        comparator = r["comparator_zh"]
+        pieces = [comparator[:-2], "以上"] if len(comparator) > 2 and comparator.endswith("以上") \
+            else [comparator]
+        if comparator and not all(squash(piece) in context for piece in pieces):
+            problems.append(f"{where}: comparator {comparator} not in its quote or row")
+        if r["year"] and r["row"] and squash(f"{r['year']}年") not in rows[r["row"]][0]:
+            problems.append(f"{where}: year {r['year']} is not its Annex 4 row's")  # 到 2025 年末
         for field in ("indicator_zh", "scope_zh", "value_text"):
             if r[field] and squash(r[field]) not in squash(r["quote"]) and not in_plan(r[field], 1):
                 problems.append(f"{where}: {field} {r[field]!r} not in the plan")

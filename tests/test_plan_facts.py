@@ -20,7 +20,8 @@ def test_annex4_every_number_is_a_record_and_matches_the_plan():
 
 
 @pytest.mark.parametrize("column, wrong", [("value", "8"), ("unit_zh", "亿元"),
-                                            ("responsible_units", "杭州市政府")])
+                                            ("responsible_units", "杭州市政府"),
+                                            ("comparator_zh", "低于"), ("year", "2024")])
 def test_a_wrong_annex4_fact_is_caught(column, wrong):
     targets = table("targets").copy()
     targets.loc[targets["id"] == "A4-1-1", column] = wrong  # 全省金融业增加值占 GDP 比重 > 9 %

@@ -152,3 +152,32 @@ def test_the_command_line_in_chinese_speaks_chinese(tmp_path, capsys):
     assert not re.search(r"[A-Za-z]{3,}", rest), said
     assert main([str(tmp_path / "无.csv"), "-o", str(tmp_path / "x.csv"), "--lang", "zh"]) == 2
     assert capsys.readouterr().err.startswith("错误：")
+
+
+def test_a_finance_town_is_a_1_km_disc_around_its_point():
+    # layers/zones.py: the plan gives towns no extent; a 1 km disc stands for each. Points 950 m
+    # and 1,050 m due east of 南湖基金小镇's point, by the geodesic (pyproj.Geod, not the code's
+    # Gauss-Kruger buffer).
+    from pyproj import Geod
+
+    from layers.load import load_layer
+
+    towns = load_layer("finance_towns").located.set_index("name_zh").geometry
+    centre = towns["南湖基金小镇"]
+    (x_in, x_out), (y_in, y_out), _ = Geod(ellps="WGS84").fwd(
+        [centre.x, centre.x], [centre.y, centre.y], [90, 90], [950, 1050])
+    text = f"name,lon,lat\nin,{x_in},{y_in}\nout,{x_out},{y_out}\n"
+    assert check(text.encode(), "p.csv").table["town"].tolist() == ["南湖基金小镇", ""]
+
+
+def test_the_binjiang_extension_counts_as_qiantang_financial_city():
+    # Annex 5 三2: 钱塘江金融城 "…及其滨江扩展区". A point in the extension (by hand, in shapely).
+    row = check(b"name,lon,lat\na,120.16092,30.18977\n", "p.csv").table.iloc[0]
+    assert (row["district"], row["financial_city"]) == ("滨江区", "钱塘江金融城")
+
+
+def test_zhoushan_is_one_of_the_six_harbor_cities():
+    # Annex 4 row 1: 钱塘江金融港湾区域范围（杭州、宁波、湖州、嘉兴、绍兴、舟山市）. 定海区's seat.
+    row = check(b"name,lon,lat\na,122.1067,30.0199\n", "p.csv").table.iloc[0]
+    assert row["city"] == "舟山市" and bool(row["in_harbor"]) is True
+    assert "甬舟海洋金融特色带" in row["belts"]  # 三(三)4: 宁波、舟山
