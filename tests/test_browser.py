@@ -220,6 +220,8 @@ def test_hostile_names_show_as_text_and_run_nothing(tmp_path, browser):
         item = pg.locator("[data-testid=stMarkdownContainer] li", has_text="县（市、区）")
         item.first.wait_for(timeout=30000)
         assert HOSTILE in item.first.inner_text()
+        frame.evaluate(f"window.map.setView([{lat}, {lon}], 14)")  # where its name fits
+        frame.wait_for_function(f"window.harbor.labelsShown.includes({HOSTILE!r})", timeout=10000)
         pg.wait_for_timeout(500)
         assert frame.locator("img[src=x]").count() == 0 and pg.locator("img[src=x]").count() == 0
         assert dialogs == []

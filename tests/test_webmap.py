@@ -2,6 +2,7 @@
 simplification that keeps shared borders matched."""
 
 import re
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -85,3 +86,15 @@ def test_online_basemaps_are_opt_in_and_tianditu_needs_a_token():
         tiles("tianditu")
     assert "tk=abc" in tiles("tianditu", "abc")["url"]
     assert tiles("amap")["datum"] == "gcj02"
+
+
+def test_the_map_script_writes_text_as_text():
+    # Names are data (a layer file, an upload): geo/webmap.js sets them with textContent or text
+    # nodes, never as HTML, so that a name like HOSTILE runs nothing.
+    script = (Path(__file__).resolve().parents[1] / "geo" / "webmap.js").read_text(encoding="utf-8")
+    assignments = re.findall(r"\.innerHTML\s*=\s*(.)", script)
+    assert assignments and set(assignments) <= {"'", "I"}  # a literal or ICONS[...]: constant SVG
+    assert len(re.findall(r"\.innerHTML\s*=\s*ICONS\[", script)) == assignments.count("I")
+    assert script.count("innerHTML") == len(assignments)  # no other use (+=, reads into HTML)
+    assert "insertAdjacentHTML" not in script and "outerHTML" not in script
+    assert "document.write" not in script and ".html(" not in script
