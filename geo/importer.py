@@ -81,6 +81,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     repaired: np.ndarray | None = None  # rows whose invalid geometry was repaired
     header_row: int | None = None  # tables: the row of the column names, from 1 as Excel shows
+    row_numbers: np.ndarray | None = None  # each row's number in the file, when known
     encoding: str | None = None  # CSV: the codec the text was read with
 
 
@@ -407,7 +408,23 @@ def _read_csv(data: bytes, filename: str, encoding: str | None,
     notes = [f"read as {LABELS.get(used, used)}"]
     if row != 1:
         notes.append(f"header in row {row}")
-    return Table(frame, "csv", notes=notes, header_row=row, encoding=used)
+    return Table(frame, "csv", notes=notes, header_row=row, encoding=used,
+                 row_numbers=_csv_row_numbers(body, sep, row, len(frame)))
+
+
+def _csv_row_numbers(body: str, sep: str, header_row: int, rows: int) -> np.ndarray:
+    """Each data row's line in the file (from 1): counted from the header when every line
+    after it is one row; else by reading the records (blank lines skipped, cells over lines)."""
+    lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+    if lines - 1 == rows:
+        return np.arange(header_row + 1, header_row + 1 + rows, dtype=np.int64)
+    starts, last = [], 0
+    reader = csv.reader(io.StringIO(body), delimiter=sep)
+    for cells in reader:
+        if any(c != "" for c in cells):
+            starts.append(last + 1)  # the record's first line in the body
+        last = reader.line_num
+    return np.asarray(starts[1:rows + 1], dtype=np.int64) + header_row - 1
 
 
 def _cell_text(value) -> str:
@@ -446,7 +463,8 @@ def _read_excel(data: bytes, filename: str, header_row: int | None = None) -> Ta
     except Exception as err:
         raise InputError(f"{filename}: not a readable Excel workbook ({err}).") from err
     row = _header_row(rows, filename, header_row)
-    body = [r for r in rows[row:] if any(c != "" for c in r)]  # blank rows skipped, as pandas did
+    numbered = [(row + 1 + i, r) for i, r in enumerate(rows[row:]) if any(c != "" for c in r)]
+    body = [r for _, r in numbered]  # blank rows skipped, as pandas did; their numbers kept
     width = max([len(rows[row - 1]) if rows else 0] +
                 [max((i + 1 for i, c in enumerate(r) if c != ""), default=0) for r in body])
     header = (rows[row - 1] if rows else []) + [""] * width
@@ -472,7 +490,8 @@ def _read_excel(data: bytes, filename: str, header_row: int | None = None) -> Ta
             notes.append("formulas without a saved result, read as empty, in rows "
                          f"{', '.join(map(str, uncached[:10]))}{' ...' if len(uncached) > 10 else ''}"
                          " (the workbook was not saved by Excel: open and save it there)")
-    return Table(frame, "excel", notes=notes, header_row=row)
+    return Table(frame, "excel", notes=notes, header_row=row,
+                 row_numbers=np.array([n for n, _ in numbered], dtype=np.int64))
 
 
 # ---- readers ----------------------------------------------------------------------------------
@@ -493,7 +512,8 @@ def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None) ->
         declared = WGS84
     geometry = gdf.geometry
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    invalid = geometry.notna() & ~geometry.is_empty & ~geometry.is_valid
+    finite = np.isfinite(shapely.bounds(geometry.values)).all(axis=1)
+    invalid = geometry.notna() & ~geometry.is_empty & finite & ~geometry.is_valid
     if invalid.any():
         geometry = geometry.copy()
         geometry[invalid] = shapely.make_valid(geometry[invalid].values)
@@ -672,7 +692,6 @@ def locate(table: Table, crs: str | None = None, lon: str | None = None,
     a file that declares none needs ``crs``.
     """
     frame = table.frame.reset_index(drop=True)
-    frame = frame.rename(columns={"problem": "problem_input"})  # the column this adds
     problem = np.full(len(frame), "", dtype=object)
     if table.geometry is not None:
         geometry = gpd.GeoSeries(table.geometry.values, crs=table.geometry.crs)

@@ -53,6 +53,7 @@ class Result:
     located: Located
     notes: list[str] = field(default_factory=list)
     hint: DatumHint | None = None  # the points look like GCJ-02 or BD-09 (layers.datum)
+    rows: np.ndarray | None = None  # each row's number in the file (tables), else None
 
     @property
     def frame(self) -> gpd.GeoDataFrame:
@@ -67,7 +68,7 @@ class Result:
 
 def _names(values: pd.Series) -> pd.Series:
     """Zone names without their shares, for lines and polygons ("上城区 (62%)" -> "上城区")."""
-    return values.str.replace(r" \(\d+%\)", "", regex=True)
+    return values.str.replace(r" \(<?\d+%\)", "", regex=True)
 
 
 def _per_city(cities: pd.Series, func) -> np.ndarray:
@@ -171,8 +172,10 @@ def check_located(located: Located, notes=None, lang: str = "en") -> Result:
             "financial_city": zones["financial_city"], "belts": _per_city(city_names, _belts),
             "town": zones["town"], "problem": problem}
     text = {k: pd.Series(np.asarray(v, dtype=object), dtype=object) for k, v in text.items()}
-    added = pd.DataFrame({
-        "lon_wgs84": np.round(lon, 7), "lat_wgs84": np.round(lat, 7),
+    placed = present & np.isfinite(lon) & np.isfinite(lat)
+    added = pd.DataFrame({  # no inf written for a row that has no place
+        "lon_wgs84": np.where(placed, np.round(lon, 7), np.nan),
+        "lat_wgs84": np.where(placed, np.round(lat, 7), np.nan),
         "city": text["city"], "district": text["district"],
         "in_harbor": _per_city(city_names, lambda v: any(in_harbor(c) for c in v.split(SEPARATOR)))
         .astype(bool),
@@ -190,6 +193,7 @@ def check(source: bytes | str | Path | Table, filename: str | None = None, crs: 
     problems and notes in ``lang`` ("en" or "zh")."""
     table = source if isinstance(source, Table) else read_input(source, filename, encoding)
     result = check_located(locate(table, crs=crs, lon=lon, lat=lat), table.notes, lang)
+    result.rows = table.row_numbers
     if _read_as_wgs84(table, crs):
         points = result.located.geometry is None or (result.located.geometry.geom_type == "Point")
         result.hint = datum_hint(result.table["lon_wgs84"].to_numpy()[np.asarray(points)],

@@ -9,8 +9,9 @@ from geo.webmap import build_map
 from layers.maps import ATTRIBUTION, MAP_TEXTS, groups, result_layers
 from layers.zonecheck import categories
 from pages.common import lang, t
-from pages.zone_check_parts import (DRAWN_LIMIT, ask_reading, counts_tables, download_buttons,
-                                    for_reader, outcome, result_box, say_hint, text)
+from pages.zone_check_parts import (DRAWN_LIMIT, ask_reading, columns_shown, counts_tables,
+                                    download_buttons, for_reader, outcome, result_box, say_hint,
+                                    text)
 
 st.title(t("项目落区核查", "Zone check"))
 st.caption(t("上传项目清单（CSV、Excel、GeoJSON、压缩的 Shapefile、GeoPackage 或 KML），查看每个项目所在的市、"
@@ -65,14 +66,15 @@ if polygon:
     st.subheader(t(f"多边形内的项目：{int(inside.sum()):,}",
                    f"Projects inside the polygon: {int(inside.sum()):,}"))
     st.dataframe(for_reader(result, inside.to_numpy()), hide_index=True, width="stretch",
-                 key="zc-selected")
+                 key="zc-selected", column_config=columns_shown())
 else:
     st.caption(t("用地图左侧的画笔工具画一个多边形，即可选出其中的项目（双击结束）。",
                  "Draw a polygon with the pen tool on the left of the map to select the projects "
                  "inside it (double-click to finish)."))
 
 st.subheader(t("结果", "Result"))
-st.dataframe(for_reader(result), hide_index=True, width="stretch", key="zc-table")
+st.dataframe(for_reader(result), hide_index=True, width="stretch", key="zc-table",
+             column_config=columns_shown())
 download_buttons(result, stem)
 per_zone, per_city = counts_tables(tab)
 left, right = st.columns(2)

@@ -16,11 +16,12 @@ import streamlit as st
 from geo.importer import (LAT_NAMES, LON_NAMES, EncodingUnsure, InputError, find_column,
                           read_input)
 from layers.load import config_key
-from layers.wording import DATUMS, KINDS, headers, zh
+from layers.wording import COLUMNS, DATUMS, KINDS, headers, zh
 from layers.zonecheck import ADDED, check, counts, plan_projects
 from pages.common import lang, plain, t
 
 DRAWN_LIMIT = 5000
+PROBLEM = COLUMNS["problem"]
 CRS_CHOICES = {
     "wgs84": ("WGS84（GPS、天地图、OpenStreetMap）", "WGS84 (GPS, Tianditu, OpenStreetMap)"),
     "cgcs2000": ("CGCS2000 经纬度（国家 2000 坐标系）", "CGCS2000 longitude/latitude"),
@@ -31,7 +32,6 @@ CRS_CHOICES = {
 }
 ENCODINGS = {"auto": ("自动识别", "Detect"), "utf-8": ("UTF-8", "UTF-8"), "gbk": ("GBK", "GBK"),
              "gb18030": ("GB18030", "GB18030"), "big5": ("Big5（繁体）", "Big5 (traditional)")}
-TABLE_KINDS = ("csv", "excel")
 
 
 def text(sentence: str) -> str:
@@ -171,8 +171,7 @@ def _check(data: bytes, name: str, reading: Reading, language: str, config: tupl
     table, read_seconds = _read(data, name, reading.encoding, reading.header_row)
     start = time.perf_counter()
     result = check(table, crs=reading.crs, lon=reading.lon, lat=reading.lat, lang=language)
-    first = (table.header_row or 1) + 1 if table.kind in TABLE_KINDS else 1
-    return result, read_seconds + time.perf_counter() - start, first
+    return result, read_seconds + time.perf_counter() - start
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -183,17 +182,13 @@ def _plan_projects(language: str, config: tuple):
 def outcome(upload, reading: Reading | None):
     """(result, seconds, file stem) of the upload, or of the plan's own projects."""
     if upload is None:
-        result = _plan_projects(lang(), config_key())
-        st.session_state["zc-first-row"] = 1
-        return result, None, "plan_projects_zones"
+        return _plan_projects(lang(), config_key()), None, "plan_projects_zones"
     rows = f"{upload.size:,} bytes"
     with st.spinner(t(f"正在读取并核查（{rows}）…", f"Reading and checking ({rows})…")):
         try:
-            result, seconds, first = _check(upload.getvalue(), upload.name, reading, lang(),
-                                            config_key())
+            result, seconds = _check(upload.getvalue(), upload.name, reading, lang(), config_key())
         except InputError as err:
             _refuse(err)
-    st.session_state["zc-first-row"] = first
     return result, seconds, f"{Path(upload.name).stem}_zones"
 
 
@@ -214,22 +209,36 @@ def say_hint(hint) -> None:
 def for_reader(result, rows: np.ndarray | None = None) -> pd.DataFrame:
     """The result table for the page: the row's place in the file and its problem first, rows
     with a problem first, the check's columns in the page's language."""
-    table = result.table
-    first = st.session_state.get("zc-first-row", 1)
-    shown = table.assign(row_in_file=np.arange(first, first + len(table)))
+    table = result.table  # rows: their number in the file (a table) or their order (features)
+    shown = table.assign(row_in_file=result.rows if result.rows is not None else
+                         np.arange(1, len(table) + 1))
     shown["in_harbor"] = shown["in_harbor"].map({True: t("是", "yes"), False: t("否", "no")})
     for column in ("lon_wgs84", "lat_wgs84"):  # no "None" where a row has no place
-        shown[column] = shown[column].map(lambda v: "" if v != v else f"{v:.7f}".rstrip("0"))
+        shown[column] = shown[column].map(
+            lambda v: "" if not np.isfinite(v) else f"{v:.7f}".rstrip("0").rstrip("."))
     if rows is not None:
         shown = shown[rows]
     order = ["row_in_file", "problem"] + [c for c in shown.columns
                                           if c not in ("row_in_file", "problem")]
     shown = shown[order].iloc[np.argsort(shown["problem"].to_numpy() == "", kind="stable")]
-    return shown.rename(columns=headers(["row_in_file", *ADDED], lang()))
+    renames = headers(["row_in_file", *ADDED], lang())
+    inputs = set(shown.columns) - set(renames)
+    mark = t("（核查）", " (check)")  # an input column may already be called 设区市 or City
+    return shown.rename(columns={c: f"{n}{mark}" if n in inputs else n for c, n in renames.items()})
+
+
+def columns_shown() -> dict:
+    """The problem column wide enough to read its sentence."""
+    return {t(*PROBLEM): st.column_config.TextColumn(width="large"),
+            t(*PROBLEM) + t("（核查）", " (check)"): st.column_config.TextColumn(width="large")}
 
 
 def result_box(frame) -> tuple[float, float, float, float]:
+    """The view of the result map: the rows placed in Zhejiang (a row with swapped coordinates
+    would zoom the map out to the world), else every placed row, else the province."""
     located = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if (located["city"] != "").any():
+        located = located[located["city"] != ""]
     if not len(located):
         return (118.0, 27.0, 123.3, 31.3)
     minx, miny, maxx, maxy = located.total_bounds

@@ -100,3 +100,20 @@ def test_in_english_the_zone_check_speaks_english(app_url, page, tmp_path):
     page.get_by_text("header in row 3").wait_for(timeout=10000)
     body = page.locator("[data-testid=stMain]").inner_text()
     assert "有问题" not in body and "读取" not in body and "坐标系" not in body
+
+
+def test_a_list_with_columns_named_like_the_result_shows_its_table(app_url, page, tmp_path):
+    # A Chinese list often has its own 设区市 and 问题 columns, and a re-checked result has
+    # problem and problem_input: the page shows every column, none overwritten.
+    source = tmp_path / "自带列.csv"
+    source.write_text("项目名称,设区市,问题,problem,problem_input,经度,纬度\n"
+                      f"钱江路站项目,杭州,无,旧,更旧,{QJL[0]},{QJL[1]}\n"
+                      "错位项目,杭州,无,,,30.25,120.21\n", encoding="utf-8")
+    upload(page, app_url, source)
+    choose_crs(page, "WGS84")
+    page.get_by_text("1 行有问题：已保留在结果中，排在表格最前").wait_for(timeout=60000)
+    page.get_by_role("button", name="CSV", exact=True).wait_for(timeout=30000)
+    assert page.locator("[data-testid=stException]").count() == 0
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.wait_for(timeout=30000)
+    page.screenshot(path=str(ARTIFACTS / "zone-check-own-columns.png"))

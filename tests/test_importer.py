@@ -337,3 +337,15 @@ def test_a_bar_inside_values_does_not_make_it_the_separator():
     assert table.frame["备注"].tolist() == ["A|B|C", "x"]
     table = read_input("lon;lat\n120,2;30,25\n".encode(), "p.csv")  # semicolons, decimal commas
     assert list(table.frame.columns) == ["lon", "lat"]
+
+
+def test_excel_rows_keep_their_number_in_the_sheet_across_blank_rows(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = "清单"
+    for r, values in ((3, ["名称", "lon", "lat"]), (4, ["甲", 120.2, 30.2]), (7, ["乙", 120.3, 30.3])):
+        for c, v in enumerate(values, start=1):
+            sheet.cell(row=r, column=c, value=v)
+    book.save(tmp_path / "p.xlsx")
+    table = read_input(tmp_path / "p.xlsx")
+    assert table.header_row == 3 and table.row_numbers.tolist() == [4, 7]

@@ -181,3 +181,35 @@ def test_zhoushan_is_one_of_the_six_harbor_cities():
     row = check(b"name,lon,lat\na,122.1067,30.0199\n", "p.csv").table.iloc[0]
     assert row["city"] == "舟山市" and bool(row["in_harbor"]) is True
     assert "甬舟海洋金融特色带" in row["belts"]  # 三(三)4: 宁波、舟山
+
+
+def test_a_small_share_is_written_under_one_percent_and_a_sliver_left_out():
+    from geo.zoneindex import ZoneIndex
+    from geo.zonecheck import zones_of_shapes
+
+    squares = gpd.GeoDataFrame({"kind": ["district", "district"], "name": ["A", "B"]},
+                               geometry=[box(120.0, 30.0, 120.1, 30.1), box(120.1, 30.0, 120.2, 30.1)],
+                               crs=4326)
+    shapes = gpd.GeoSeries([box(120.0, 30.0, 120.1001, 30.1),  # 0.1 % of it in B
+                            box(120.0, 30.0, 120.10001, 30.1)], crs=4326)  # 0.01 %: a sliver
+    assert zones_of_shapes(shapes, ZoneIndex(squares))["district"].tolist() == [
+        "A (100%);B (<1%)", "A (100%)"]
+
+
+def test_an_infinite_coordinate_in_a_geopackage_gets_a_problem(tmp_path):
+    x, y = TO_4549.transform(*QJL)
+    rows = spatial(tmp_path, [Point(float("inf"), 3350000.0), Point(x, y)], crs=4549)
+    assert rows["problem"].tolist() == [NOT_FINITE, ""]
+    assert rows["district"].tolist() == ["", "上城区"]
+    assert np.isnan(rows["lon_wgs84"].iloc[0])  # no "inf" written
+
+
+def test_a_file_with_problem_and_problem_input_columns_keeps_both():
+    text = f"problem,problem_input,lon,lat\n无,旧,{QJL[0]},{QJL[1]}\n"
+    row = check(text.encode(), "p.csv").table.iloc[0]
+    assert (row["problem_input"], row["problem_input2"], row["problem"]) == ("旧", "无", "")
+
+
+def test_rows_keep_their_number_in_the_file():
+    text = f"标题,,\n名称,lon,lat\na,{QJL[0]},{QJL[1]}\n\nb,{SJC[0]},{SJC[1]}\n".encode()
+    assert check(text, "p.csv").rows.tolist() == [3, 5]
