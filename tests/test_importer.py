@@ -349,3 +349,47 @@ def test_excel_rows_keep_their_number_in_the_sheet_across_blank_rows(tmp_path):
     book.save(tmp_path / "p.xlsx")
     table = read_input(tmp_path / "p.xlsx")
     assert table.header_row == 3 and table.row_numbers.tolist() == [4, 7]
+
+
+def zipped(members: dict[str, bytes], stored: dict[str, bytes] = {}) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+        for name, data in stored.items():
+            archive.writestr(name, data, compress_type=zipfile.ZIP_STORED)
+    return out.getvalue()
+
+
+def test_an_archive_of_2000_files_is_looked_into_and_of_2001_refused():
+    # README: "at most 2000" files in an archive.
+    many = lambda n: zipped({f"f{i}.txt": b"x" for i in range(n)})  # noqa: E731
+    with pytest.raises(InputError, match="no Shapefile"):
+        read_input(many(2000), "p.zip")
+    with pytest.raises(InputError, match="2,?001 files"):
+        read_input(many(2001), "p.zip")
+
+
+def test_an_archive_unpacking_to_over_200_times_its_size_is_refused_as_a_bomb():
+    # README: a zip bomb is a ratio over 200. One member of zeros (deflates ~1000:1), diluted
+    # by a stored member of random bytes to reach a ratio of about 250, then about 150.
+    zeros = {"a.txt": bytes(2_000_000)}
+    rng = np.random.default_rng(1)
+
+    def archive(target: float) -> tuple[bytes, float]:
+        lo, hi = 0, 2_000_000
+        while hi - lo > 64:  # the stored padding that gives the target ratio
+            pad = (lo + hi) // 2
+            data = zipped(zeros, {"b.bin": rng.bytes(pad)})
+            ratio = (2_000_000 + pad) / len(data)
+            lo, hi = (pad, hi) if ratio > target else (lo, pad)
+        return data, ratio
+
+    bomb, ratio = archive(250)
+    assert 230 < ratio < 270
+    with pytest.raises(InputError, match="zip bomb"):
+        read_input(bomb, "p.zip")
+    fine, ratio = archive(150)
+    assert 130 < ratio < 170
+    with pytest.raises(InputError, match="no Shapefile"):  # looked into: not taken for a bomb
+        read_input(fine, "p.zip")
