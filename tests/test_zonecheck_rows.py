@@ -213,3 +213,12 @@ def test_a_file_with_problem_and_problem_input_columns_keeps_both():
 def test_rows_keep_their_number_in_the_file():
     text = f"标题,,\n名称,lon,lat\na,{QJL[0]},{QJL[1]}\n\nb,{SJC[0]},{SJC[1]}\n".encode()
     assert check(text, "p.csv").rows.tolist() == [3, 5]
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg"])
+def test_a_result_written_to_a_spatial_file_carries_each_rows_geometry(tmp_path, suffix):
+    text = f"名称,lon,lat\n好,{QJL[0]},{QJL[1]}\n空,,\n".encode()
+    path = check(text, "p.csv").write(tmp_path / f"out{suffix}")
+    back = gpd.read_file(path)
+    assert back["名称"].tolist() == ["好", "空"] and back["district"].tolist()[0] == "上城区"
+    assert back.geometry.iloc[0].equals_exact(Point(QJL), 1e-7) and back.geometry.iloc[1] is None
