@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.crs import METRIC, WGS84, bd09_to_wgs84, gcj02_to_wgs84
+from geo.crs import bd09_to_wgs84, gcj02_to_wgs84
 from layers.load import config_key, load_layer
 
-COAST_M = 2000  # "just off the coast": within this distance outside the province
+COAST_DEG = 0.02  # "just off the coast": within this of the province (about 2 km here)
 SHIFTS = {"gcj02": gcj02_to_wgs84, "bd09": bd09_to_wgs84}
 
 
@@ -29,15 +28,25 @@ class DatumHint:
     wet_shifted: int  # the same, read as ``datum``
 
 
+def _one(geoms):
+    return geoms.iloc[0] if len(geoms) == 1 else shapely.union_all(geoms.values)
+
+
 @lru_cache(maxsize=2)
-def _water(_config):
-    """The Qiantang and a band of sea along the coast, prepared, in WGS84."""
-    province = load_layer("province").located.to_crs(METRIC).union_all()
-    river = load_layer("river").located.to_crs(METRIC).union_all()
-    band = province.buffer(COAST_M).difference(province)
-    water = gpd.GeoSeries([shapely.union_all([river, band])], crs=METRIC).to_crs(WGS84).iloc[0]
-    shapely.prepare(water)
-    return water
+def _shapes(_config):
+    """The province and the Qiantang, prepared (cheap to build, unlike a coastal buffer)."""
+    province, river = (_one(load_layer(name).located.geometry) for name in ("province", "river"))
+    shapely.prepare(province)
+    shapely.prepare(river)
+    return province, river
+
+
+def _wet(lon: np.ndarray, lat: np.ndarray) -> int:
+    """How many points fall in the Qiantang, or outside the province within COAST_DEG of it."""
+    province, river = _shapes(config_key())
+    outside = ~shapely.intersects_xy(province, lon, lat)
+    near = shapely.dwithin(province, shapely.points(lon[outside], lat[outside]), COAST_DEG)
+    return int(shapely.intersects_xy(river, lon, lat).sum() + near.sum())
 
 
 def datum_hint(lon: np.ndarray, lat: np.ndarray) -> DatumHint | None:
@@ -47,14 +56,13 @@ def datum_hint(lon: np.ndarray, lat: np.ndarray) -> DatumHint | None:
     lon, lat = lon[ok], lat[ok]
     if not len(lon):
         return None
-    water = _water(config_key())
-    wet = int(shapely.intersects_xy(water, lon, lat).sum())
+    wet = _wet(lon, lat)
     if wet < max(2, 0.1 * len(lon)):
         return None
     best = None
     for datum, shift in SHIFTS.items():
         x, y = shift(lon, lat)
-        shifted = int(shapely.intersects_xy(water, np.asarray(x), np.asarray(y)).sum())
+        shifted = _wet(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
         if shifted * 3 <= wet and (best is None or shifted < best.wet_shifted):
             best = DatumHint(datum, len(lon), wet, shifted)
     return best
