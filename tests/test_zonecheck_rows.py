@@ -222,3 +222,45 @@ def test_a_result_written_to_a_spatial_file_carries_each_rows_geometry(tmp_path,
     back = gpd.read_file(path)
     assert back["名称"].tolist() == ["好", "空"] and back["district"].tolist()[0] == "上城区"
     assert back.geometry.iloc[0].equals_exact(Point(QJL), 1e-7) and back.geometry.iloc[1] is None
+
+
+def test_the_command_writes_the_expected_file(tmp_path):
+    # tests/expected/government_sheet_zones.csv was checked by hand: 钱江路站 in 上城区/钱江新城/
+    # 杭州金融城, 钱江世纪城站 in 萧山区/钱江世纪城/钱塘江金融城, 杭州 in the G60 and G92 belts.
+    from layers.load import ROOT
+    from layers.zonecheck import main
+    from test_browser_zonecheck import government_sheet
+
+    government_sheet(tmp_path / "重点项目.xlsx")
+    out = tmp_path / "out.csv"
+    assert main([str(tmp_path / "重点项目.xlsx"), "-o", str(out), "--crs", "wgs84", "--lang", "zh"]) == 0
+    assert out.read_bytes() == (ROOT / "tests" / "expected" / "government_sheet_zones.csv").read_bytes()
+
+
+def zipped_shapefile(tmp_path) -> bytes:
+    import io
+    import zipfile
+
+    gpd.GeoDataFrame({"名称": ["钱江路站"]}, geometry=[Point(QJL)], crs=4326).to_file(
+        tmp_path / "p.shp", encoding="utf-8")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part in ("shp", "shx", "dbf", "prj", "cpg"):
+            archive.write(tmp_path / f"p.{part}", f"p.{part}")
+    return out.getvalue()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(flips=st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=1, max_value=255)),
+                      min_size=1, max_size=4))
+def test_a_damaged_zipped_shapefile_is_refused_or_read_never_a_crash(tmp_path, flips):
+    from geo.importer import InputError
+
+    data = bytearray(zipped_shapefile(tmp_path))
+    for at, mask in flips:  # bytes flipped anywhere: a bad CRC, a broken header, bad data
+        data[at % len(data)] ^= mask
+    try:
+        table = check(bytes(data), "p.zip").table
+    except InputError:
+        return
+    assert ((table["city"] != "") | (table["problem"] != "")).all()
