@@ -602,7 +602,8 @@ def read_input(source: bytes | str | Path, filename: str | None = None,
         if kind == "zip":
             try:
                 archive = zipfile.ZipFile(io.BytesIO(data))
-            except zipfile.BadZipFile as err:
+            except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError) as err:
+                # a broken directory, or one that claims a zip version Python cannot read
                 raise InputError(f"{filename}: a damaged zip archive ({err}).") from err
             with archive:
                 members = _check_archive(archive, filename, len(data))

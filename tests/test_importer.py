@@ -393,3 +393,14 @@ def test_an_archive_unpacking_to_over_200_times_its_size_is_refused_as_a_bomb():
     assert 130 < ratio < 170
     with pytest.raises(InputError, match="no Shapefile"):  # looked into: not taken for a bomb
         read_input(fine, "p.zip")
+
+
+def test_an_archive_claiming_a_zip_version_python_cannot_read_is_refused():
+    # Found by the fuzz test: "version needed to extract" 8.4 in the central directory.
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("p.shp", b"x")
+    data = bytearray(out.getvalue())
+    data[data.rfind(b"PK\x01\x02") + 6] = 84
+    with pytest.raises(InputError, match="damaged zip archive"):
+        read_input(bytes(data), "p.zip")
