@@ -412,19 +412,25 @@ def _read_csv(data: bytes, filename: str, encoding: str | None,
                  row_numbers=_csv_row_numbers(body, sep, row, len(frame)))
 
 
-def _csv_row_numbers(body: str, sep: str, header_row: int, rows: int) -> np.ndarray:
+def _csv_row_numbers(body: str, sep: str, header_row: int, rows: int) -> np.ndarray | None:
     """Each data row's line in the file (from 1): counted from the header when every line
-    after it is one row; else by reading the records (blank lines skipped, cells over lines)."""
+    after it is one row; else by reading the records (blank lines skipped, cells over lines);
+    None when the lines cannot be told (stray carriage returns)."""
     lines = body.count("\n") + (0 if body.endswith("\n") else 1)
     if lines - 1 == rows:
         return np.arange(header_row + 1, header_row + 1 + rows, dtype=np.int64)
     starts, last = [], 0
-    reader = csv.reader(io.StringIO(body), delimiter=sep)
-    for cells in reader:
-        if any(c != "" for c in cells):
-            starts.append(last + 1)  # the record's first line in the body
-        last = reader.line_num
-    return np.asarray(starts[1:rows + 1], dtype=np.int64) + header_row - 1
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=sep)
+    try:
+        for cells in reader:
+            if any(c != "" for c in cells):
+                starts.append(last + 1)  # the record's first line in the body
+            last = reader.line_num
+    except csv.Error:
+        return None
+    if len(starts) - 1 != rows:  # the parsers disagree on the records: no numbers rather than wrong
+        return None
+    return np.asarray(starts[1:], dtype=np.int64) + header_row - 1
 
 
 def _cell_text(value) -> str:

@@ -10,7 +10,7 @@ import re
 import pandas as pd
 
 COLUMNS = {  # the columns the zone check adds, as a reader sees them
-    "row_in_file": ("文件中的行", "Row in the file"),
+    "row_in_file": ("文件中的行", "Row in the file"), "row_no": ("序号", "No."),
     "lon_wgs84": ("经度（WGS84）", "Longitude (WGS84)"), "lat_wgs84": ("纬度（WGS84）", "Latitude (WGS84)"),
     "city": ("设区市", "City"), "district": ("县（市、区）", "District"),
     "in_harbor": ("港湾六城", "In the six harbor cities"),

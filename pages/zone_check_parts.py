@@ -209,19 +209,19 @@ def say_hint(hint) -> None:
 def for_reader(result, rows: np.ndarray | None = None) -> pd.DataFrame:
     """The result table for the page: the row's place in the file and its problem first, rows
     with a problem first, the check's columns in the page's language."""
-    table = result.table  # rows: their number in the file (a table) or their order (features)
-    shown = table.assign(row_in_file=result.rows if result.rows is not None else
-                         np.arange(1, len(table) + 1))
+    table = result.table  # rows: their number in the file when known, else their order
+    number = "row_in_file" if result.rows is not None else "row_no"
+    shown = table.assign(**{number: result.rows if result.rows is not None else
+                            np.arange(1, len(table) + 1)})
     shown["in_harbor"] = shown["in_harbor"].map({True: t("是", "yes"), False: t("否", "no")})
     for column in ("lon_wgs84", "lat_wgs84"):  # no "None" where a row has no place
         shown[column] = shown[column].map(
             lambda v: "" if not np.isfinite(v) else f"{v:.7f}".rstrip("0").rstrip("."))
     if rows is not None:
         shown = shown[rows]
-    order = ["row_in_file", "problem"] + [c for c in shown.columns
-                                          if c not in ("row_in_file", "problem")]
+    order = [number, "problem"] + [c for c in shown.columns if c not in (number, "problem")]
     shown = shown[order].iloc[np.argsort(shown["problem"].to_numpy() == "", kind="stable")]
-    renames = headers(["row_in_file", *ADDED], lang())
+    renames = headers([number, *ADDED], lang())
     inputs = set(shown.columns) - set(renames)
     mark = t("（核查）", " (check)")  # an input column may already be called 设区市 or City
     return shown.rename(columns={c: f"{n}{mark}" if n in inputs else n for c, n in renames.items()})
