@@ -77,7 +77,7 @@ def _ask_encoding(data: bytes, candidates: list[str]) -> str:
     st.warning(t("无法确定文件的文本编码。请选择文字显示正确的一项：",
                  "The text encoding cannot be told for sure. Choose the one whose text reads right:"))
     choice = st.radio(t("文本编码", "Text encoding"), candidates, index=None, key="zc-enc-pick",
-                      format_func=lambda c: f"{c}：{_sample_line(data, c)}")
+                      format_func=lambda c: f"{c}：{plain(_sample_line(data, c))}")  # as text
     if choice is None:
         st.stop()
     return choice
