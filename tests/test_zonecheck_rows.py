@@ -264,3 +264,33 @@ def test_a_damaged_zipped_shapefile_is_refused_or_read_never_a_crash(tmp_path, f
     except InputError:
         return
     assert ((table["city"] != "") | (table["problem"] != "")).all()
+
+
+def test_single_parts_goes_on_after_an_empty_or_a_mixed_row_and_keeps_the_index():
+    from shapely.geometry import MultiPolygon, Polygon
+
+    a, b = Polygon([(0, 0), (1, 0), (1, 1)]), Polygon([(5, 5), (6, 5), (6, 6)])
+    got = single_parts(gpd.GeoSeries(
+        [MultiPoint(), GeometryCollection([Point(0, 0), Point(1, 1)]), MultiPoint([(3, 4)]),
+         GeometryCollection([MultiPolygon([a, b])]), GeometryCollection([Point(0, 0), a, b]),
+         MultiPoint([(5, 6)])], index=[4, 9, 2, 7, 8, 1]))
+    assert list(got.index) == [4, 9, 2, 7, 8, 1]
+    assert got.loc[4].is_empty
+    assert got.loc[9].geom_type == "MultiPoint" and len(got.loc[9].geoms) == 2
+    assert got.loc[2].equals(Point(3, 4)) and got.loc[1].equals(Point(5, 6))
+    assert got.loc[7].geom_type == "MultiPolygon" and got.loc[7].area == a.area + b.area
+    assert got.loc[8].area == a.area + b.area  # the point is left out: polygons are the top
+
+
+def test_shapes_outside_every_zone_get_empty_zones():
+    from geo.zoneindex import ZoneIndex
+    from geo.zonecheck import zones_of_shapes
+
+    squares = gpd.GeoDataFrame({"kind": ["district"], "name": ["A"]},
+                               geometry=[box(120.0, 30.0, 120.1, 30.1)], crs=4326)
+    outside = gpd.GeoSeries([box(121.0, 30.0, 121.1, 30.1), LineString([(122, 30), (122.1, 30)])],
+                            crs=4326)
+    got = zones_of_shapes(outside, ZoneIndex(squares))
+    assert list(got.columns) == ["district"] and got["district"].tolist() == ["", ""]
+    mixed = gpd.GeoSeries([box(121.0, 30.0, 121.1, 30.1), box(120.0, 30.0, 120.05, 30.1)], crs=4326)
+    assert zones_of_shapes(mixed, ZoneIndex(squares))["district"].tolist() == ["", "A (100%)"]
