@@ -105,10 +105,12 @@ def _fresh_derived_caches():
     """Under mutmut only: each test computes the derived tables anew, so that a test reaches the
     (mutated) code behind a cache that an earlier test filled."""
     import geo.labels
+    import layers.datum
     import layers.english
     import layers.maps
+    import layers.zones
 
-    for module in (geo.labels, layers.english, layers.maps):
+    for module in (geo.labels, layers.english, layers.maps, layers.zones, layers.datum):
         for value in vars(module).values():
             if callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()
