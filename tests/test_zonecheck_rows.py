@@ -294,3 +294,13 @@ def test_shapes_outside_every_zone_get_empty_zones():
     assert list(got.columns) == ["district"] and got["district"].tolist() == ["", ""]
     mixed = gpd.GeoSeries([box(121.0, 30.0, 121.1, 30.1), box(120.0, 30.0, 120.05, 30.1)], crs=4326)
     assert zones_of_shapes(mixed, ZoneIndex(squares))["district"].tolist() == ["", "A (100%)"]
+
+
+def test_a_file_declaring_the_wrong_system_is_read_in_the_system_given(tmp_path):
+    # Projected CGCS2000 coordinates in a GeoPackage labelled WGS84: overriding with EPSG:4549.
+    x, y = TO_4549.transform(*QJL)
+    gpd.GeoDataFrame({"n": ["a"]}, geometry=[Point(x, y)], crs=4326).to_file(tmp_path / "p.gpkg")
+    as_declared = check(tmp_path / "p.gpkg").table.iloc[0]
+    assert as_declared["city"] == "" and "outside Zhejiang" in as_declared["problem"]
+    row = check(tmp_path / "p.gpkg", crs="EPSG:4549").table.iloc[0]
+    assert row["district"] == "上城区" and abs(row["lon_wgs84"] - QJL[0]) < 1e-6
