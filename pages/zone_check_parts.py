@@ -18,6 +18,7 @@ from geo.importer import (LAT_NAMES, LON_NAMES, EncodingUnsure, InputError, find
 from layers.load import config_key
 from layers.wording import COLUMNS, DATUMS, KINDS, headers, zh
 from layers.zonecheck import ADDED, check, counts, plan_projects
+from layers.zones import english_name
 from pages.common import lang, plain, t
 
 DRAWN_LIMIT = 5000
@@ -93,7 +94,7 @@ def _header_row() -> int | None:
 
 
 def _refuse(err: InputError) -> None:
-    st.error(t("无法使用此文件：", "This file cannot be used: ") + text(str(err)))
+    st.error(t("无法核查：", "Cannot check: ") + text(str(err)))
     st.stop()
 
 
@@ -214,6 +215,9 @@ def for_reader(result, rows: np.ndarray | None = None) -> pd.DataFrame:
     shown = table.assign(**{number: result.rows if result.rows is not None else
                             np.arange(1, len(table) + 1)})
     shown["in_harbor"] = shown["in_harbor"].map({True: t("是", "yes"), False: t("否", "no")})
+    if lang() == "en":  # the plan's names with their English beside them
+        for column in ("city", "district", "core_zone", "financial_city", "belts", "town"):
+            shown[column] = _in_english(shown[column])
     for column in ("lon_wgs84", "lat_wgs84"):  # no "None" where a row has no place
         shown[column] = shown[column].map(
             lambda v: "" if not np.isfinite(v) else f"{v:.7f}".rstrip("0").rstrip("."))
@@ -231,6 +235,22 @@ def columns_shown() -> dict:
     """The problem column wide enough to read its sentence."""
     return {t(*PROBLEM): st.column_config.TextColumn(width="large"),
             t(*PROBLEM) + t("（核查）", " (check)"): st.column_config.TextColumn(width="large")}
+
+
+def _in_english(values: pd.Series) -> pd.Series:
+    """"上城区 (62%);滨江区 (38%)" as "Shangcheng District (上城区) (62%); …", each distinct
+    value once."""
+    def one(value: str) -> str:
+        out = []
+        for part in filter(None, str(value).split(";")):
+            name, share = (part.split(" (", 1) + [""])[:2]
+            english = english_name(name)
+            text = f"{english} ({name})" if english != name else name
+            out.append(f"{text} ({share}" if share else text)
+        return "; ".join(out)
+
+    distinct = pd.unique(values.astype(str))
+    return values.astype(str).map({v: one(v) for v in distinct})
 
 
 def result_box(frame) -> tuple[float, float, float, float]:
@@ -281,5 +301,8 @@ def counts_tables(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     per_zone, per_city = counts(table, t("（省外或无坐标）", "(outside Zhejiang or no coordinates)"))
     i = 1 if lang() == "en" else 0
     per_zone["kind"] = per_zone["kind"].map(lambda k: KINDS[k][i])
+    if lang() == "en":
+        per_zone["zone"] = _in_english(per_zone["zone"])
+        per_city["city"] = _in_english(per_city["city"])
     return (per_zone.rename(columns=headers(per_zone.columns, lang())),
             per_city.rename(columns=headers(per_city.columns, lang())))

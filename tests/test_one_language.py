@@ -95,3 +95,11 @@ def test_chinese_pages_show_no_internal_names_or_english_sentences(page):
             assert not re.search(r"\b[a-z]+_[a-z0-9_]+\b", rest), f"{sel}: internal name in {text!r}"
             assert not re.search(r"[A-Za-z]{2,}(?:[ \-][A-Za-z]{2,}){2,}", rest), \
                 f"{sel}: English in {text!r}"
+
+
+def test_the_english_zone_check_gives_the_plans_names_with_their_english():
+    at = render("zone-check", "en")
+    cells = " ".join(texts(at))
+    assert "Shangcheng District (上城区)" in cells and "Hangzhou (杭州市)" in cells
+    zh_cells = " ".join(texts(render("zone-check", "zh")))
+    assert "Shangcheng" not in zh_cells and "上城区" in zh_cells
