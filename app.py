@@ -33,6 +33,7 @@ def page_switch() -> str:
     page = st.session_state["page"]
     if st.session_state.get("shown-page", page) != page:
         reset_page_state()  # another page starts from its own defaults, as from its link
+        st.session_state["zc-seen"] = False  # the zone check's upload waits for the return
     st.session_state["shown-page"] = page
     set_param("page", None if page == DEFAULT else page)
     return page

@@ -40,6 +40,51 @@ def text(sentence: str) -> str:
     return plain(zh(sentence) if lang() == "zh" else sentence)
 
 
+# ---- the upload, kept across pages ------------------------------------------------------------
+# Streamlit forgets a file uploader's file when its page is left; a planner who looks at a map
+# and comes back finds the list still there (the same bytes, read and checked as before).
+
+@dataclass(frozen=True)
+class Kept:
+    name: str
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def getvalue(self) -> bytes:
+        return self.data
+
+
+def kept_upload(upload):
+    """The upload, or the one kept from before the page was left; None when the user removed
+    it (on this page) or never gave one."""
+    if upload is not None:
+        st.session_state["zc-kept"] = Kept(upload.name, upload.getvalue())
+        st.session_state["zc-seen"] = True
+        st.session_state.pop("zc-restored", None)
+        return upload
+    kept = st.session_state.get("zc-kept")
+    if kept is not None and not st.session_state.get("zc-seen", False):  # back from another page
+        st.session_state["zc-seen"] = True
+        st.session_state["zc-restored"] = True
+    if kept is not None and st.session_state.get("zc-restored"):
+        st.caption(t(f"仍在核查上次上传的文件：{plain(kept.name)}（上传新文件即可替换）。",
+                     f"Still checking the file uploaded before: {plain(kept.name)} (upload another "
+                     "to replace it)."))
+        if st.button(t("清除此文件", "Remove this file"), key="zc-forget"):
+            forget_upload()
+            st.rerun()
+        return kept
+    st.session_state.pop("zc-kept", None)  # removed on this page: forgotten
+    return None
+
+
+def forget_upload() -> None:
+    for key in ("zc-kept", "zc-restored"):
+        st.session_state.pop(key, None)
+
 # ---- reading --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

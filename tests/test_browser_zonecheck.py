@@ -118,3 +118,20 @@ def test_a_list_with_columns_named_like_the_result_shows_its_table(app_url, page
     grid = page.locator("[data-testid=stDataFrame]").first
     grid.wait_for(timeout=30000)
     page.screenshot(path=str(ARTIFACTS / "zone-check-own-columns.png"))
+
+
+def test_the_uploaded_list_is_still_there_after_a_look_at_a_map(app_url, page, tmp_path):
+    source = tmp_path / "重点项目.xlsx"
+    government_sheet(source)
+    upload(page, app_url, source)
+    choose_crs(page, "WGS84")
+    page.get_by_text("1 行有问题：已保留在结果中").wait_for(timeout=60000)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    sidebar.get_by_text("核心区拥江扩面示意图", exact=True).click()
+    page.locator("iframe[title*='st_folium']").wait_for(timeout=60000)
+    sidebar.get_by_text("项目落区核查", exact=True).click()
+    page.get_by_text("仍在核查上次上传的文件：重点项目.xlsx").wait_for(timeout=60000)
+    choose_crs(page, "WGS84")  # the page's choices start afresh, the file does not
+    page.get_by_text("1 行有问题：已保留在结果中").wait_for(timeout=60000)
+    page.get_by_role("button", name="清除此文件").click()
+    page.get_by_text("规划本身已定位的项目").wait_for(timeout=60000)
