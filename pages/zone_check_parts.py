@@ -22,6 +22,7 @@ from layers.zones import english_name
 from pages.common import lang, plain, t
 
 DRAWN_LIMIT = 5000
+CHOICES = ("zc-enc", "zc-header", "zc-crs", "zc-epsg", "zc-lon", "zc-lat", "zc-enc-pick")
 PROBLEM = COLUMNS["problem"]
 CRS_CHOICES = {
     "wgs84": ("WGS84（GPS、天地图、OpenStreetMap）", "WGS84 (GPS, Tianditu, OpenStreetMap)"),
@@ -69,6 +70,9 @@ def kept_upload(upload):
     if kept is not None and not st.session_state.get("zc-seen", False):  # back from another page
         st.session_state["zc-seen"] = True
         st.session_state["zc-restored"] = True
+        for key, value in st.session_state.get("zc-choices", {}).items():  # as they were
+            if value is not None:
+                st.session_state[key] = value
     if kept is not None and st.session_state.get("zc-restored"):
         st.caption(t(f"仍在核查上次上传的文件：{plain(kept.name)}（上传新文件即可替换）。",
                      f"Still checking the file uploaded before: {plain(kept.name)} (upload another "
@@ -204,6 +208,7 @@ def ask_reading(upload) -> Reading | None:
         _refuse(err)
     crs = _crs(table.crs)
     lon, lat = _columns(table.frame) if table.geometry is None else (None, None)
+    st.session_state["zc-choices"] = {key: st.session_state.get(key) for key in CHOICES}
     if table.geometry is None and (crs is None or lon is None or lat is None):
         st.stop()
     return Reading(encoding, header_row, crs, lon, lat)

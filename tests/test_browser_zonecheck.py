@@ -131,7 +131,6 @@ def test_the_uploaded_list_is_still_there_after_a_look_at_a_map(app_url, page, t
     page.locator("iframe[title*='st_folium']").wait_for(timeout=60000)
     sidebar.get_by_text("项目落区核查", exact=True).click()
     page.get_by_text("仍在核查上次上传的文件：重点项目.xlsx").wait_for(timeout=60000)
-    choose_crs(page, "WGS84")  # the page's choices start afresh, the file does not
-    page.get_by_text("1 行有问题：已保留在结果中").wait_for(timeout=60000)
+    page.get_by_text("1 行有问题：已保留在结果中").wait_for(timeout=60000)  # WGS84 still chosen
     page.get_by_role("button", name="清除此文件").click()
     page.get_by_text("规划本身已定位的项目").wait_for(timeout=60000)
