@@ -144,9 +144,10 @@ def check_located(located: Located, notes=None, lang: str = "en") -> Result:
             zones.loc[present] = zone_index().query(lon[present], lat[present]).to_numpy()
     else:
         geoms = single_parts(located.geometry)
-        located = Located(located.frame, located.problem, geometry=geoms)
         present = (geoms.notna() & ~geoms.is_empty).to_numpy() & np.isfinite(
             shapely.bounds(geoms.values)).all(axis=1)
+        kept = gpd.GeoSeries(np.where(present, geoms.values, None), crs=geoms.crs)  # no inf drawn
+        located = Located(located.frame, located.problem, geometry=kept)
         points = present & (geoms.geom_type == "Point").to_numpy()
         shapes = present & ~points
         lon, lat = np.full(n, np.nan), np.full(n, np.nan)

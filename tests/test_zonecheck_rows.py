@@ -22,6 +22,12 @@ SJC = (120.2387733, 30.2427619)  # 钱江世纪城站: 萧山区 钱江世纪城
 TO_4549 = Transformer.from_crs(4326, 4549, always_xy=True)
 
 
+def _gpkg(tmp_path, geoms, crs=4549):
+    path = tmp_path / "q.gpkg"
+    gpd.GeoDataFrame({"项目": [f"p{i}" for i in range(len(geoms))]}, geometry=geoms, crs=crs).to_file(path)
+    return path
+
+
 def spatial(tmp_path, geoms, crs=4326, name="p.gpkg"):
     frame = gpd.GeoDataFrame({"项目": [f"p{i}" for i in range(len(geoms))]}, geometry=geoms, crs=crs)
     frame.to_file(tmp_path / name, driver="GPKG" if name.endswith("gpkg") else "GeoJSON")
@@ -202,6 +208,9 @@ def test_an_infinite_coordinate_in_a_geopackage_gets_a_problem(tmp_path):
     assert rows["problem"].tolist() == [NOT_FINITE, ""]
     assert rows["district"].tolist() == ["", "上城区"]
     assert np.isnan(rows["lon_wgs84"].iloc[0])  # no "inf" written
+    x, y = TO_4549.transform(*QJL)
+    frame = check(_gpkg(tmp_path, [Point(float("inf"), 3350000.0), Point(x, y)])).frame
+    assert frame.geometry.iloc[0] is None and frame.geometry.iloc[1] is not None  # nothing to draw
 
 
 def test_a_file_with_problem_and_problem_input_columns_keeps_both():
