@@ -321,6 +321,23 @@ def _header_row(rows: list[list[str]], filename: str, given: int | None) -> int:
     return int(given)
 
 
+def _sub_header(top: list[str], below: list[str]) -> list[str] | None:
+    """The second row of a two-level header (坐标 merged over 经度 | 纬度), or None: text only,
+    each under an empty cell of the header row (the rest of a merged cell) or under the start of
+    a merged group (a name followed by an empty cell), and at least one under an empty cell."""
+    filled = [j for j, c in enumerate(below) if c.strip()]
+    if not filled or any(_is_number(below[j]) for j in filled):
+        return None
+    def under_group(j: int) -> bool:
+        name = top[j] if j < len(top) else ""
+        return name == "" or (j + 1 < len(top) and top[j + 1] == "")
+    if not all(under_group(j) for j in filled):
+        return None
+    if not any(j >= len(top) or top[j] == "" for j in filled):
+        return None
+    return below
+
+
 def _column_names(cells: list[str]) -> list[str]:
     """As pandas names them: an empty name is "Unnamed: i", a repeated one "name.1"."""
     names, used = [], set()
@@ -469,11 +486,16 @@ def _read_excel(data: bytes, filename: str, header_row: int | None = None) -> Ta
     except Exception as err:
         raise InputError(f"{filename}: not a readable Excel workbook ({err}).") from err
     row = _header_row(rows, filename, header_row)
-    numbered = [(row + 1 + i, r) for i, r in enumerate(rows[row:]) if any(c != "" for c in r)]
+    top = rows[row - 1] if rows else []
+    lower = _sub_header(top, rows[row] if len(rows) > row else [])
+    first_data = row + 1 if lower else row  # a two-level header takes two rows
+    numbered = [(first_data + 1 + i, r) for i, r in enumerate(rows[first_data:])
+                if any(c != "" for c in r)]
     body = [r for _, r in numbered]  # blank rows skipped, as pandas did; their numbers kept
-    width = max([len(rows[row - 1]) if rows else 0] +
-                [max((i + 1 for i, c in enumerate(r) if c != ""), default=0) for r in body])
-    header = (rows[row - 1] if rows else []) + [""] * width
+    width = max([len(top)] + [max((i + 1 for i, c in enumerate(r) if c != ""), default=0)
+                              for r in body])
+    header = [(lower[j] if lower and j < len(lower) and lower[j] else c)
+              for j, c in enumerate(top)] + [""] * width
     while width and header[width - 1] == "" and all(len(r) < width or r[width - 1] == "" for r in body):
         width -= 1  # trailing columns with neither a name nor a value
     columns = _column_names(header[:width])
@@ -483,7 +505,9 @@ def _read_excel(data: bytes, filename: str, header_row: int | None = None) -> Ta
     notes = []
     if len(names) > 1:
         notes.append(f"the workbook holds {len(names)} sheets; read the first, {title!r}")
-    if row != 1:
+    if lower:
+        notes.append(f"header in rows {row} and {row + 1}")
+    elif row != 1:
         notes.append(f"header in row {row}")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as book_zip:

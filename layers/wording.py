@@ -165,6 +165,7 @@ CLAUSES = [
     (F + r"there is no row (?P<row>.+)", IN + r"没有第 \g<row> 行"),
     (r"the table has (?P<n>[\d,]+) rows\.", r"表格只有 \g<n> 行。"),
     (r"header in row (?P<row>\d+)", r"表头在第 \g<row> 行"),
+    (r"header in rows (\d+) and (\d+)", r"表头在第 \1、\2 行（两层表头）"),
     (F + r"rows have more cells than the header row (?P<row>\d+) has names",
      IN + r"有些行的单元格比第 \g<row> 行（表头）的列名多"),
     (r"check the header row\.", "请检查表头行。"),

@@ -404,3 +404,34 @@ def test_an_archive_claiming_a_zip_version_python_cannot_read_is_refused():
     data[data.rfind(b"PK\x01\x02") + 6] = 84
     with pytest.raises(InputError, match="damaged zip archive"):
         read_input(bytes(data), "p.zip")
+
+
+def test_a_two_level_header_takes_the_names_of_its_lower_row_under_a_merged_cell(tmp_path):
+    # 坐标 merged over 经度 | 纬度, 序号 and 项目名称 merged down over both header rows.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = "重点项目清单"
+    sheet.merge_cells("A1:E1")
+    for col, name in (("A", "序号"), ("B", "项目名称"), ("C", "坐标"), ("E", "备注")):
+        sheet[f"{col}2"] = name
+    sheet.merge_cells("C2:D2")
+    sheet.merge_cells("A2:A3")
+    sheet.merge_cells("B2:B3")
+    sheet["C3"], sheet["D3"] = "经度", "纬度"
+    sheet.append([1, "钱江路站项目", 120.2082401, 30.2580532, "NA"])
+    sheet.append([2, "世纪城项目", 120.2387733, 30.2427619, ""])
+    book.save(tmp_path / "p.xlsx")
+    table = read_input(tmp_path / "p.xlsx")
+    assert list(table.frame.columns) == ["序号", "项目名称", "经度", "纬度", "备注"]
+    assert table.frame["项目名称"].tolist() == ["钱江路站项目", "世纪城项目"]
+    assert table.row_numbers.tolist() == [4, 5] and "header in rows 2 and 3" in table.notes
+
+
+def test_a_first_data_row_of_text_is_not_taken_for_a_second_header_row(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["名称", "类别", "备注"])
+    sheet.append(["甲", "银行", "说明"])
+    book.save(tmp_path / "p.xlsx")
+    table = read_input(tmp_path / "p.xlsx")
+    assert list(table.frame.columns) == ["名称", "类别", "备注"] and len(table.frame) == 1
