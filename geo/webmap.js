@@ -65,11 +65,14 @@ window.harborMap = function (map, cfg, layers) {
 
   // The opening view: the bounds, clear of the layer list on the right.
   var home = null;  // the view fitHome gave, until the user moves away from it
+  var needsFit = false;
   function fitHome() {
     // A fixed room for the layer list (not its measured width, which depends on when the
     // fonts arrive): the same page opens at the same view however it was reached.
-    var right = Math.round((cfg.legendWidth || 250) * scale);
-    if (right > map.getSize().x / 2) right = 20;
+    var right = Math.round((cfg.legendWidth || 250) * scale), size = map.getSize();
+    if (right > size.x / 2) right = 20;
+    needsFit = size.x <= 50 + right + 20 || size.y <= 50 + 20;  // no room yet (a rerun): later
+    if (needsFit) return;
     map.fitBounds(cfg.bounds, {paddingTopLeft: [50, 20], paddingBottomRight: [right, 30],
                                animate: false});
     home = {center: map.getCenter(), zoom: map.getZoom()};
@@ -386,7 +389,7 @@ window.harborMap = function (map, cfg, layers) {
 
   function changed() { restack(); refresh(); placeLabels(); writeUrl(); }
   map.on("zoomend moveend resize", placeLabels);
-  map.on("resize", function () { if (atHome()) fitHome(); });  // the opening view fills the new size
+  map.on("resize", function () { if (needsFit || atHome()) fitHome(); });  // the opening view fills the new size
 
   // ---- tools: full screen, measure, whole extent, draw ---------------------------------------
   // While measuring or drawing, a click on the map only measures or draws: it is taken before

@@ -40,6 +40,13 @@ def upload(page, app_url, path, lang=""):
     page.locator("input[type=file]").set_input_files(str(path))
 
 
+def settled(page):
+    """Wait until the page's rerun has finished (Streamlit's running indicator is gone)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')",
+                           timeout=60000)
+
+
 def choose_crs(page, name):
     page.get_by_role("combobox", name=re.compile("坐标系|Coordinate system")).click()
     page.get_by_role("option", name=re.compile("^" + re.escape(name))).click()
@@ -79,8 +86,8 @@ def test_an_amap_geojson_stamped_wgs84_is_spotted_and_corrected_on_the_page(app_
     assert re.search(rf"有 {len(lon)} 个落在钱塘江中", page.locator("[data-testid=stAlert]").first.inner_text() +
                      " ".join(page.locator("[data-testid=stAlert]").all_inner_texts()))
     choose_crs(page, "GCJ-02")  # override what the file declares
-    page.get_by_text(re.compile("读取与核查用时")).wait_for(timeout=60000)
     page.wait_for_function("!document.body.innerText.includes('文件很可能使用')", timeout=30000)
+    settled(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="CSV", exact=True).click()
     out = tmp_path / "fixed.csv"
