@@ -48,6 +48,7 @@ def settled(page):
 
 
 def choose_crs(page, name):
+    settled(page)  # a rerun under way would close the list as it opens
     page.get_by_role("combobox", name=re.compile("坐标系|Coordinate system")).click()
     page.get_by_role("option", name=re.compile("^" + re.escape(name))).click()
 
@@ -87,6 +88,7 @@ def test_an_amap_geojson_stamped_wgs84_is_spotted_and_corrected_on_the_page(app_
                      " ".join(page.locator("[data-testid=stAlert]").all_inner_texts()))
     choose_crs(page, "GCJ-02")  # override what the file declares
     page.wait_for_function("!document.body.innerText.includes('文件很可能使用')", timeout=30000)
+    settled(page)
     settled(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="CSV", exact=True).click()
