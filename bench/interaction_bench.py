@@ -22,14 +22,18 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 CLICK = (30.2580532, 120.2082401)  # 钱江路站, in 钱江新城: both apps open its panel
 
 
+def paths(frame) -> int:
+    """The features drawn in a map frame."""
+    return frame.evaluate("document.querySelectorAll('.leaflet-overlay-pane path').length")
+
+
 def map_frame(page, timeout=60):
     """The map's frame once its features are drawn (a new frame after a page switch)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         for frame in page.frames:
             try:
-                if "st_folium" in frame.url and frame.evaluate(
-                        "document.querySelectorAll('.leaflet-overlay-pane path').length") > 0:
+                if "st_folium" in frame.url and paths(frame) > 0:
                     return frame
             except Exception:
                 pass
@@ -56,7 +60,7 @@ def page_switch(browser, url) -> float:
     page.locator("[data-testid=stSidebar]").get_by_text("核心区拥江扩面示意图", exact=True).click()
     while True:
         frame = map_frame(page)
-        if frame is not old and frame.evaluate("document.querySelectorAll('.leaflet-overlay-pane path').length") < 40:
+        if frame is not old and paths(frame) < 40:
             break  # the core-zone map (24 paths), not the layout map (36)
         page.wait_for_timeout(10)  # lets Playwright take in the page's events
     took = time.perf_counter() - start

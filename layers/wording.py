@@ -9,6 +9,8 @@ import re
 
 import pandas as pd
 
+from layers.zones import english_name
+
 COLUMNS = {  # the columns the zone check adds, as a reader sees them
     "row_in_file": ("文件中的行", "Row in the file"), "row_no": ("序号", "No."),
     "lon_wgs84": ("经度（WGS84）", "Longitude (WGS84)"), "lat_wgs84": ("纬度（WGS84）", "Latitude (WGS84)"),
@@ -273,3 +275,20 @@ def headers(columns, lang: str) -> dict:
     """Column renames for a reader: the check's own columns in ``lang``; the input's as typed."""
     i = 1 if lang == "en" else 0
     return {c: COLUMNS[c][i] for c in columns if c in COLUMNS}
+
+
+def names_in_english(values: pd.Series) -> pd.Series:
+    """Zone columns for an English reader: "上城区 (62%);滨江区 (38%)" as "Shangcheng District
+    (上城区) (62%); …" (the plan's name beside its English), each distinct value once."""
+
+    def one(value: str) -> str:
+        out = []
+        for part in filter(None, str(value).split(";")):
+            name, share = (part.split(" (", 1) + [""])[:2]
+            english = english_name(name)
+            text = f"{english} ({name})" if english != name else name
+            out.append(f"{text} ({share}" if share else text)
+        return "; ".join(out)
+
+    distinct = pd.unique(values.astype(str))
+    return values.astype(str).map({v: one(v) for v in distinct})

@@ -16,9 +16,8 @@ import streamlit as st
 from geo.importer import (LAT_NAMES, LON_NAMES, EncodingUnsure, InputError, find_column,
                           read_input)
 from layers.load import config_key
-from layers.wording import COLUMNS, DATUMS, KINDS, headers, zh
+from layers.wording import COLUMNS, DATUMS, KINDS, headers, names_in_english, zh
 from layers.zonecheck import ADDED, check, counts, plan_projects
-from layers.zones import english_name
 from pages.common import lang, plain, t
 
 DRAWN_LIMIT = 5000
@@ -267,7 +266,7 @@ def for_reader(result, rows: np.ndarray | None = None) -> pd.DataFrame:
     shown["in_harbor"] = shown["in_harbor"].map({True: t("是", "yes"), False: t("否", "no")})
     if lang() == "en":  # the plan's names with their English beside them
         for column in ("city", "district", "core_zone", "financial_city", "belts", "town"):
-            shown[column] = _in_english(shown[column])
+            shown[column] = names_in_english(shown[column])
     for column in ("lon_wgs84", "lat_wgs84"):  # no "None" where a row has no place
         shown[column] = shown[column].map(
             lambda v: "" if not np.isfinite(v) else f"{v:.7f}".rstrip("0").rstrip("."))
@@ -285,22 +284,6 @@ def columns_shown() -> dict:
     """The problem column wide enough to read its sentence."""
     return {t(*PROBLEM): st.column_config.TextColumn(width="large"),
             t(*PROBLEM) + t("（核查）", " (check)"): st.column_config.TextColumn(width="large")}
-
-
-def _in_english(values: pd.Series) -> pd.Series:
-    """"上城区 (62%);滨江区 (38%)" as "Shangcheng District (上城区) (62%); …", each distinct
-    value once."""
-    def one(value: str) -> str:
-        out = []
-        for part in filter(None, str(value).split(";")):
-            name, share = (part.split(" (", 1) + [""])[:2]
-            english = english_name(name)
-            text = f"{english} ({name})" if english != name else name
-            out.append(f"{text} ({share}" if share else text)
-        return "; ".join(out)
-
-    distinct = pd.unique(values.astype(str))
-    return values.astype(str).map({v: one(v) for v in distinct})
 
 
 def result_box(frame) -> tuple[float, float, float, float]:
@@ -352,7 +335,7 @@ def counts_tables(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     i = 1 if lang() == "en" else 0
     per_zone["kind"] = per_zone["kind"].map(lambda k: KINDS[k][i])
     if lang() == "en":
-        per_zone["zone"] = _in_english(per_zone["zone"])
-        per_city["city"] = _in_english(per_city["city"])
+        per_zone["zone"] = names_in_english(per_zone["zone"])
+        per_city["city"] = names_in_english(per_city["city"])
     return (per_zone.rename(columns=headers(per_zone.columns, lang())),
             per_city.rename(columns=headers(per_city.columns, lang())))
