@@ -91,12 +91,12 @@ def _outside_messages(lon, lat, swapped, lang: str = "en") -> np.ndarray:
     y = pc.cast(pa.array(np.round(np.asarray(lat, dtype=float), 5)), pa.string())  # overflow
     where = pc.binary_join_element_wise("(", x, ", ", y, ")", "")
     turned = pc.binary_join_element_wise("(", y, ", ", x, ")", "")
-    if lang == "en":
-        swap = ("latitude and longitude look swapped: ", " would be in Zhejiang; swap the two columns")
-        out = " is outside Zhejiang; check the coordinates and their coordinate system"
-    else:  # the same sentences as layers.wording.zh gives, written at once for a million rows
-        swap = ("经纬度似乎填反了：", " 在浙江省内；请交换这两列")
-        out = " 在浙江省外；请检查坐标及其坐标系"
+    # The sentences around the coordinates, in ``lang``, once; then written for every row at once.
+    say = zh if lang == "zh" else str
+    swap = say("latitude and longitude look swapped: (X, Y) would be in Zhejiang; swap the two "
+               "columns").split("(X, Y)")
+    out = say("(X, Y) is outside Zhejiang; check the coordinates and their coordinate "
+              "system").split("(X, Y)")[1]
     text = pc.if_else(pa.array(swapped),
                       pc.binary_join_element_wise(swap[0], turned, swap[1], ""),
                       pc.binary_join_element_wise(where, out, ""))
