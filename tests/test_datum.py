@@ -52,3 +52,35 @@ def test_no_hint_for_a_list_on_land_or_read_in_another_system():
     assert check(text.encode(), "p.csv", crs="EPSG:4549").hint is None  # not read as WGS84
     one_wet = "name,lng,lat\n" + f"p,{gx[0]},{gy[0]}\n" + "q,120.2082401,30.2580532\n" * 30
     assert check(one_wet.encode(), "p.csv").hint is None  # one point in the river: no pattern
+
+
+def coastal_sites(n=10):
+    """Sites on land by the sea (Ningbo, Zhoushan) that GCJ-02's shift moves off the coast,
+    within 0.02° of it and clear of the river (found on a 100 m grid)."""
+    province = load_layer("province").located.union_all()
+    river = load_layer("river").located.union_all()
+    lon, lat = np.meshgrid(np.arange(121.4, 122.4, 0.002), np.arange(29.6, 30.3, 0.002))
+    lon, lat = lon.ravel(), lat.ravel()
+    x, y = (np.asarray(v) for v in wgs84_to_gcj02(lon, lat))
+    off = ~shapely.intersects_xy(province, x, y) & shapely.dwithin(province, shapely.points(x, y), 0.02)
+    pick = shapely.intersects_xy(province, lon, lat) & off & ~shapely.intersects_xy(river, x, y)
+    chosen = np.flatnonzero(pick)[:: max(1, pick.sum() // n)][:n]
+    return lon[chosen], lat[chosen], x[chosen], y[chosen]
+
+
+def test_points_just_off_the_coast_count_as_in_the_water():
+    lon, lat, gx, gy = coastal_sites()
+    assert len(lon) >= 8
+    text = "name,lng,lat\n" + "".join(f"p,{a},{b}\n" for a, b in zip(gx, gy)) + "empty,,\n"
+    hint = check(text.encode(), "amap.csv").hint
+    assert (hint.datum, hint.points, hint.wet_as_read) == ("gcj02", len(lon), len(lon))
+
+
+def test_two_wet_points_in_twenty_are_a_pattern_and_one_is_not():
+    lon, lat, gx, gy = riverside_sites(wgs84_to_gcj02)
+    dry = "q,120.2082401,30.2580532\n"
+    two = "name,lng,lat\n" + "".join(f"p,{a},{b}\n" for a, b in zip(gx[:2], gy[:2])) + dry * 18
+    one = "name,lng,lat\n" + f"p,{gx[0]},{gy[0]}\n" + dry * 19
+    hint = check(two.encode(), "p.csv").hint
+    assert (hint.datum, hint.points, hint.wet_as_read) == ("gcj02", 20, 2)
+    assert check(one.encode(), "p.csv").hint is None
