@@ -362,9 +362,31 @@ window.harborMap = function (map, cfg, layers) {
     if (rings[0] && rings[0][0] && rings[0][0].lat !== undefined) return geodesicArea(rings[0]);
     return rings.reduce(function (sum, part) { return sum + ringArea(part); }, 0);
   }
+  // The pick is outlined at once; the page's own highlight (class hm-sel) replaces the outline
+  // when the page has rerun with the new selection and its panel.
+  var pending = null;
+  function showPick(f) {
+    if (pending) map.removeLayer(pending);
+    pending = null;
+    Array.prototype.forEach.call(map.getContainer().querySelectorAll(".hm-sel"), function (e) {
+      e.style.display = "none";
+    });
+    if (!f) return;
+    var style = {color: "#f1c40f", weight: 5, fill: false, interactive: false};
+    pending = f instanceof L.Polygon ? L.polygon(f.getLatLngs(), style)
+      : f.getLatLngs ? L.polyline(f.getLatLngs(), style)
+      : L.circleMarker(f.getLatLng(), L.extend({radius: 14}, style));
+    pending.addTo(map);
+  }
+  map.on("layeradd", function (e) {
+    if (pending && e.layer && e.layer.options && e.layer.options.harborSel) {
+      map.removeLayer(pending);
+      pending = null;
+    }
+  });
   var pointHit = false;
   cfg.layers.forEach(function (l) {
-    if (l.pick && l.point) layers[l.id].on("click", function () { pointHit = true; });
+    if (l.pick && l.point) layers[l.id].on("click", function (e) { pointHit = true; showPick(e.layer); });
   });
   map.on("click", function (e) {
     if (pointHit) { pointHit = false; return; }  // a town or project: its own click stands
@@ -376,8 +398,9 @@ window.harborMap = function (map, cfg, layers) {
         hits.push({area: ringArea(f.getLatLngs()), feature: f});
       });
     });
-    if (!hits.length) return;
+    if (!hits.length) { showPick(null); return; }
     hits.sort(function (a, b) { return a.area - b.area; });
+    showPick(hits[0].feature);
     // Every visible zone here, smallest first, goes with the pick for the page to offer.
     var props = hits[0].feature.feature.properties;
     props.here = hits.map(function (h) {

@@ -208,7 +208,8 @@ def _results(map_id: str, query: str) -> None:
 
 
 def _highlight(selection, clicked, gcj02: bool) -> folium.FeatureGroup:
-    """The selection and the last click, drawn over the map. An invisible mark in the group
+    """The selection and the last click, drawn over the map (class hm-sel: geo/webmap.js hides
+    it when a new pick is outlined, until this group comes back with it). An invisible mark in the group
     tells the map which feature is selected (option harborSel), for the URL: a fragment rerun
     cannot set the URL's parameters without dropping the view that the map keeps there."""
     group = folium.FeatureGroup(name="selection")
@@ -222,11 +223,12 @@ def _highlight(selection, clicked, gcj02: bool) -> folium.FeatureGroup:
             geom = to_display(row.geometry.iloc[0], gcj02)
             if geom.geom_type == "Point":
                 folium.CircleMarker([geom.y, geom.x], radius=14, color="#f1c40f", weight=4,
-                                    fill=False, interactive=False).add_to(group)
+                                    fill=False, interactive=False, class_name="hm-sel").add_to(group)
             else:
                 folium.GeoJson(geom.__geo_interface__, interactive=False,
                                style_function=lambda _f: {"color": "#f1c40f", "weight": 5,
-                                                          "fillOpacity": 0}).add_to(group)
+                                                          "fillOpacity": 0,
+                                                          "className": "hm-sel"}).add_to(group)
     if clicked:
         lon, lat = clicked
         point = to_display(shapely.Point(lon, lat), gcj02)

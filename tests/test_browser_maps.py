@@ -243,3 +243,31 @@ def test_other_zones_at_a_click_are_the_visible_ones_and_open_on_a_press(app_url
     sized.wait_for_timeout(500)
     assert offered.get_by_role("radio", name="钱江新城").count() == 0  # the only zone shown
     assert offered.get_by_role("radio", name="杭州金融城").count() == 0  # hidden: not offered
+
+
+PICK_NOW = """([lat, lon]) => {
+    window.map.fire('click', {latlng: L.latLng(lat, lon)});  // the page has not rerun yet
+    return Array.from(document.querySelectorAll('.leaflet-overlay-pane path')).filter(p =>
+        p.getAttribute('stroke') === '#f1c40f' && getComputedStyle(p).display !== 'none').length;
+}"""
+OUTLINES = """Array.from(document.querySelectorAll('.leaflet-overlay-pane path')).filter(p =>
+    p.getAttribute('stroke') === '#f1c40f' && getComputedStyle(p).display !== 'none').length"""
+
+
+@pytest.mark.parametrize("sized", ["laptop"], indirect=True)
+def test_a_pick_is_outlined_at_once_and_then_by_the_page(app_url, sized):
+    frame = open_map(sized, f"{app_url}/?page=core-zone")
+    assert frame.evaluate(OUTLINES) == 0
+    assert frame.evaluate(PICK_NOW, [30.2505, 120.2135]) == 1  # in 钱江新城 (shapely, by hand)
+    sized.get_by_role("heading", name="钱江新城").wait_for(timeout=30000)
+    sized.wait_for_timeout(500)
+    assert frame.evaluate(OUTLINES) == 1  # the page's own, in place of the first
+    # Another zone: its outline at once, the old selection's hidden (not two outlines).
+    assert frame.evaluate(PICK_NOW, [30.2905, 120.23536]) == 1  # 杭州金融城 only
+    sized.get_by_role("heading", name="杭州金融城").wait_for(timeout=30000)
+    sized.wait_for_timeout(500)
+    assert frame.evaluate(OUTLINES) == 1
+    # Where no zone is shown: no outline at once, and none after the page's rerun.
+    assert frame.evaluate(PICK_NOW, [29.0, 118.5]) == 0
+    sized.get_by_text("点击地图上的区域或要素").wait_for(timeout=30000)
+    assert frame.evaluate(OUTLINES) == 0
