@@ -2,7 +2,10 @@
 offset 300–600 m from WGS84 on purpose, and a file can say WGS84 when it is not (a GeoJSON is
 WGS84 by rule, whatever tool wrote it). Projects are not built in the river or the sea: when
 many points as read fall in the Qiantang or just off the coast, and reading them as GCJ-02 or
-BD-09 puts most of them on land, the file is probably in that system.
+BD-09 puts most of them on land, the file is probably in that system. Most of a list lies on
+land, though, where a shift moves a point only across a district border, if at all: when the
+list has its own district column (上城区, 萧山…), points outside the district it names as read,
+and inside it read as GCJ-02 or BD-09, tell the same.
 """
 
 from __future__ import annotations
@@ -10,11 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import re
+
 import numpy as np
+import pandas as pd
 import shapely
 
 from geo.crs import bd09_to_wgs84, gcj02_to_wgs84
 from layers.load import config_key, load_layer
+from layers.zones import zone_index
 
 COAST_DEG = 0.02  # "just off the coast": within this of the province (about 2 km here)
 SHIFTS = {"gcj02": gcj02_to_wgs84, "bd09": bd09_to_wgs84}
@@ -22,10 +29,12 @@ SHIFTS = {"gcj02": gcj02_to_wgs84, "bd09": bd09_to_wgs84}
 
 @dataclass
 class DatumHint:
-    datum: str  # gcj02 or bd09: the reading that puts the points on land
-    points: int  # points considered (placed, near Zhejiang)
-    wet_as_read: int  # in the river or just off the coast, as read
-    wet_shifted: int  # the same, read as ``datum``
+    datum: str  # gcj02 or bd09: the reading that puts the points in place
+    points: int  # points considered (placed)
+    off_as_read: int  # points out of place as read: see ``by``
+    off_shifted: int  # the same, read as ``datum``
+    by: str = "water"  # "water": in the river or just off the coast; "district": outside
+    column: str | None = None  # the district that this column of the list names (by "district")
 
 
 def _one(geoms):
@@ -49,20 +58,68 @@ def _wet(lon: np.ndarray, lat: np.ndarray) -> int:
     return int(shapely.intersects_xy(river, lon, lat).sum() + near.sum())
 
 
-def datum_hint(lon: np.ndarray, lat: np.ndarray) -> DatumHint | None:
-    """A hint when the points (WGS84, as read) look like GCJ-02 or BD-09, else None."""
-    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    lon, lat = lon[ok], lat[ok]
-    if not len(lon):
-        return None
-    wet = _wet(lon, lat)
-    if wet < max(2, 0.1 * len(lon)):
+@lru_cache(maxsize=2)
+def _district_names(_config) -> dict[str, str]:
+    """Each district as a list may write it: 上城区, or 上城 without its 区/县/市."""
+    names = {}
+    for name in load_layer("districts").frame["name_zh"]:
+        names[name] = name
+        if len(name) > 2:
+            names.setdefault(name[:-1], name)
+    return names
+
+
+def _said(value) -> str | None:
+    """The district a cell names (杭州市上城区 too), or None."""
+    names = _district_names(config_key())
+    text = str(value).strip()
+    return names.get(text) or names.get(re.sub(r"^\w{2,3}市(?=\w{2})", "", text))
+
+
+def district_column(frame: pd.DataFrame) -> str | None:
+    """The column of the list that names districts (most of its filled cells), if any."""
+    best, most = None, 2
+    for column in frame.columns:
+        filled = frame[column].dropna().astype(str).str.strip()
+        filled = filled[filled != ""].head(2000)
+        named = int(filled.map(_said).notna().sum())
+        if named > most and named >= 0.8 * len(filled):
+            best, most = column, named
+    return best
+
+
+def _astray(said: np.ndarray):
+    """How many points lie outside the district the list names for them."""
+    def count(lon: np.ndarray, lat: np.ndarray) -> int:
+        found = zone_index().query(lon, lat)["district"].to_numpy()
+        return sum(1 for s, f in zip(said, found) if s is not None and s not in f.split(";"))
+    return count
+
+
+def _hint(lon, lat, off, by: str, column: str | None = None) -> DatumHint | None:
+    """The reading that puts at most a third as many points out of place, when enough are."""
+    as_read = off(lon, lat)
+    if as_read < max(2, 0.1 * len(lon)):
         return None
     best = None
     for datum, shift in SHIFTS.items():
         x, y = shift(lon, lat)
-        shifted = _wet(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-        if shifted * 3 <= wet and (best is None or shifted < best.wet_shifted):
-            best = DatumHint(datum, len(lon), wet, shifted)
+        shifted = off(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+        if shifted * 3 <= as_read and (best is None or shifted < best.off_shifted):
+            best = DatumHint(datum, len(lon), as_read, shifted, by, column)
     return best
+
+
+def datum_hint(lon: np.ndarray, lat: np.ndarray, frame: pd.DataFrame | None = None) -> DatumHint | None:
+    """A hint when the points (WGS84, as read) look like GCJ-02 or BD-09, else None. ``frame``:
+    the list's own columns for these points, where a district column may be."""
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if not ok.any():
+        return None
+    hint = _hint(lon[ok], lat[ok], _wet, "water")
+    column = district_column(frame) if hint is None and frame is not None else None
+    if column is None:
+        return hint
+    said = np.array([_said(v) for v in frame[column].to_numpy()[ok]], dtype=object)
+    return _hint(lon[ok], lat[ok], _astray(said), "district", column)

@@ -196,9 +196,12 @@ def check(source: bytes | str | Path | Table, filename: str | None = None, crs: 
     result = check_located(locate(table, crs=crs, lon=lon, lat=lat), table.notes, lang)
     result.rows = table.row_numbers
     if _read_as_wgs84(table, crs):
-        points = result.located.geometry is None or (result.located.geometry.geom_type == "Point")
-        result.hint = datum_hint(result.table["lon_wgs84"].to_numpy()[np.asarray(points)],
-                                 result.table["lat_wgs84"].to_numpy()[np.asarray(points)])
+        geometry = result.located.geometry
+        points = np.ones(len(table.frame), bool) if geometry is None else \
+            (geometry.geom_type == "Point").to_numpy()
+        result.hint = datum_hint(result.table["lon_wgs84"].to_numpy()[points],
+                                 result.table["lat_wgs84"].to_numpy()[points],
+                                 table.frame[points].reset_index(drop=True))
     return result
 
 
@@ -308,9 +311,11 @@ def main(argv=None) -> int:
         tell("note", note)
     if result.hint:
         h = result.hint
-        print(say(f"warning: {h.wet_as_read} of {h.points} points fall in the river or just off "
-                  f"the coast as read, {h.wet_shifted} when read as {h.datum}: the input looks "
-                  f"like {h.datum}; if so, run again with --crs {h.datum}"), file=sys.stderr)
+        where = ("fall in the river or just off the coast" if h.by == "water" else
+                 f"lie outside the district that column {h.column} names")
+        print(say(f"warning: {h.off_as_read} of {h.points} points {where} as read, "
+                  f"{h.off_shifted} when read as {h.datum}: the input looks like {h.datum}; "
+                  f"if so, run again with --crs {h.datum}"), file=sys.stderr)
     problems = int((result.table["problem"] != "").sum())
     print(say(f"{len(result.table):,} rows, {problems:,} with a problem, written to "
               f"{args.output} in {time.perf_counter() - start:.1f} s"), file=sys.stderr)

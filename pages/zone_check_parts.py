@@ -246,12 +246,18 @@ def say_hint(hint) -> None:
     if hint is None:
         return
     datum = t(*DATUMS[hint.datum])
-    st.warning(t(f"按当前坐标系读取，{hint.points:,} 个点中有 {hint.wet_as_read:,} 个落在钱塘江中或紧贴海岸线外；"
-                 f"若按 {datum} 读取，只有 {hint.wet_shifted:,} 个。文件很可能使用 {datum} 坐标："
+    if hint.by == "water":
+        zh = "落在钱塘江中或紧贴海岸线外"
+        en = "fall in the Qiantang or just off the coast"
+    else:
+        zh = f"不在文件“{plain(hint.column)}”列所写的区县内"
+        en = f"lie outside the district that the file's column “{plain(hint.column)}” names"
+    st.warning(t(f"按当前坐标系读取，{hint.points:,} 个点中有 {hint.off_as_read:,} 个{zh}；"
+                 f"若按 {datum} 读取，只有 {hint.off_shifted:,} 个。文件很可能使用 {datum} 坐标："
                  "请在上方“坐标系”中选择它。",
-                 f"As read, {hint.wet_as_read:,} of {hint.points:,} points fall in the Qiantang "
-                 f"or just off the coast; read as {datum}, {hint.wet_shifted:,} do. The file "
-                 f"probably uses {datum}: choose it under Coordinate system above."))
+                 f"As read, {hint.off_as_read:,} of {hint.points:,} points {en}; read as "
+                 f"{datum}, {hint.off_shifted:,} do. The file probably uses {datum}: choose it "
+                 "under Coordinate system above."))
 
 
 # ---- the result as a reader sees it -----------------------------------------------------------

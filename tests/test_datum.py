@@ -31,7 +31,7 @@ def test_an_amap_geojson_stamped_wgs84_is_spotted_and_read_right_as_gcj02(tmp_pa
     frame.to_file(tmp_path / "amap.geojson", driver="GeoJSON")
     as_read = check(tmp_path / "amap.geojson")
     assert as_read.hint is not None and as_read.hint.datum == "gcj02"
-    assert as_read.hint.wet_as_read == len(lon) and as_read.hint.wet_shifted == 0
+    assert as_read.hint.off_as_read == len(lon) and as_read.hint.off_shifted == 0
     corrected = check(tmp_path / "amap.geojson", crs="gcj02")  # the override
     assert corrected.hint is None
     assert np.abs(corrected.table["lon_wgs84"] - lon).max() < 1e-6
@@ -73,7 +73,7 @@ def test_points_just_off_the_coast_count_as_in_the_water():
     assert len(lon) >= 8
     text = "name,lng,lat\n" + "".join(f"p,{a},{b}\n" for a, b in zip(gx, gy)) + "empty,,\n"
     hint = check(text.encode(), "amap.csv").hint
-    assert (hint.datum, hint.points, hint.wet_as_read) == ("gcj02", len(lon), len(lon))
+    assert (hint.datum, hint.points, hint.off_as_read) == ("gcj02", len(lon), len(lon))
 
 
 def test_two_wet_points_in_twenty_are_a_pattern_and_one_is_not():
@@ -82,5 +82,57 @@ def test_two_wet_points_in_twenty_are_a_pattern_and_one_is_not():
     two = "name,lng,lat\n" + "".join(f"p,{a},{b}\n" for a, b in zip(gx[:2], gy[:2])) + dry * 18
     one = "name,lng,lat\n" + f"p,{gx[0]},{gy[0]}\n" + dry * 19
     hint = check(two.encode(), "p.csv").hint
-    assert (hint.datum, hint.points, hint.wet_as_read) == ("gcj02", 20, 2)
+    assert (hint.datum, hint.points, hint.off_as_read) == ("gcj02", 20, 2)
     assert check(one.encode(), "p.csv").hint is None
+
+
+def inland_sites(n_across=12, n_same=24):
+    """Sites in Hangzhou's districts, clear of the river: n_across that GCJ-02's shift moves
+    into another district, n_same that it leaves in theirs (a 500 m grid; shapely, by hand)."""
+    districts = load_layer("districts").located
+    river = load_layer("river").located.union_all()
+    lon, lat = np.meshgrid(np.arange(120.00, 120.40, 0.005), np.arange(30.10, 30.40, 0.005))
+    lon, lat = lon.ravel(), lat.ravel()
+    x, y = (np.asarray(v) for v in wgs84_to_gcj02(lon, lat))
+    dry = ~shapely.intersects_xy(river, lon, lat) & ~shapely.intersects_xy(river, x, y)
+    true, read = np.full(len(lon), None, dtype=object), np.full(len(lon), None, dtype=object)
+    for name, geom in zip(districts["name_zh"], districts.geometry):
+        true[shapely.contains_xy(geom, lon, lat)] = name
+        read[shapely.contains_xy(geom, x, y)] = name
+    known = dry & (true != None) & (read != None)  # noqa: E711 (elementwise)
+    across, same = np.flatnonzero(known & (true != read)), np.flatnonzero(known & (true == read))
+    chosen = np.r_[across[:: max(1, len(across) // n_across)][:n_across],
+                   same[:: max(1, len(same) // n_same)][:n_same]]
+    return lon[chosen], lat[chosen], x[chosen], y[chosen], true[chosen]
+
+
+def test_points_across_the_border_of_the_lists_own_district_column_are_spotted():
+    lon, lat, gx, gy, true = inland_sites()
+    assert len(lon) == 36
+    # As a government list writes districts: 上城区, 上城, 杭州市上城区.
+    written = [[d, d[:-1], "杭州市" + d][i % 3] for i, d in enumerate(true)]
+    rows = "".join(f"p{i},{w},{a},{b}\n" for i, (w, a, b) in enumerate(zip(written, gx, gy)))
+    hint = check(("项目,所在区,lng,lat\n" + rows).encode(), "amap.csv").hint
+    assert (hint.by, hint.column, hint.datum) == ("district", "所在区", "gcj02")
+    assert (hint.points, hint.off_as_read, hint.off_shifted) == (36, 12, 0)
+    right = "".join(f"p{i},{w},{a},{b}\n" for i, (w, a, b) in enumerate(zip(written, lon, lat)))
+    assert check(("项目,所在区,lng,lat\n" + right).encode(), "wgs.csv").hint is None
+    # A column that names no districts (or too few) is not taken for one.
+    noise = "".join(f"p{i},{'x' if i % 2 else w},{a},{b}\n"
+                    for i, (w, a, b) in enumerate(zip(written, gx, gy)))
+    assert check(("项目,所在区,lng,lat\n" + noise).encode(), "amap.csv").hint is None
+
+
+def test_the_command_line_warns_in_the_language_asked(tmp_path, capsys):
+    from layers.zonecheck import main
+
+    lon, lat, gx, gy, true = inland_sites()
+    rows = "".join(f"p{i},{d},{a},{b}\n" for i, (d, a, b) in enumerate(zip(true, gx, gy)))
+    (tmp_path / "amap.csv").write_text("项目,所在区,lng,lat\n" + rows, encoding="utf-8")
+    assert main([str(tmp_path / "amap.csv"), "-o", str(tmp_path / "out.csv"), "--lang", "zh"]) == 0
+    said = capsys.readouterr().err
+    assert "警告：按当前坐标系读取，36 个点中有 12 个不在“所在区”列所写的区县内，按 gcj02 读取则为 0 个" in said
+    assert "如是，请加 --crs gcj02 重新运行" in said
+    assert main([str(tmp_path / "amap.csv"), "-o", str(tmp_path / "out.csv")]) == 0
+    assert ("warning: 12 of 36 points lie outside the district that column 所在区 names as read, "
+            "0 when read as gcj02") in capsys.readouterr().err
