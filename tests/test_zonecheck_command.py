@@ -1,0 +1,103 @@
+"""``python -m layers.zonecheck`` as a planner runs it: each option does what its help says, the
+exit status tells success from refusal, and what it prints is in the language asked. Called in
+this process (``main``), so that a mutation test sees the command's own code."""
+
+import csv
+import re
+import time
+
+import pytest
+from pyproj import Transformer
+
+from layers.zonecheck import main
+
+QJL = (120.2082401, 30.2580532)  # 钱江路站: 杭州市 上城区 钱江新城 (a published station site)
+
+
+def rows_of(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    return code, capsys.readouterr().err
+
+
+def test_output_is_required_and_the_language_is_en_or_zh(tmp_path, capsys):
+    (tmp_path / "p.csv").write_text(f"name,lon,lat\na,{QJL[0]},{QJL[1]}\n", encoding="utf-8")
+    for argv in ([tmp_path / "p.csv"], [tmp_path / "p.csv", "-o", tmp_path / "o.csv", "--lang", "fr"]):
+        with pytest.raises(SystemExit) as refused:
+            main([str(a) for a in argv])
+        assert refused.value.code == 2
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_english_by_default_with_the_real_counts_and_time(tmp_path, capsys):
+    (tmp_path / "p.csv").write_text(f"name,lon,lat\na,{QJL[0]},{QJL[1]}\nb,,\nc,{QJL[0]},{QJL[1]}\n",
+                                    encoding="utf-8")
+    start = time.perf_counter()
+    code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv")
+    took = time.perf_counter() - start
+    assert code == 0
+    assert said.startswith("note: read as UTF-8")
+    summary = re.search(r"3 rows, 1 with a problem, written to (.+) in ([\d.]+) s", said)
+    assert summary and summary[1] == str(tmp_path / "o.csv")
+    assert float(summary[2]) <= took + 0.05  # the time it took, not another clock's reading
+    assert [r["district"] for r in rows_of(tmp_path / "o.csv")] == ["上城区", "", "上城区"]
+
+
+def test_crs_reads_projected_coordinates(tmp_path, capsys):
+    # 钱江路站 in CGCS2000 / 3-degree Gauss-Kruger CM 120E, by pyproj (not the code under test).
+    x, y = Transformer.from_crs(4326, 4549, always_xy=True).transform(*QJL)
+    (tmp_path / "p.csv").write_text(f"name,x,y\na,{x:.3f},{y:.3f}\n", encoding="utf-8")
+    code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv", "--lon", "x", "--lat", "y",
+                     "--crs", "EPSG:4549")
+    assert code == 0, said
+    row = rows_of(tmp_path / "o.csv")[0]
+    assert (row["district"], row["core_zone"], row["problem"]) == ("上城区", "钱江新城", "")
+    assert abs(float(row["lon_wgs84"]) - QJL[0]) < 1e-6 and abs(float(row["lat_wgs84"]) - QJL[1]) < 1e-6
+    # Without --crs the same numbers are read as degrees: a problem, not a silent answer.
+    code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv", "--lon", "x", "--lat", "y")
+    assert code == 0 and rows_of(tmp_path / "o.csv")[0]["problem"] != ""
+
+
+def test_lon_and_lat_name_the_columns_each(tmp_path, capsys):
+    # Columns the names cannot find; the first number column is latitude, the second longitude.
+    (tmp_path / "p.csv").write_text(f"name,b,a\na,{QJL[1]},{QJL[0]}\n", encoding="utf-8")
+    code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv")
+    assert code == 2 and said.startswith("error: ") and "longitude" in said
+    code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv", "--lon", "a", "--lat", "b")
+    assert code == 0, said
+    assert rows_of(tmp_path / "o.csv")[0]["district"] == "上城区"
+
+
+def test_an_unsure_encoding_is_refused_until_given(tmp_path, capsys):
+    # Reads as GBK and as Big5 (tests/test_importer.py): the command does not guess.
+    (tmp_path / "p.csv").write_bytes("name,lon,lat\n高雄,120.30,22.62\n".encode("big5"))
+    code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv")
+    assert code == 2
+    assert said.startswith("error: ") and said.rstrip().endswith("error: give it with --encoding")
+    assert not (tmp_path / "o.csv").exists()
+    code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv", "--encoding", "big5")
+    assert code == 0, said
+    assert rows_of(tmp_path / "o.csv")[0]["name"] == "高雄"
+
+
+def test_header_row_picks_the_row_of_column_names(tmp_path, capsys):
+    text = f"重点项目清单,,\n名称,经度,纬度\n甲,{QJL[0]},{QJL[1]}\n"
+    (tmp_path / "p.csv").write_text(text, encoding="utf-8")
+    code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv")  # found: row 2
+    assert code == 0 and rows_of(tmp_path / "o.csv")[0]["district"] == "上城区"
+    code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv", "--header-row", "1")
+    assert code == 2 and said.startswith("error: ")  # the title taken for the header, as asked
+    code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv", "--header-row", "2")
+    assert code == 0 and rows_of(tmp_path / "o.csv")[0]["名称"] == "甲"
+
+
+def test_in_chinese_the_separator_and_words_are_chinese(tmp_path, capsys):
+    (tmp_path / "q.csv").write_text("", encoding="utf-8")
+    code, said = run(capsys, tmp_path / "q.csv", "-o", tmp_path / "o.csv", "--lang", "zh")
+    assert code == 2 and said.startswith("错误：") and ": " not in said
+    code, said = run(capsys, tmp_path / "q.csv", "-o", tmp_path / "o.csv")
+    assert code == 2 and said.startswith("error: ") and not re.search(r"[\u4e00-\u9fff]", said)
