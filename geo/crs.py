@@ -150,20 +150,17 @@ def xy_to_wgs84(x, y, crs: str):
 def to_wgs84(gdf, crs: str | None = None):
     """Return ``gdf`` in WGS84. ``crs`` overrides (or supplies) the frame's own CRS.
 
-    CGCS2000 is taken as equal to WGS84 at map scale (they differ by centimetres), so its
-    coordinates are relabelled, not transformed.
+    CGCS2000 is taken as equal to WGS84 at map scale (they differ by centimetres): PROJ's
+    transformation between them leaves coordinates as they are.
     """
     target = normalize_crs(crs) if crs else None
     if target in ("gcj02", "bd09"):
-        out = gdf.set_crs(None, allow_override=True) if gdf.crs is not None else gdf
-        out = out.set_geometry(out.geometry.apply(
-            lambda g: transform_geometry(g, lambda x, y: xy_to_wgs84(x, y, target))))
-        return out.set_crs(WGS84)
+        shifted = gdf.geometry.apply(
+            lambda g: transform_geometry(g, lambda x, y: xy_to_wgs84(x, y, target)))
+        return gdf.set_geometry(shifted).set_crs(WGS84, allow_override=True)
     if target is not None:
         gdf = gdf.set_crs(target, allow_override=True)
     if gdf.crs is None:
         raise ValueError("declares no coordinate system; give one (wgs84, cgcs2000, gcj02, "
                          "bd09 or EPSG:n)")
-    if gdf.crs.to_epsg() == 4490:
-        return gdf.set_crs(WGS84, allow_override=True)
     return gdf.to_crs(WGS84)

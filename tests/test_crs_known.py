@@ -245,3 +245,11 @@ def test_epsg_4549_over_zhejiang():
     # ...and the metric CRS that areas and distances are measured in
     x, y = Transformer.from_crs(crs.WGS84, crs.METRIC, always_xy=True).transform(LON, LAT)
     assert np.abs(x - east).max() < 1e-3 and np.abs(y - north).max() < 1e-3
+
+
+def test_a_system_without_an_epsg_code_is_refused_with_what_to_give():
+    # A custom transverse Mercator (a city's own grid), as a PROJ string: no EPSG code.
+    with pytest.raises(ValueError, match=r"has no EPSG code; give one as EPSG:n"):
+        crs.normalize_crs("+proj=tmerc +lon_0=120.3 +k=1 +x_0=50000 +ellps=GRS80 +units=m")
+    with pytest.raises(ValueError, match=r"^Unknown coordinate system 'EPSG:99999'"):
+        crs.normalize_crs("EPSG:99999")
