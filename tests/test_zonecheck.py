@@ -271,6 +271,14 @@ def test_a_point_on_a_border_gets_both_zones():
     assert list(got) == ["A;B", "A", "B", ""]
 
 
+def test_points_on_the_outer_edges_of_a_zone_get_it():
+    # The box test before the exact one must keep its edges: west, east, south, north, corners.
+    index = two_squares()
+    lon = [120.0, 120.2, 120.05, 120.15, 120.0, 120.2, 119.9999, 120.2001]
+    lat = [30.05, 30.05, 30.0, 30.1, 30.0, 30.1, 30.05, 30.05]
+    assert list(index.query(lon, lat)["district"]) == ["A", "B", "A", "B", "A", "B", "", ""]
+
+
 def test_a_real_border_point_between_two_districts():
     from layers.load import load_layer
 
