@@ -26,6 +26,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import json
 import math
 import re
 import tempfile
@@ -526,12 +527,30 @@ def _read_excel(data: bytes, filename: str, header_row: int | None = None) -> Ta
 
 # ---- readers ----------------------------------------------------------------------------------
 
-def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None) -> Table:
+def _respell_numbers(path: Path) -> bool:
+    """GDAL refuses a whole GeoJSON file for one number beyond a double (a coordinate written
+    1e400); Python's json reads it as infinite, and written back it is Infinity, which GDAL
+    reads: that row then gets a problem (coordinates not finite) and the others their zones.
+    The file (the upload's temporary copy) is rewritten so; False when it is not JSON."""
+    try:
+        document = json.loads(path.read_bytes())
+    except (ValueError, RecursionError):
+        return False
+    path.write_text(json.dumps(document), encoding="utf-8")  # \uXXXX escapes: ASCII
+    return True
+
+
+def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None,
+                  retry: bool = True) -> Table:
     try:
         layers = pyogrio.list_layers(path)
         layer = layers[0][0] if len(layers) else None
-        gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
+        # on_invalid="fix": a ring left open is closed (GDAL reads it so); what cannot be fixed
+        # (a ring of NaN) is no geometry, a problem of its row, not of the file.
+        gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding, on_invalid="fix")
     except Exception as err:
+        if retry and kind == "geojson" and _respell_numbers(path):
+            return _read_spatial(path, kind, filename, encoding, retry=False)
         raise InputError(f"{filename}: cannot be read as {kind} ({err}).") from err
     notes = []
     if len(layers) > 1:

@@ -212,6 +212,7 @@ CLAUSES = [
     (F + r"the output must end in (?P<formats>.+)",
      lambda m: f"{m['file']}：输出文件的扩展名须为 {m['formats'].replace(', ', '、')} 之一"),
     (r"(?P<n>[\d,]+) rows do not fit in an Excel sheet", r"\g<n> 行超出了 Excel 工作表的容量"),
+    (r"(?P<n>[\d,]+) columns do not fit in an Excel sheet", r"\g<n> 列超出了 Excel 工作表的容量"),
     (r"write \.csv instead", "请改为输出 .csv 文件"),
     (r"put ' before (?P<cells>[\d,]+ cells?) that start like a formula \(= \+ - @\), so that "
      r"Excel shows them as text \((?P<where>.+)\)",

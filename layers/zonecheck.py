@@ -144,7 +144,7 @@ def check_located(located: Located, notes=None, lang: str = "en") -> Result:
             zones.loc[present] = zone_index().query(lon[present], lat[present]).to_numpy()
     else:
         geoms = single_parts(located.geometry)
-        present = (geoms.notna() & ~geoms.is_empty).to_numpy() & np.isfinite(
+        present = ~shapely.is_missing(geoms.values) & ~geoms.is_empty.to_numpy() & np.isfinite(
             shapely.bounds(geoms.values)).all(axis=1)
         kept = gpd.GeoSeries(np.where(present, geoms.values, None), crs=geoms.crs)  # no inf drawn
         located = Located(located.frame, located.problem, geometry=kept)

@@ -13,6 +13,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+import shapely
 from shapely.geometry import Point
 
 from geo import importer
@@ -435,3 +436,69 @@ def test_a_first_data_row_of_text_is_not_taken_for_a_second_header_row(tmp_path)
     book.save(tmp_path / "p.xlsx")
     table = read_input(tmp_path / "p.xlsx")
     assert list(table.frame.columns) == ["名称", "类别", "备注"] and len(table.frame) == 1
+
+
+# ---- GeoJSON with a number beyond a double: that row has a problem, the file is read -----------
+
+SQUARE = [[120.2377733, 30.2417619], [120.2397733, 30.2417619], [120.2397733, 30.2437619],
+          [120.2377733, 30.2437619], [120.2377733, 30.2417619]]  # around 钱江世纪城站, 萧山区
+
+
+def feature_collection(bad: str, crs: str = "") -> bytes:
+    """Three features as a person or a script might type them: a point at 钱江路站, a point
+    whose longitude is ``bad`` (typed as it is: 1e400, Infinity, NaN), a square in 萧山区."""
+    crs_member = f'"crs": {{"type": "name", "properties": {{"name": "{crs}"}}}},\n' if crs else ""
+    return ('{"type": "FeatureCollection",\n' + crs_member + '"features": [\n'
+            '{"type": "Feature", "properties": {"名称": "钱江路站", "编号": 1, "面积": 2.50},'
+            ' "geometry": {"type": "Point", "coordinates": [120.2082401, 30.2580532]}},\n'
+            '{"type": "Feature", "properties": {"名称": "坏点", "编号": 2, "面积": null},'
+            f' "geometry": {{"type": "Point", "coordinates": [{bad}, 30.2]}}}},\n'
+            '{"type": "Feature", "properties": {"名称": "世纪城", "编号": 3, "面积": 1e3},'
+            f' "geometry": {{"type": "Polygon", "coordinates": [{SQUARE}]}}}}\n]}}\n').encode()
+
+
+@pytest.mark.parametrize("bad", ["1e400", "-1e400", "1E+400", "Infinity", "-Infinity", "NaN"])
+def test_a_geojson_coordinate_beyond_a_double_leaves_the_other_features_as_gdal_reads_them(bad):
+    table = read_input(feature_collection(bad), "p.geojson")
+    fine = read_input(feature_collection("120.1"), "p.geojson")  # GDAL reads this one directly
+    pd.testing.assert_frame_equal(table.frame, fine.frame)  # the properties as GDAL types them
+    assert table.frame["名称"].tolist() == ["钱江路站", "坏点", "世纪城"]
+    assert table.crs == fine.crs == "EPSG:4326"  # GeoJSON: WGS84 by rule
+    assert table.geometry.iloc[0].equals(fine.geometry.iloc[0])
+    assert table.geometry.iloc[2].equals(fine.geometry.iloc[2])
+    bounds = shapely.bounds(table.geometry.iloc[1])
+    assert not np.isfinite(bounds[0]) and bounds[1] == 30.2
+
+
+def test_the_retried_geojson_keeps_its_legacy_crs_member():
+    # A "crs" member (GeoJSON 2008) still says the coordinate system when GDAL reads it again.
+    text = feature_collection("1e400", crs="urn:ogc:def:crs:EPSG::4549")
+    assert read_input(text, "p.geojson").crs == "EPSG:4549"
+    assert read_input(feature_collection("120.1", crs="urn:ogc:def:crs:EPSG::4549"),
+                      "p.geojson").crs == "EPSG:4549"
+
+
+def test_a_geojson_that_is_not_json_is_still_refused():
+    with pytest.raises(InputError, match="cannot be read as geojson"):
+        read_input(feature_collection("1e400")[:-20], "p.geojson")
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # GDAL: "Non closed ring detected"
+def test_a_ring_left_open_is_closed_and_a_ring_of_nan_is_a_row_without_geometry():
+    fine = feature_collection("120.1")
+    square = read_input(fine, "p.geojson").geometry.iloc[2]
+    left_open = fine.replace(str(SQUARE).encode(), str(SQUARE[:-1]).encode())
+    assert read_input(left_open, "p.geojson").geometry.iloc[2].equals(square)
+    nan = str(SQUARE).replace("120.2377733", "NaN")  # NaN != NaN: a ring that cannot close
+    table = read_input(fine.replace(str(SQUARE).encode(), nan.encode()), "p.geojson")
+    assert table.geometry.iloc[2] is None and table.geometry.iloc[0] is not None
+
+
+@pytest.mark.parametrize("bad", ["1e400", "Infinity", "NaN"])
+def test_zone_check_of_a_geojson_with_a_coordinate_beyond_a_double(bad):
+    from layers.zonecheck import NOT_FINITE, check
+
+    rows = check(feature_collection(bad), "p.geojson").table
+    assert rows["名称"].tolist() == ["钱江路站", "坏点", "世纪城"]
+    assert rows["district"].tolist() == ["上城区", "", "萧山区 (100%)"]
+    assert rows["problem"].tolist() == ["", NOT_FINITE, ""]

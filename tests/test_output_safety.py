@@ -45,8 +45,8 @@ def csv_rows(path: Path) -> list[list[str]]:
 
 def test_xlsx_writes_every_text_cell_as_text_exactly(tmp_path):
     written = write_output(table(), tmp_path / "out.xlsx")
-    # openpyxl reads a cell it wrote empty ("" and None alike) as data type "inlineStr", value None.
-    empty = ("inlineStr", None)
+    # An empty cell ("" and None alike) is not written at all: openpyxl reads it as ("n", None).
+    empty = ("n", None)
     assert sheet_cells(written) == [
         [("s", "text"), ("s", "note"), ("s", "lon_wgs84")],
         [("s", '=HYPERLINK("http://x","click")'), ("s", "=1+1"), ("n", -0.5)],
@@ -54,7 +54,7 @@ def test_xlsx_writes_every_text_cell_as_text_exactly(tmp_path):
         [("s", "-1+1"), empty, ("n", -1e-7)],
         [("s", "@SUM(A1)"), ("s", "@x"), ("n", 0)],
         [("s", "\tTAB"), ("s", "-"), empty],
-        # XML turns a carriage return into a line feed when read (openpyxl and Excel alike):
+        # A carriage return is written as the line feed XML would read it as (openpyxl, Excel):
         [("s", "\nCR"), ("s", "+86 571"), ("n", 30.25)],
         [("s", "钱江路站"), ("s", "ok"), ("n", -120.5)],
         [empty, ("s", "xyz"), ("n", 1)],
@@ -181,3 +181,24 @@ def test_a_column_of_numbers_text_and_missing_values_writes_missing_as_empty(tmp
     path = write_output(table, tmp_path / "m.csv")
     rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
     assert rows == [["mixed"], ["1.5"], ["甲"], [""], [""]]
+
+
+def test_xlsx_sheet_holds_no_formula_and_other_types_keep_their_kind(tmp_path):
+    import datetime as dt
+    import zipfile
+
+    frame = pd.DataFrame({"text": ["{=1+1}", '=HYPERLINK("http://x","y")', "http://x", "1e5"],
+                          "n": pd.array([1, None, -3, 4], dtype="Int64"),
+                          "x": [0.5, np.inf, np.nan, -np.inf], "ok": [True, False, True, False],
+                          "when": pd.to_datetime(["2024-01-05T10:00Z", None, "2024-02-01T00:00Z",
+                                                  "2024-03-01T08:30Z"])})
+    written = write_output(frame, tmp_path / "out.xlsx")
+    with zipfile.ZipFile(written) as book:
+        assert b"<f" not in book.read("xl/worksheets/sheet1.xml")  # no formula anywhere
+    empty = ("n", None)
+    assert sheet_cells(written)[1:] == [
+        [("s", "{=1+1}"), ("n", 1), ("n", 0.5), ("b", True), ("d", dt.datetime(2024, 1, 5, 10))],
+        [("s", '=HYPERLINK("http://x","y")'), empty, ("s", "inf"), ("b", False), empty],
+        [("s", "http://x"), ("n", -3), empty, ("b", True), ("d", dt.datetime(2024, 2, 1))],
+        [("s", "1e5"), ("n", 4), ("s", "-inf"), ("b", False), ("d", dt.datetime(2024, 3, 1, 8, 30))],
+    ]

@@ -330,6 +330,11 @@ def test_output_refusals(tmp_path):
     with pytest.raises(ValueError) as info:  # no constant to lower: a sheet's row limit
         write_output(pd.DataFrame({"名称": np.zeros(1_048_576)}), tmp_path / "结果.xlsx")
     assert chinese(str(info.value)) == "1,048,576 行超出了 Excel 工作表的容量；请改为输出 .csv 文件"
+    wide = pd.DataFrame([range(16_384)], columns=[f"c{i}" for i in range(16_384)])
+    write_output(wide, tmp_path / "宽.xlsx")  # column XFD, the last one: it fits
+    with pytest.raises(ValueError) as info:
+        write_output(wide.assign(one_more=1), tmp_path / "宽.xlsx")
+    assert chinese(str(info.value)) == "16,385 列超出了 Excel 工作表的容量；请改为输出 .csv 文件"
 
 
 @pytest.mark.filterwarnings("ignore")

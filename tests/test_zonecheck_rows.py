@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from pyproj import Transformer
 from shapely.geometry import GeometryCollection, LineString, MultiPoint, Point, box
 
+from geo.importer import Table
 from geo.zonecheck import single_parts
 from layers.zonecheck import NOT_FINITE, check
 
@@ -66,6 +67,33 @@ def test_single_parts_by_hand():
     assert got.iloc[0].equals(Point(1, 2))
     assert got.iloc[1].geom_type == "MultiLineString" and len(got.iloc[1].geoms) == 2
     assert got.iloc[2].is_empty and got.iloc[3].equals(square) and got.iloc[4] is None
+
+
+def test_single_parts_of_collections_by_hand():
+    # Points only, lines only, a collection in a collection, and an empty collection before a
+    # one-part MultiPoint: each row is taken on its own.
+    got = single_parts(gpd.GeoSeries([
+        GeometryCollection([Point(1, 2), Point(3, 4)]),
+        GeometryCollection([GeometryCollection([Point(1, 2), LineString([(0, 0), (1, 1)])])]),
+        shapely.from_wkt("GEOMETRYCOLLECTION (POINT EMPTY)"),
+        MultiPoint([(5, 6)]),
+    ]))
+    assert got.iloc[0].equals(MultiPoint([(1, 2), (3, 4)]))
+    assert got.iloc[1].equals(LineString([(0, 0), (1, 1)]))
+    assert got.iloc[2].geom_type == "GeometryCollection" and got.iloc[2].is_empty
+    assert got.iloc[3].equals(Point(5, 6))
+
+
+def test_a_line_of_no_length_is_where_its_point_is(tmp_path):
+    # A line from a point to itself (a careless digitising click): in the zones of its point.
+    # From a file, the importer's make_valid makes it a point; given as it is, it stays a line.
+    line = LineString([QJL, QJL])
+    assert spatial(tmp_path, [line], name="p.geojson")["district"].tolist() == ["上城区"]
+    table = Table(pd.DataFrame({"项目": ["a", "b"]}), "p.gpkg", crs="EPSG:4326",
+                  geometry=gpd.GeoSeries([line, GeometryCollection([Point(QJL), Point(SJC)])], crs=4326))
+    rows = check(table).table
+    assert rows["district"].tolist() == ["上城区 (100%)", "上城区 (50%);萧山区 (50%)"]
+    assert rows["problem"].tolist() == ["", ""]
 
 
 @pytest.mark.parametrize("geom", [MultiPoint(), GeometryCollection(), shapely.from_wkt("POLYGON EMPTY")])
@@ -313,3 +341,61 @@ def test_a_file_declaring_the_wrong_system_is_read_in_the_system_given(tmp_path)
     assert as_declared["city"] == "" and "outside Zhejiang" in as_declared["problem"]
     row = check(tmp_path / "p.gpkg", crs="EPSG:4549").table.iloc[0]
     assert row["district"] == "上城区" and abs(row["lon_wgs84"] - QJL[0]) < 1e-6
+
+
+def test_a_polygon_in_hangzhou_is_in_the_harbor_and_in_hangzhous_belts(tmp_path):
+    # 三(三): G60 (杭州、嘉兴) and G92 杭绍甬 (杭州、宁波、绍兴) take in 杭州; Annex 4: a harbor city.
+    square = box(QJL[0] - 0.001, QJL[1] - 0.001, QJL[0] + 0.001, QJL[1] + 0.001)
+    row = spatial(tmp_path, [square]).iloc[0]
+    assert row["city"] == "杭州市 (100%)" and bool(row["in_harbor"]) is True
+    assert set(row["belts"].split(";")) == {"G60 走廊科创金融特色带", "G92 杭绍甬产业金融特色带"}
+
+
+def test_counts_per_zone_and_per_city_by_hand():
+    from layers.zonecheck import counts
+
+    table = pd.DataFrame({
+        "city": ["杭州市 (100%)", "杭州市", "", "宁波市;杭州市"],
+        "district": ["上城区 (60%);滨江区 (40%)", "上城区", "", "江北区;上城区"],
+        "core_zone": ["钱江新城 (60%)", "钱江新城", "", ""],
+        "financial_city": ["", "杭州金融城", "", ""],
+        "belts": ["G60 走廊科创金融特色带", "", "", ""],
+        "town": ["", "", "", ""],
+    })
+    per_zone, per_city = counts(table, nowhere="省外")
+    got = {(r.kind, r.zone): r.projects for r in per_zone.itertuples()}
+    assert got == {("core_zone", "钱江新城"): 2, ("financial_city", "杭州金融城"): 1,
+                   ("belts", "G60 走廊科创金融特色带"): 1, ("district", "上城区"): 3,
+                   ("district", "滨江区"): 1, ("district", "江北区"): 1}
+    assert dict(zip(per_city["city"], per_city["projects"])) == {"杭州市": 2, "省外": 1, "宁波市;杭州市": 1}
+
+
+def test_categories_for_the_map_by_hand():
+    from layers.zonecheck import categories
+
+    table = pd.DataFrame({
+        "in_harbor": [False, True, True, True, False, True],
+        "financial_city": ["", "", "杭州金融城", "杭州金融城", "", ""],
+        "core_zone": ["", "", "", "钱江新城", "", ""],
+        "problem": ["", "", "", "", "outside", "swapped?"],
+        "city": ["丽水市", "杭州市", "杭州市", "杭州市", "", "杭州市"],
+    })
+    assert categories(table).tolist() == ["province", "harbor", "financial_city", "core_zone",
+                                          "problem", "harbor"]
+
+
+@pytest.mark.parametrize("lang, columns", [
+    ("zh", ["名称", "附件5编号", "出处", "几何来源", "精度"]),
+    ("en", ["Name", "Name (Chinese)", "Annex 5 items", "Plan reference", "Geometry source", "Accuracy"]),
+])
+def test_the_plans_own_projects_as_a_reader_of_each_language_reads_them(lang, columns):
+    from layers.load import load_layer
+    from layers.zonecheck import plan_projects
+
+    table = plan_projects(lang)
+    assert list(table.frame.columns) == columns
+    names = [*load_layer("major_projects").located["name_zh"], *load_layer("key_projects").located["name_zh"]]
+    assert list(table.frame[columns[1] if lang == "en" else columns[0]]) == names
+    assert len(table.geometry) == len(names) and table.crs == "EPSG:4326"
+    refs = "".join(table.frame[columns[3] if lang == "en" else "出处"])
+    assert ("附件" in refs) == (lang == "zh") and ("Annex" in refs) == (lang == "en")
