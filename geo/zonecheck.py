@@ -26,7 +26,7 @@ from geo.zoneindex import SEPARATOR, ZoneIndex
 FORMATS = (".csv", ".xlsx", ".geojson", ".gpkg")
 
 
-POINTS, LINES, POLYGONS = 0, 1, 2  # dimension of a geometry's parts
+LINES, POLYGONS = 1, 2  # dimension of a geometry's parts (points: 0)
 
 
 def single_parts(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
@@ -40,17 +40,12 @@ def single_parts(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
         if geom.is_empty:
             continue
         parts = list(geom.geoms)
-        if kinds[i] == 7:
+        if kinds[i] == 7:  # not empty: so some part is not
             parts = [p for part in parts for p in getattr(part, "geoms", [part]) if not p.is_empty]
-            if not parts:
-                values[i] = shapely.GeometryCollection()
-                continue
             top = max(shapely.get_dimensions(parts))
             parts = [p for p in parts if shapely.get_dimensions(p) == top]
             if len(parts) > 1:
-                values[i] = (shapely.multipoints(parts) if top == POINTS else
-                             shapely.multilinestrings(parts) if top == LINES else
-                             shapely.union_all(parts))
+                values[i] = shapely.union_all(parts)  # a multi-part geometry of that dimension
                 continue
         if len(parts) == 1:
             values[i] = parts[0]
@@ -66,10 +61,7 @@ def zones_of_shapes(geoms: gpd.GeoSeries, index: ZoneIndex) -> pd.DataFrame:
     out = {kind: np.full(len(geoms), "", dtype=object) for kind in index.kinds}
     shapes = np.asarray(geoms.to_crs(METRIC).values)
     metric_zones = np.asarray(index.zones.to_crs(METRIC).geometry.values)
-    present = ~(shapely.is_missing(shapes) | shapely.is_empty(shapes))
-    rows, zones = shapely.STRtree(metric_zones).query(shapes, predicate="intersects")
-    keep = present[rows]
-    rows, zones = rows[keep], zones[keep]
+    rows, zones = shapely.STRtree(metric_zones).query(shapes, predicate="intersects")  # None, empty: none
     if not len(rows):
         return pd.DataFrame(out)
     dims = shapely.get_dimensions(shapes[rows])
@@ -79,15 +71,14 @@ def zones_of_shapes(geoms: gpd.GeoSeries, index: ZoneIndex) -> pd.DataFrame:
                         np.where(dim == LINES, shapely.length(values),
                                  shapely.get_num_geometries(values)))
 
-    total = measure(shapes[rows], dims).astype(float)
+    total = measure(shapes[rows], dims)
     # A shape wholly inside a zone (the usual case for a district or a city) needs no
     # intersection: its share there is all of it. Only the shapes a border crosses are cut.
     shapely.prepare(metric_zones)
     inside = shapely.contains_properly(metric_zones[zones], shapes[rows])
     part = total.copy()
     cut = ~inside
-    part[cut] = measure(shapely.intersection(shapes[rows][cut], metric_zones[zones][cut]),
-                        dims[cut]).astype(float)
+    part[cut] = measure(shapely.intersection(shapes[rows][cut], metric_zones[zones][cut]), dims[cut])
     # A shape of no size (a line from a point to itself) is where it is: wholly in each zone
     # it touches, as a point is.
     share = np.divide(part, total, out=np.ones_like(part), where=total > 0)
@@ -169,7 +160,10 @@ def _first_bytes(chunk: pa.Array) -> np.ndarray:
     width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
     offsets = np.frombuffer(chunk.buffers()[1], width)[chunk.offset:chunk.offset + len(chunk) + 1]
     first = np.frombuffer(data, np.uint8).take(offsets[:-1], mode="clip")
-    return first * (offsets[1:] > offsets[:-1])  # 0 for empty strings (and most nulls)
+    filled = offsets[1:] > offsets[:-1]
+    if chunk.null_count:
+        filled &= chunk.is_valid().to_numpy(zero_copy_only=False)
+    return first * filled  # 0 for empty strings and nulls
 
 
 def _quote_formulas(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array | pa.ChunkedArray,
@@ -185,17 +179,16 @@ def _quote_formulas(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array | pa.C
     none = np.empty(0, np.intp)
     if pa.types.is_dictionary(values.type):
         values = values.cast(values.type.value_type)
-    if hasattr(pa.types, "is_string_view") and pa.types.is_string_view(values.type):
+    if pa.types.is_string_view(values.type):
         values = values.cast(pa.large_string())
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
         return values, none  # numbers, booleans, dates: never quoted
     chunks = _chunks(values)
-    first = np.concatenate([_first_bytes(c) for c in chunks]) if chunks else np.empty(0, np.uint8)
+    first = np.concatenate([np.empty(0, np.uint8), *(_first_bytes(c) for c in chunks)])
     risky = np.flatnonzero(_LEAD_BYTES[first])
     if len(risky):  # few cells, usually: the rest is done on them alone
         suspects = values.take(pa.array(risky))
-        plain = pc.fill_null(pc.match_substring_regex(suspects, _PLAIN_NUMBER), True)  # null: no
-        keep = ~plain.to_numpy(zero_copy_only=False)
+        keep = ~pc.match_substring_regex(suspects, _PLAIN_NUMBER).to_numpy(zero_copy_only=False)
         risky, suspects = risky[keep], suspects.filter(pa.array(keep))
     if not len(risky):
         return values, none
@@ -212,20 +205,21 @@ def _quote_name(name: str) -> str:
 
 
 def _csv_columns(table: pd.DataFrame) -> tuple[dict[str, pa.Array], list[str]]:
-    columns, quoted, names = {}, [], []
+    columns, quoted, names = {}, [np.empty(0, np.intp)], 0
     for j in range(table.shape[1]):
         name = str(table.columns[j])
         values, rows = _quote_formulas(_arrow(table.iloc[:, j]))
-        if _quote_name(name) != name:
-            names.append(name)
+        names += _quote_name(name) != name
         columns[_quote_name(name)] = values
         quoted.append(rows)
-    rows = np.concatenate(quoted) if quoted else np.empty(0, np.intp)
+    rows = np.concatenate(quoted)
     notes = []
     if len(rows) or names:
         where = ([_sheet_rows(rows)] if len(rows) else []) + (["the header"] if names else [])
-        notes.append(f"put ' before {_cells(len(rows) + len(names))} that start like a formula "
-                     f"(= + - @), so that Excel shows them as text ({'; '.join(where)})")
+        n = len(rows) + names
+        notes.append(f"put ' before {_cells(n)} that start{'s' if n == 1 else ''} like a formula "
+                     f"(= + - @), so that Excel shows {'it' if n == 1 else 'them'} as text "
+                     f"({'; '.join(where)})")
     return columns, notes
 
 

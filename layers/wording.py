@@ -214,8 +214,8 @@ CLAUSES = [
     (r"(?P<n>[\d,]+) rows do not fit in an Excel sheet", r"\g<n> 行超出了 Excel 工作表的容量"),
     (r"(?P<n>[\d,]+) columns do not fit in an Excel sheet", r"\g<n> 列超出了 Excel 工作表的容量"),
     (r"write \.csv instead", "请改为输出 .csv 文件"),
-    (r"put ' before (?P<cells>[\d,]+ cells?) that start like a formula \(= \+ - @\), so that "
-     r"Excel shows them as text \((?P<where>.+)\)",
+    (r"put ' before (?P<cells>[\d,]+ cells?) that starts? like a formula \(= \+ - @\), so that "
+     r"Excel shows (?:them|it) as text \((?P<where>.+)\)",
      lambda m: f"{_cells(m['cells'])}以公式符号（= + - @）开头，已在其前加上 '，使 Excel 将其"
                f"显示为文本（{_where(m['where'])}）"),
     (r"removed control characters from (?P<cells>[\d,]+ cells?) \((?P<where>.+)\)",

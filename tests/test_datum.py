@@ -136,3 +136,9 @@ def test_the_command_line_warns_in_the_language_asked(tmp_path, capsys):
     assert main([str(tmp_path / "amap.csv"), "-o", str(tmp_path / "out.csv")]) == 0
     assert ("warning: 12 of 36 points lie outside the district that column 所在区 names as read, "
             "0 when read as gcj02") in capsys.readouterr().err
+    lon, lat, gx, gy = riverside_sites(wgs84_to_gcj02)
+    rows = "".join(f"p{i},{a},{b}\n" for i, (a, b) in enumerate(zip(gx, gy)))
+    (tmp_path / "wet.csv").write_text("name,lng,lat\n" + rows, encoding="utf-8")
+    assert main([str(tmp_path / "wet.csv"), "-o", str(tmp_path / "out.csv")]) == 0
+    assert (f"warning: {len(gx)} of {len(gx)} points fall in the river or just off the coast as "
+            "read, 0 when read as gcj02") in capsys.readouterr().err

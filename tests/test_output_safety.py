@@ -202,3 +202,55 @@ def test_xlsx_sheet_holds_no_formula_and_other_types_keep_their_kind(tmp_path):
         [("s", "http://x"), ("n", -3), empty, ("b", True), ("d", dt.datetime(2024, 2, 1))],
         [("s", "1e5"), ("n", 4), ("s", "-inf"), ("b", False), ("d", dt.datetime(2024, 3, 1, 8, 30))],
     ]
+
+
+def test_exactly_ten_rows_are_listed_in_full(tmp_path):
+    assert write_output(pd.DataFrame({"a": ["=1"] * 10}), tmp_path / "ten.csv").notes == (
+        "put ' before 10 cells that start like a formula (= + - @), so that Excel shows them as "
+        "text (rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)",)
+
+
+def test_an_empty_cell_or_a_null_is_never_taken_for_a_formula(tmp_path):
+    # Arrow keeps each string's start in a buffer: an empty cell (or a null) starts where the
+    # next cell does, so "its first byte" would be the next cell's "=".
+    arrow = pd.Series(pd.arrays.ArrowExtensionArray(pa.array(["a", "", "=x", None, "=y"])))
+    written = write_output(pd.DataFrame({"a": arrow}), tmp_path / "e.csv")
+    assert csv_rows(written)[1:] == [["a"], [""], ["'=x"], [], ["'=y"]]  # null: a bare line
+    assert written.notes[0].endswith("(rows 4, 6)")
+    # A null whose slot still holds bytes ("=b"): Arrow allows it; it is written empty, unquoted.
+    nulled = pa.Array.from_buffers(pa.string(), 2, [
+        pa.py_buffer(bytes([0b01])), pa.py_buffer(np.array([0, 2, 4], np.int32).tobytes()),
+        pa.py_buffer(b"=a=b")])
+    written = write_output(pd.DataFrame({"a": pd.Series(pd.arrays.ArrowExtensionArray(nulled))}),
+                           tmp_path / "n.csv")
+    assert csv_rows(written)[1:] == [["'=a"], []]
+    assert written.notes[0].startswith("put ' before 1 cell that") and written.notes[0].endswith("(row 2)")
+
+
+def test_a_string_view_column_is_quoted_too(tmp_path):
+    view = pd.Series(pd.arrays.ArrowExtensionArray(pa.array(["=a", "b", "-1"], pa.string_view())))
+    assert csv_rows(write_output(pd.DataFrame({"v": view}), tmp_path / "v.csv"))[1:] == [
+        ["'=a"], ["b"], ["-1"]]
+
+
+def test_a_table_without_rows_writes_its_header(tmp_path):
+    empty = pd.DataFrame({"名称": pd.Series([], dtype="str"), "=x": pd.Series([], dtype=float)})
+    written = write_output(empty, tmp_path / "e.csv")
+    assert csv_rows(written) == [["名称", "'=x"]]
+    assert written.notes == ("put ' before 1 cell that starts like a formula (= + - @), so that "
+                             "Excel shows it as text (the header)",)
+    assert sheet_cells(write_output(empty, tmp_path / "e.xlsx")) == [[("s", "名称"), ("s", "=x")]]
+
+
+def test_xlsx_odd_python_values_and_the_header_as_pandas_wrote_them(tmp_path):
+    from decimal import Decimal
+
+    frame = pd.DataFrame({"odd": np.array([np.int64(5), Decimal("1.5"), pd.Timedelta(hours=1)],
+                                          dtype=object)})
+    written = write_output(frame, tmp_path / "odd.xlsx")
+    assert sheet_cells(written)[1:] == [[("n", 5)], [("s", "1.5")], [("s", "0 days 01:00:00")]]
+    sheet = load_workbook(written).worksheets[0]
+    head = sheet["A1"]
+    assert sheet.title == "Sheet1"  # pandas' name: a planner's macro may look for it
+    assert head.font.b and head.border.left.style == "thin" and head.border.bottom.style == "thin"
+    assert (head.alignment.horizontal, head.alignment.vertical) == ("center", "top")

@@ -101,3 +101,12 @@ def test_in_chinese_the_separator_and_words_are_chinese(tmp_path, capsys):
     assert code == 2 and said.startswith("错误：") and ": " not in said
     code, said = run(capsys, tmp_path / "q.csv", "-o", tmp_path / "o.csv")
     assert code == 2 and said.startswith("error: ") and not re.search(r"[\u4e00-\u9fff]", said)
+
+
+def test_the_language_asked_is_the_language_of_the_result_file_too(tmp_path, capsys):
+    (tmp_path / "p.csv").write_text(f"name,lon,lat\na,{QJL[0]},{QJL[1]}\nb,,\n", encoding="utf-8")
+    code, _ = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "zh.csv", "--lang", "zh")
+    assert code == 0 and rows_of(tmp_path / "zh.csv")[1]["problem"] == "lon 为空；lat 为空；请填写或更正坐标"
+    code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "en.csv", "--lang", "en")
+    assert code == 0 and said.startswith("note: ")
+    assert rows_of(tmp_path / "en.csv")[1]["problem"] == "lon is empty; lat is empty; fill in or correct the coordinates"
