@@ -368,6 +368,10 @@ def test_counts_per_zone_and_per_city_by_hand():
                    ("belts", "G60 走廊科创金融特色带"): 1, ("district", "上城区"): 3,
                    ("district", "滨江区"): 1, ("district", "江北区"): 1}
     assert dict(zip(per_city["city"], per_city["projects"])) == {"杭州市": 2, "省外": 1, "宁波市;杭州市": 1}
+    nowhere = table.iloc[[2]]  # no zone at all: an empty table with its columns, "—" for the city
+    per_zone, per_city = counts(nowhere)
+    assert list(per_zone.columns) == ["kind", "zone", "projects"] and per_zone.empty
+    assert per_city.to_dict("records") == [{"city": "—", "projects": 1}]
 
 
 def test_categories_for_the_map_by_hand():
