@@ -251,50 +251,159 @@ window.harborMap = function (map, cfg, layers) {
   map.createPane("hm-labels");
   map.getPane("hm-labels").style.zIndex = 640;
   map.getPane("hm-labels").style.pointerEvents = "none";
-  var labels = (cfg.labels || []).map(function (lb) {
-    var inner = el("span", "hm-label-text hm-style-" + (lb.style || "plain"));
-    (lb.lines || [lb.text]).forEach(function (line, i) {  // text nodes: names are data, not HTML
+  // A name can be written in several ways (see geo/labels.py): a band's name (spec.alts) at
+  // other places along the band, on two lines or smaller; an area's name elsewhere inside it
+  // and a point's long name on two lines (spec.spares, used only to make room for a band's).
+  function writeText(inner, way) {  // text nodes: names are data, not HTML
+    inner.textContent = "";
+    (way.lines || [way.text]).forEach(function (line, i) {
       if (i) inner.appendChild(document.createElement("br"));
       inner.appendChild(document.createTextNode(line));
     });
-    if (lb.angle) inner.style.transform = "rotate(" + (-lb.angle) + "deg)";
+    inner.style.fontSize = way.font ? "calc(" + way.font + "px * var(--hm-scale))" : "";
+  }
+  var labels = (cfg.labels || []).map(function (lb) {
+    var inner = el("span", "hm-label-text hm-style-" + (lb.style || "plain"));
     var wrap = el("div", "hm-label-box");
     wrap.appendChild(inner);
     var icon = L.divIcon({className: "hm-label" + (lb.point ? " hm-label-point" : ""), html: wrap,
                           iconSize: [0, 0]});
     var marker = L.marker([lb.lat, lb.lng], {icon: icon, interactive: false, keyboard: false,
                                              pane: "hm-labels"});
-    return {spec: lb, marker: marker};
+    function merged(alt) {  // the label at another place or written another way
+      var way = {};
+      Object.keys(lb).forEach(function (k) {
+        if (k !== "alts" && k !== "spares" && k !== "lines") way[k] = lb[k];
+      });
+      Object.keys(alt).forEach(function (k) { way[k] = alt[k]; });
+      return way;
+    }
+    return {spec: lb, ways: [lb].concat((lb.alts || []).map(merged)),
+            spares: (lb.spares || []).map(merged), marker: marker, inner: inner, way: null};
   });
-  // A point's name goes right of it, else left, above or below, wherever it overlaps nothing.
-  var SIDES = ["right", "left", "top", "bottom"];
+  // The size a name takes on screen, measured once per text size in a hidden copy: the fonts
+  // differ from one computer to another, and the size from geo/labels.py is an estimate.
+  var ruler = el("div", "hm-label-box");
+  ruler.style.visibility = "hidden";
+  ruler.setAttribute("aria-hidden", "true");
+  map.getContainer().appendChild(ruler);
+  var measuredAt = null;
+  function measure() {
+    if (measuredAt === scale) return;
+    measuredAt = scale;
+    var copies = [];
+    labels.forEach(function (item) {
+      item.ways.concat(item.spares).forEach(function (way) {
+        var copy = el("span", item.inner.className);
+        writeText(copy, way);
+        ruler.appendChild(copy);
+        ruler.appendChild(document.createElement("br"));
+        copies.push([way, copy]);
+      });
+    });
+    copies.forEach(function (pair) {  // never below the estimate: an unlaid page measures 0
+      pair[0].pw = Math.max(pair[0].w * scale, pair[1].offsetWidth);
+      pair[0].ph = Math.max(pair[0].h * scale, pair[1].offsetHeight);
+    });
+    ruler.textContent = "";
+  }
+  if (document.fonts && document.fonts.ready) {
+    document.fonts.ready.then(function () { measuredAt = null; placeLabels(); });
+  }
+  // A point's name goes right of it, else left, above or below, wherever it overlaps nothing;
+  // moved to make room for a band's name, also to a corner. [x, y] of each side: -1, 0 or 1.
+  var SIDES = {right: [1, 0], left: [-1, 0], top: [0, -1], bottom: [0, 1], "top-right": [1, -1],
+               "bottom-right": [1, 1], "top-left": [-1, -1], "bottom-left": [-1, 1]};
+  var FIRST_SIDES = ["right", "left", "top", "bottom"];
   var GAP = 4;  // pixels kept clear between two names
   var SAME_NAME_PX = 150;  // a name is not written twice this close (a city as 设区市 and 城市定位)
+  // To make room for a band's name: the most places tried for it, failed tries in all and
+  // names moved (a fixed amount of work, not of time, so that a page always looks the same).
+  var SEARCH_PLACES = 400, SEARCH_STEPS = 3000, MOVING = 12;
   function offset(lb) { return (lb.r || 6) + 3; }  // a point's name starts just off its symbol
-  function box(lb, p, side) {
-    var w = lb.w * scale + 6, h = lb.h * scale + 2, gap = offset(lb);
-    var a = Math.abs(lb.angle || 0) * Math.PI / 180;
-    var bw = w * Math.cos(a) + h * Math.sin(a), bh = w * Math.sin(a) + h * Math.cos(a);
-    var x0 = p.x - bw / 2, y0 = p.y - bh / 2;
-    if (side === "right") x0 = p.x + gap;
-    if (side === "left") x0 = p.x - gap - bw;
-    if (side === "top") y0 = p.y - gap - bh;
-    if (side === "bottom") y0 = p.y + gap;
-    return {x0: x0, y0: y0, x1: x0 + bw, y1: y0 + bh};
+  // The room a name takes: its bounding box, and for a turned name the turned rectangle itself
+  // (corners), so that a name along a diagonal band is not kept off all that its box holds.
+  function box(way, p, side) {
+    var w = (way.pw || way.w * scale) + 6, h = (way.ph || way.h * scale) + 2, gap = offset(way);
+    var a = (way.angle || 0) * Math.PI / 180, c = Math.abs(Math.cos(a)), s = Math.abs(Math.sin(a));
+    var bw = w * c + h * s, bh = w * s + h * c;
+    var x0 = p.x - bw / 2, y0 = p.y - bh / 2, d = SIDES[side];
+    if (d) {
+      if (d[0] && d[1]) gap *= 0.7;  // a corner: about as far from the symbol's centre
+      if (d[0]) x0 = d[0] > 0 ? p.x + gap : p.x - gap - bw;
+      if (d[1]) y0 = d[1] > 0 ? p.y + gap : p.y - gap - bh;
+    }
+    var out = {x0: x0, y0: y0, x1: x0 + bw, y1: y0 + bh};
+    if (s > 1e-3 && c > 1e-3) {  // turned by -angle on screen (y down): along (cos, -sin)
+      var ux = Math.cos(a) * w / 2, uy = -Math.sin(a) * w / 2;
+      var vx = Math.sin(a) * h / 2, vy = Math.cos(a) * h / 2;
+      out.corners = [[p.x - ux - vx, p.y - uy - vy], [p.x + ux - vx, p.y + uy - vy],
+                     [p.x + ux + vx, p.y + uy + vy], [p.x - ux + vx, p.y - uy + vy]];
+    }
+    return out;
   }
-  var TRANSFORMS = {
-    right: function (g) { return "translate(" + g + "px,-50%)"; },
-    left: function (g) { return "translate(calc(-100% - " + g + "px),-50%)"; },
-    top: function (g) { return "translate(-50%,calc(-100% - " + g + "px))"; },
-    bottom: function (g) { return "translate(-50%," + g + "px)"; }
-  };
+  function transform(side, gap) {  // where a point's name goes on screen (as in box)
+    var d = SIDES[side];
+    if (d[0] && d[1]) gap *= 0.7;
+    function shift(k) { return k > 0 ? gap + "px" : k < 0 ? "calc(-100% - " + gap + "px)" : "-50%"; }
+    return "translate(" + shift(d[0]) + "," + shift(d[1]) + ")";
+  }
+  function cornersOf(b) {
+    return b.corners || [[b.x0, b.y0], [b.x1, b.y0], [b.x1, b.y1], [b.x0, b.y1]];
+  }
+  function apart(a, b, gap) {  // at least gap apart across a side of a or of b
+    var ca = cornersOf(a), cb = cornersOf(b);
+    return [ca, cb].some(function (poly) {
+      for (var i = 0; i < 2; i++) {
+        var ex = poly[i + 1][0] - poly[i][0], ey = poly[i + 1][1] - poly[i][1];
+        var len = Math.sqrt(ex * ex + ey * ey) || 1;
+        ex /= len; ey /= len;
+        var pa = ca.map(function (q) { return q[0] * ex + q[1] * ey; });
+        var pb = cb.map(function (q) { return q[0] * ex + q[1] * ey; });
+        if (Math.min.apply(null, pb) >= Math.max.apply(null, pa) + gap ||
+            Math.min.apply(null, pa) >= Math.max.apply(null, pb) + gap) return true;
+      }
+      return false;
+    });
+  }
   function overlaps(a, b, gap) {
-    return a.x0 < b.x1 + gap && b.x0 < a.x1 + gap && a.y0 < b.y1 + gap && b.y0 < a.y1 + gap;
+    var near = a.x0 < b.x1 + gap && b.x0 < a.x1 + gap && a.y0 < b.y1 + gap && b.y0 < a.y1 + gap;
+    if (!near || (!a.corners && !b.corners)) return near;
+    return !apart(a, b, gap);
   }
-  function symbols() {  // the point symbols on screen: a name may not cover one
+  function crosses(line, b, gap) {  // does the segment line[0]-line[1] pass through box b
+    var a = line[0], e = line[1], lo = 0, hi = 1, dx = e.x - a.x, dy = e.y - a.y;
+    var sides = [[-dx, a.x - b.x0 + gap], [dx, b.x1 + gap - a.x], [-dy, a.y - b.y0 + gap],
+                 [dy, b.y1 + gap - a.y]];
+    for (var i = 0; i < 4; i++) {
+      var pe = sides[i][0], qe = sides[i][1];
+      if (pe === 0) {
+        if (qe < 0) return false;
+      } else if (pe < 0) {
+        lo = Math.max(lo, qe / pe);
+      } else {
+        hi = Math.min(hi, qe / pe);
+      }
+      if (lo > hi) return false;
+    }
+    return true;
+  }
+  function meets(l, m) {  // do two segments cross
+    function turn(p, q, r) { return (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x); }
+    return turn(l[0], l[1], m[0]) * turn(l[0], l[1], m[1]) < 0 &&
+      turn(m[0], m[1], l[0]) * turn(m[0], m[1], l[1]) < 0;
+  }
+  function clash(x, y) {  // two placed names (with their lines to a band) overlap
+    return overlaps(x.b, y.b, GAP) || (x.leader && crosses(x.leader, y.b, 2)) ||
+      (y.leader && crosses(y.leader, x.b, 2)) || (x.leader && y.leader && meets(x.leader, y.leader));
+  }
+  // The point symbols on screen: a name may not cover one. A band's name, and a name moved to
+  // make room for it, keep clear of every point (the major projects' too, a layer with an area
+  // among its points); the other names, placed as before, of the layers of points.
+  function symbols(every) {
     var out = [];
     cfg.layers.forEach(function (l) {
-      if (!l.point || !map.hasLayer(layers[l.id])) return;
+      if (!(l.point || every) || !map.hasLayer(layers[l.id])) return;
       layers[l.id].eachLayer(function (f) {
         if (!f.getLatLng) return;
         var p = map.latLngToContainerPoint(f.getLatLng()), r = f.getRadius ? f.getRadius() : 6;
@@ -311,29 +420,203 @@ window.harborMap = function (map, cfg, layers) {
     });
   }
   function placeLabels() {
-    var zoom = map.getZoom(), size = map.getSize(), placed = controls(), marks = symbols(), written = [];
-    labels.forEach(function (item) {
-      var lb = item.spec, show = false;
-      if (map.hasLayer(layers[lb.layer]) && zoom + 1e-9 >= lb.minZoom) {
-        var p = map.latLngToContainerPoint([lb.lat, lb.lng]);
-        var twice = written.some(function (o) { return o.text === lb.text && o.p.distanceTo(p) < SAME_NAME_PX; });
-        var sides = twice ? [] : lb.point ? SIDES : ["centre"];
-        for (var i = 0; i < sides.length && !show; i++) {
-          var b = box(lb, p, sides[i]);
-          var onScreen = b.x0 >= 0 && b.y0 >= 0 && b.x1 <= size.x && b.y1 <= size.y;  // whole
-          show = onScreen && !placed.some(function (o) { return overlaps(o, b, GAP); }) &&
-            !marks.some(function (o) { return overlaps(o, b, 0); });
-          if (show) {
-            placed.push(b);
-            written.push({text: lb.text, p: p});
-            item.side = sides[i];
-          }
+    measure();
+    var zoom = map.getZoom(), size = map.getSize(), fixed = controls();
+    var marks = symbols(false), allMarks = symbols(true);
+    var metres = 40075016.686 / map.options.crs.scale(zoom);  // web mercator metres a pixel
+    var placed = [];  // the names placed: {item, way, p, side, b: box, leader}
+    // Wholly on the map, clear of the controls, the symbols and the names placed.
+    function room(c, others, strict) {
+      var b = c.b;
+      return b.x0 >= 0 && b.y0 >= 0 && b.x1 <= size.x && b.y1 <= size.y &&
+        !fixed.some(function (o) { return overlaps(o, b, GAP) || (c.leader && crosses(c.leader, o, 2)); }) &&
+        !(strict || c.way.across !== undefined ? allMarks : marks).some(function (o) {
+          return overlaps(o, b, 0) || (c.leader && crosses(c.leader, o, 1));
+        }) &&
+        !others.some(function (o) { return clash(o, c); });
+    }
+    function at(c, q) { c.p = q; c.b = box(c.way, q, c.side); return c; }
+    function bandChoices(item, way, order, p, out) {
+      // On the band, else just beside it on either side, parallel (touching it, else a little
+      // off), else at an end on past it, on its line; else level near it, with a line to it.
+      var a = (way.angle || 0) * Math.PI / 180, h = way.ph || way.h * scale, w = way.pw || way.w * scale;
+      var shift = way.across / metres + h / 2 + 2;
+      [-1, 1, -2, 2].forEach(function (k) {
+        var d = Math.sign(k) * (shift + (Math.abs(k) - 1) * 10);
+        out.push(at({item: item, way: way, side: "centre", order: order, moved: 1},
+                    L.point(p.x + d * Math.sin(a), p.y + d * Math.cos(a))));
+      });
+      [5, 15].forEach(function (gap) {  // clear of the band's tip by so many pixels
+        if (!way.end) return;
+        var d = way.end * (w / 2 + gap);
+        out.push(at({item: item, way: way, side: "centre", order: order, moved: 2},
+                    L.point(p.x + d * Math.cos(a), p.y - d * Math.sin(a))));
+      });
+    }
+    function callouts(item, ways) {
+      var forms = [], starts = [];
+      ways.forEach(function (way) {
+        var form = (way.lines ? 2 : 1) + "/" + (way.font || 0);
+        if (forms.every(function (f) { return f.form !== form; })) {
+          way.level = way.level || Object.assign({}, way, {angle: 0});
+          forms.push({form: form, way: way.level});
         }
+        var p = map.latLngToContainerPoint([way.lat, way.lng]);
+        if (!way.end && starts.every(function (q) { return q.distanceTo(p) > 4; })) starts.push(p);
+      });
+      // The line starts on the band's middle line (at its places and halfway between them), on
+      // the map and off every symbol, nearest the band's middle first.
+      var middle = map.latLngToContainerPoint([item.spec.lat, item.spec.lng]);
+      var a = (item.spec.angle || 0) * Math.PI / 180;
+      starts.sort(function (p, q) { return (p.x - q.x) * Math.cos(a) - (p.y - q.y) * Math.sin(a); });
+      starts = starts.concat(starts.slice(1).map(function (p, i) {
+        return L.point((p.x + starts[i].x) / 2, (p.y + starts[i].y) / 2);
+      })).filter(function (p) {
+        return p.x > 0 && p.y > 0 && p.x < size.x && p.y < size.y &&
+          !allMarks.some(function (o) { return overlaps(o, {x0: p.x, y0: p.y, x1: p.x, y1: p.y}, 4); });
+      }).sort(function (p, q) { return p.distanceTo(middle) - q.distanceTo(middle); }).slice(0, 8);
+      var out = [];
+      for (var r = 24; r <= 240; r += 12) {
+        starts.forEach(function (s) {
+          for (var t = 0; t < 16; t++) {
+            forms.forEach(function (f) {
+              var c = at({item: item, way: f.way, side: "centre", order: 0, moved: 3},
+                         L.point(s.x + r * Math.cos(t * Math.PI / 8), s.y + r * Math.sin(t * Math.PI / 8)));
+              c.leader = [s, L.point(Math.max(c.b.x0, Math.min(s.x, c.b.x1)), Math.max(c.b.y0, Math.min(s.y, c.b.y1)))];
+              out.push(c);
+            });
+          }
+        });
       }
-      if (show && !map.hasLayer(item.marker)) item.marker.addTo(map);
-      if (!show && map.hasLayer(item.marker)) map.removeLayer(item.marker);
-      if (show && lb.point) {
-        item.marker.getElement().firstChild.style.transform = TRANSFORMS[item.side](offset(lb));
+      return out;
+    }
+    function choices(item, spare) {  // the ways and places the name may take now, best first
+      var out = [];
+      if (!map.hasLayer(layers[item.spec.layer])) return out;
+      var ways = (spare ? item.ways.concat(item.spares) : item.ways).filter(function (way) {
+        return zoom + 1e-9 >= way.minZoom;
+      });
+      ways.forEach(function (way, order) {
+        var p = map.latLngToContainerPoint([way.lat, way.lng]);
+        var twice = placed.some(function (o) {
+          return o.item !== item && o.item.spec.text === way.text && o.p.distanceTo(p) < SAME_NAME_PX;
+        });
+        if (twice) return;
+        (way.point ? spare ? Object.keys(SIDES) : FIRST_SIDES : ["centre"]).forEach(function (side) {
+          out.push(at({item: item, way: way, side: side, order: order}, p));
+        });
+        if (way.across !== undefined) bandChoices(item, way, order, p, out);
+      });
+      // On the band before beside it, in its type size before smaller; then past an end; then
+      // in the order given. A line to the band last.
+      function rank(c) {
+        return c.moved === 3 ? 6 : c.moved === 2 ? 4 + (c.way.font ? 1 : 0) : (c.way.font ? 2 : 0) + (c.moved ? 1 : 0);
+      }
+      out.sort(function (x, y) { return rank(x) - rank(y) || x.order - y.order; });
+      return item.spec.alts && ways.length ? out.concat(callouts(item, ways)) : out;
+    }
+    labels.forEach(function (item) {
+      item.choice = null;
+      choices(item).some(function (c) { return room(c, placed) && (item.choice = c); });
+      if (item.choice) placed.push(item.choice);
+    });
+    // A band's name that found no room may move names already placed to their other places (a
+    // point's name to another side of its symbol or onto two lines, an area's name elsewhere
+    // inside the area, another band's name along its band) where each overlaps nothing either:
+    // no name goes, and the band is named too. A short search: the name with the fewest
+    // places left first, each try taking the places it blocks from the others.
+    function elsewhere(o) {  // where a placed name may be: where it is, then its other places
+      return [o].concat(choices(o.item, true).filter(function (k) {
+        return k.moved !== 3 && !(k.way === o.way && k.side === o.side && k.p.equals(o.p)) &&
+          room(k, [], true);
+      }));
+    }
+    function extent(list) {  // the box around a name's places, with their lines
+      var out = {x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity};
+      list.forEach(function (k) {
+        [k.b].concat(k.leader ? k.leader.map(function (q) { return {x0: q.x, y0: q.y, x1: q.x, y1: q.y}; }) : [])
+          .forEach(function (b) {
+            out.x0 = Math.min(out.x0, b.x0); out.y0 = Math.min(out.y0, b.y0);
+            out.x1 = Math.max(out.x1, b.x1); out.y1 = Math.max(out.y1, b.y1);
+          });
+      });
+      return out;
+    }
+    function makeRoom(item) {
+      var domains = placed.map(elsewhere), reach = domains.map(extent), steps = 0, tried = 0;
+      return choices(item).some(function (c) {
+        if (steps > SEARCH_STEPS || tried >= SEARCH_PLACES || !room(c, [])) return false;
+        tried++;
+        var moving = [];
+        placed.forEach(function (o, i) { if (clash(o, c)) moving.push(i); });
+        if (moving.some(function (i) { return domains[i].length < 2; })) return false;
+        // The names that may have to move: those in the way, and those that any of them may
+        // move onto, and so on; the others stay where they are, out of reach.
+        for (var grown = true; grown && moving.length <= MOVING;) {
+          grown = false;
+          placed.forEach(function (o, j) {
+            if (moving.indexOf(j) < 0 && moving.some(function (i) { return overlaps(reach[i], reach[j], GAP + 2); })) {
+              moving.push(j);
+              grown = true;
+            }
+          });
+        }
+        if (moving.length > MOVING) return false;
+        var open = moving.map(function (i) {
+          return domains[i].filter(function (k) { return !clash(c, k); });
+        });
+        var picked = moving.map(function () { return null; });
+        function search(open) {
+          var next = -1;
+          open.forEach(function (list, i) {
+            if (!picked[i] && (next < 0 || list.length < open[next].length)) next = i;
+          });
+          if (next < 0) return true;
+          return open[next].some(function (k) {
+            if (steps > SEARCH_STEPS) return false;
+            var rest = open.map(function (list, i) {
+              return picked[i] || i === next ? list : list.filter(function (o) { return !clash(k, o); });
+            });
+            picked[next] = k;
+            if (!rest.some(function (list, i) { return !picked[i] && !list.length; }) && search(rest)) return true;
+            picked[next] = null;
+            steps++;
+            return false;
+          });
+        }
+        if (open.some(function (list) { return !list.length; }) || !search(open)) return false;
+        moving.forEach(function (i, n) { placed[i] = picked[n]; picked[n].item.choice = picked[n]; });
+        placed.push(c);
+        item.choice = c;
+        return true;
+      });
+    }
+    labels.forEach(function (item) {
+      if (!item.choice && item.spec.alts) makeRoom(item);
+    });
+    labels.forEach(function (item) {
+      var c = item.choice;
+      if (item.leader && !(c && c.leader)) {
+        map.removeLayer(item.leader);
+        item.leader = null;
+      }
+      if (!c) {
+        if (map.hasLayer(item.marker)) map.removeLayer(item.marker);
+        return;
+      }
+      if (item.way !== c.way) {
+        writeText(item.inner, c.way);
+        item.inner.style.transform = c.way.angle ? "rotate(" + (-c.way.angle) + "deg)" : "";
+        item.way = c.way;
+      }
+      item.marker.setLatLng(c.moved ? map.containerPointToLatLng(c.p) : [c.way.lat, c.way.lng]);
+      if (!map.hasLayer(item.marker)) item.marker.addTo(map);
+      if (c.way.point) item.marker.getElement().firstChild.style.transform = transform(c.side, offset(c.way));
+      if (c.leader) {  // the line from the band to a name written level beside it
+        var ends = c.leader.map(function (q) { return map.containerPointToLatLng(q); });
+        if (item.leader) item.leader.setLatLngs(ends);
+        else item.leader = L.polyline(ends, {pane: "hm-labels", interactive: false, weight: 1.2,
+                                             color: "#145a32", opacity: 0.9}).addTo(map);
       }
     });
     window.harbor.labelsShown = labels.filter(function (i) { return map.hasLayer(i.marker); })

@@ -103,9 +103,13 @@ def _labels(map_id: str, layer_id: str, lang: str, gcj02: bool, _config) -> tupl
     frame = _clear_of_smaller(map_id, layer_id, _display_frame(map_id, layer_id, gcj02, _config),
                               gcj02, _config)
     column = "name_en" if lang == "en" else "name_zh"
+    # On a map with a band (a finance belt), the other names get spare places, to make room
+    # for the band's name (see geo.labels.place_labels).
+    bands = any(layer.names and layer.names.along and not layer.names.repeat_m
+                for layer in layers_for_map(map_id))
     return tuple(place_labels(frame, column, font_px=names.font_px, rank=names.rank,
                               along=names.along, fit=names.fit, repeat_m=names.repeat_m,
-                              style=names.style))
+                              style=names.style, spares=6 if bands else 0))
 
 
 def _clear_of_smaller(map_id: str, layer_id: str, frame, gcj02: bool, config):

@@ -34,8 +34,36 @@ def language_switch() -> None:
     if "lang" not in st.session_state:
         st.session_state["lang"] = "en" if st.query_params.get("lang") == "en" else "zh"
     st.sidebar.radio("语言 / Language", list(LANGS), format_func=LANGS.get, key="lang",
-                     horizontal=True)
+                     horizontal=True, on_change=_relabel)
     set_param("lang", "en" if st.session_state["lang"] == "en" else None)
+    in_language("page")  # app.py's list of pages, named in the page's language
+
+
+# A select box or radio whose options are worded in the page's language (a format_func through
+# t()) keeps its choice as a language-free code, but the browser keeps, and sends back, the
+# text it showed for it. With a key, the widget is the same in both languages (Streamlit 1.67
+# takes the key as its identity): after a switch a select box went on showing its choice in
+# the other language until something set its value, and a radio's text, read against the
+# options in the new language, could match none of them and fall back to the first (the list
+# of pages: a switch on the zone check could open the layout map). The switch sets the value
+# of each such widget again, as the code it had before the switch, which makes the page send
+# the widget its choice in the new language at once.
+FOLLOW_LANGUAGE = "follow-language"
+
+
+def in_language(key: str) -> str:
+    """``key``, the key of a widget whose options are worded in the page's language: noted so
+    that the language switch sets its value again (see _relabel)."""
+    keys = st.session_state.setdefault(FOLLOW_LANGUAGE, [])
+    if key not in keys:
+        keys.append(key)
+    return key
+
+
+def _relabel() -> None:
+    for key in st.session_state.get(FOLLOW_LANGUAGE, []):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def lang() -> str:
@@ -90,7 +118,7 @@ def basemap_choice() -> tuple[dict | None, bool]:
         names = {"none": names["none"], "local": (local.get("name", "本地瓦片（离线）"),
                                                   local.get("name", "Tiles on disk (offline)")),
                  **{k: v for k, v in names.items() if k != "none"}}
-    name = st.sidebar.selectbox(t("底图", "Basemap"), list(names), key="basemap",
+    name = st.sidebar.selectbox(t("底图", "Basemap"), list(names), key=in_language("basemap"),
                                 format_func=lambda n: t(*names[n]))
     if name == "none":
         return None, False

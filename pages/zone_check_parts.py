@@ -18,7 +18,7 @@ from geo.importer import (LAT_NAMES, LON_NAMES, EncodingUnsure, InputError, find
 from layers.load import config_key
 from layers.wording import COLUMNS, DATUMS, KINDS, headers, names_in_english, zh
 from layers.zonecheck import ADDED, check, counts, plan_projects
-from pages.common import lang, plain, t
+from pages.common import in_language, lang, plain, t
 
 DRAWN_LIMIT = 5000
 CHOICES = ("zc-enc", "zc-header", "zc-crs", "zc-epsg", "zc-lon", "zc-lat", "zc-enc-pick")
@@ -108,7 +108,7 @@ def _read(data: bytes, name: str, encoding: str | None, header_row: int | None):
 
 
 def _encoding() -> str | None:
-    enc = st.selectbox(t("文本编码", "Text encoding"), list(ENCODINGS), key="zc-enc",
+    enc = st.selectbox(t("文本编码", "Text encoding"), list(ENCODINGS), key=in_language("zc-enc"),
                        format_func=lambda e: t(*ENCODINGS[e]))
     return None if enc == "auto" else enc
 
@@ -156,7 +156,7 @@ def _crs(declared: str | None) -> str | None:
         st.markdown(t("**坐标系**：文件没有说明坐标所用的坐标系，请选择。",
                       "**Coordinate system**: the file does not say which one its coordinates use; "
                       "choose."))
-    choice = st.selectbox(t("坐标系", "Coordinate system"), options, key="zc-crs",
+    choice = st.selectbox(t("坐标系", "Coordinate system"), options, key=in_language("zc-crs"),
                           index=0 if declared else None, format_func=lambda c: t(*names[c]),
                           placeholder=t("请选择…", "Choose…"),
                           help=t("高德、腾讯（GCJ-02）和百度（BD-09）的坐标经过加偏，与 WGS84 相差约 300–600 米；"

@@ -1,15 +1,18 @@
 """The maps as a planner meets them, in Chromium at a projector's 1920×1080 and a laptop's
 1600×900: pages reached through the sidebar look as when opened by their own links; the draw
-order survives toggling; names are on the map at the opening view; the map fits the window;
-measuring selects nothing; a click inside each financial city selects it."""
+order survives toggling; names are on the map at the opening view, the belts' too, and overlap
+nothing; the map fits the window; measuring selects nothing; a click inside each financial city
+selects it; the basemap box follows a language switch."""
 
 import io
+import re
 
 import pytest
 from PIL import Image, ImageChops
 
 from conftest import ARTIFACTS
 from test_browser import click_at, open_map, url_params
+from test_browser_zonecheck import settled
 
 SIZES = {"projector": (1920, 1080), "laptop": (1600, 900)}
 SIDEBAR = {"layout": "功能布局图", "core-zone": "核心区拥江扩面示意图", "radiation": "辐射带动区示意图"}
@@ -22,7 +25,84 @@ NAMES = {
     "radiation": ["杭州市", "湖州市", "绍兴市", "南湖基金小镇"],
 }
 NAMES_EN = {"core-zone": ["Qiantang River", "Shangcheng District", "Wangjiang New City",
-                          "Qiantang Financial City", "Binjiang District"]}
+                          "Qiantang Financial City", "Binjiang District"],
+            "radiation": ["Hangzhou", "Huzhou", "Shaoxing", "Nanhu Fund Town"]}
+# Every name shown on the map as drawn: its turned rectangle (the text's own box, turned as the
+# page turns it), the point symbols and the lines from a band to its name. Returns the shown
+# names and what overlaps: two names, a name and a symbol, a line through a name, or a name
+# not wholly inside the map.
+OVERLAPS_JS = """() => {
+  const h = window.harbor, map = h.map, box = map.getContainer().getBoundingClientRect();
+  const names = [...document.querySelectorAll(".hm-label .hm-label-text")].map(e => {
+    const r = e.getBoundingClientRect(), m = /rotate\((-?[\d.]+)deg\)/.exec(e.style.transform || "");
+    const a = (m ? -parseFloat(m[1]) : 0) * Math.PI / 180, w = e.offsetWidth / 2, hh = e.offsetHeight / 2;
+    const cx = (r.left + r.right) / 2 - box.left, cy = (r.top + r.bottom) / 2 - box.top;
+    const u = [Math.cos(a), -Math.sin(a)], v = [Math.sin(a), Math.cos(a)];
+    return {text: e.textContent, belt: e.classList.contains("hm-style-belt"),
+            corners: [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([s, t]) =>
+              [cx + s * w * u[0] + t * hh * v[0], cy + s * w * u[1] + t * hh * v[1]])};
+  });
+  const symbols = [];
+  Object.values(h.layers).forEach(layer => {
+    if (!map.hasLayer(layer)) return;
+    layer.eachLayer(f => {
+      if (!f.getLatLng) return;
+      const p = map.latLngToContainerPoint(f.getLatLng());
+      symbols.push({x: p.x, y: p.y, r: f.getRadius ? f.getRadius() : 6});
+    });
+  });
+  const lines = [...document.querySelectorAll(".leaflet-hm-labels-pane path")].map(p => {
+    const ctm = p.getScreenCTM();
+    return [0, p.getTotalLength()].map(k => {
+      const q = p.getPointAtLength(k);
+      return [ctm.a * q.x + ctm.c * q.y + ctm.e - box.left, ctm.b * q.x + ctm.d * q.y + ctm.f - box.top];
+    });
+  });
+  function apart(A, B) {  // separated along a side of one of two rectangles (to half a pixel)
+    return [A, B].some(P => [0, 1].some(i => {
+      let ex = P[i + 1][0] - P[i][0], ey = P[i + 1][1] - P[i][1];
+      const n = Math.hypot(ex, ey) || 1;
+      ex /= n; ey /= n;
+      const pa = A.map(q => q[0] * ex + q[1] * ey), pb = B.map(q => q[0] * ex + q[1] * ey);
+      return Math.min(...pb) >= Math.max(...pa) - 0.5 || Math.min(...pa) >= Math.max(...pb) - 0.5;
+    }));
+  }
+  function onSymbol(C, s) {  // the rectangle comes within the symbol's radius of its centre
+    const [o, p1, , p3] = C, ux = p1[0] - o[0], uy = p1[1] - o[1], vx = p3[0] - o[0], vy = p3[1] - o[1];
+    const lu = Math.hypot(ux, uy), lv = Math.hypot(vx, vy);
+    const du = Math.max(0, Math.min(lu, ((s.x - o[0]) * ux + (s.y - o[1]) * uy) / lu));
+    const dv = Math.max(0, Math.min(lv, ((s.x - o[0]) * vx + (s.y - o[1]) * vy) / lv));
+    return Math.hypot(s.x - o[0] - ux * du / lu - vx * dv / lv, s.y - o[1] - uy * du / lu - vy * dv / lv) < s.r - 0.5;
+  }
+  function through(l, C) {
+    for (let k = 0; k <= 50; k++) {
+      const x = l[0][0] + (l[1][0] - l[0][0]) * k / 50, y = l[0][1] + (l[1][1] - l[0][1]) * k / 50;
+      if (!apart([[x, y], [x, y], [x, y], [x, y]], C)) return true;
+    }
+    return false;
+  }
+  const size = map.getSize(), found = [];
+  names.forEach((A, i) => {
+    if (A.corners.some(([x, y]) => x < -0.5 || y < -0.5 || x > size.x + 0.5 || y > size.y + 0.5)) {
+      found.push(["outside the map", A.text]);
+    }
+    names.slice(i + 1).forEach(B => { if (!apart(A.corners, B.corners)) found.push(["names", A.text, B.text]); });
+    symbols.forEach(s => { if (onSymbol(A.corners, s)) found.push([A.belt ? "belt on a symbol" : "on a symbol", A.text]); });
+    lines.forEach(l => { if (through(l, A.corners)) found.push(["line through a name", A.text]); });
+  });
+  lines.forEach(l => symbols.forEach(s => {
+    if (through(l, [[s.x - s.r, s.y - s.r], [s.x + s.r, s.y - s.r], [s.x + s.r, s.y + s.r], [s.x - s.r, s.y + s.r]])) {
+      found.push(["line through a symbol"]);
+    }
+  }));
+  return {shown: h.labelsShown, overlaps: found};
+}"""
+
+
+def belt_names(lang: str) -> list[str]:
+    from layers.load import load_layer
+
+    return list(load_layer("belts").frame["name_en" if lang == "en" else "name_zh"])
 
 
 @pytest.fixture
@@ -271,3 +351,72 @@ def test_a_pick_is_outlined_at_once_and_then_by_the_page(app_url, sized):
     assert frame.evaluate(PICK_NOW, [29.0, 118.5]) == 0
     sized.get_by_text("点击地图上的区域或要素").wait_for(timeout=30000)
     assert frame.evaluate(OUTLINES) == 0
+
+
+def opening_names(pg, url, picture: str) -> dict:
+    frame = open_map(pg, url)
+    frame.wait_for_function("window.harbor && window.harbor.labelsShown", timeout=30000)
+    pg.mouse.move(1, 1)
+    pg.wait_for_timeout(1500)
+    pg.screenshot(path=str(ARTIFACTS / picture))
+    return frame.evaluate(OVERLAPS_JS)
+
+
+@pytest.mark.parametrize("sized", list(SIZES), indirect=True)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_names_on_the_radiation_map_overlap_nothing(app_url, sized, lang):
+    # The belts' names are placed last, in many ways: along the corridor, beside it, past its
+    # tip, on two lines, smaller, or level nearby with a line to it; the other names may move
+    # aside for them, but none goes.
+    found = opening_names(sized, f"{app_url}/?page=radiation&lang={lang}",
+                          f"open-radiation-{lang}-{sized.size_name}.png")
+    for name in NAMES_EN["radiation"] if lang == "en" else NAMES["radiation"]:
+        assert name in found["shown"], name
+    assert any(name in found["shown"] for name in belt_names(lang))
+    # A town's or project's name on a major project's point is older than the belts' names
+    # (that layer has an area too, and names placed first only keep clear of layers of points).
+    overlaps = [o for o in found["overlaps"] if o[0] != "on a symbol"]
+    assert overlaps == []
+
+
+@pytest.mark.parametrize("sized", [
+    "projector",
+    pytest.param("laptop", marks=pytest.mark.xfail(strict=True, reason=(
+        "at 1600×900 the English map opens at zoom 7 with the long English names of five towns "
+        "around Hangzhou and Ningbo: the G92, G60 and Ningbo–Zhoushan belts find no place "
+        "along, beside, past the tip of or near their corridor that covers no name or point "
+        "symbol, even with the towns' names moved aside"))),
+], indirect=True)
+def test_the_four_belt_names_show_in_english_at_the_opening_view(app_url, sized):
+    found = opening_names(sized, f"{app_url}/?page=radiation&lang=en",
+                          f"open-radiation-belts-en-{sized.size_name}.png")
+    missing = [name for name in belt_names("en") if name not in found["shown"]]
+    assert not missing, f"no belt name on the map for {missing}"
+
+
+def test_the_basemap_box_follows_a_language_switch(app_url, browser):
+    # The box keeps its choice as a code and shows it in the page's language, at once after a
+    # switch (Streamlit kept showing the text of the other language until the next change).
+    context = browser.new_context(viewport={"width": 1600, "height": 900})
+    pg = context.new_page()
+    pg.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), lambda route: route.abort())  # no tiles
+    try:
+        open_map(pg, f"{app_url}/?page=core-zone")
+        settled(pg)
+        sidebar = pg.locator("[data-testid=stSidebar]")
+        sidebar.get_by_role("combobox", name="底图", exact=True).click()
+        pg.get_by_role("option", name="天地图（在线）").click()
+        settled(pg)
+        assert sidebar.get_by_role("combobox", name="底图", exact=True).input_value() == "天地图（在线）"
+        sidebar.get_by_text("English", exact=True).click()
+        sidebar.get_by_role("combobox", name="Basemap", exact=True).wait_for(timeout=60000)
+        settled(pg)
+        assert sidebar.get_by_role("combobox", name="Basemap", exact=True).input_value() == "Tianditu (online)"
+        assert url_params(pg).get("page") == "core-zone"  # the switch keeps the page
+        sidebar.get_by_text("中文", exact=True).click()
+        sidebar.get_by_role("combobox", name="底图", exact=True).wait_for(timeout=60000)
+        settled(pg)
+        assert sidebar.get_by_role("combobox", name="底图", exact=True).input_value() == "天地图（在线）"
+        assert url_params(pg).get("page") == "core-zone"
+    finally:
+        context.close()

@@ -1,6 +1,7 @@
 """The zone check as a planner meets it in Chromium: an Excel sheet with a merged title row, an
 Amap GeoJSON stamped WGS84 (spotted, then corrected on the page), rows with a problem first, in
-both languages; the page's download equals the command line's."""
+both languages, whose choices a language switch words anew and keeps; the page's download equals
+the command line's."""
 
 import re
 import subprocess
@@ -89,9 +90,11 @@ def test_an_amap_geojson_stamped_wgs84_is_spotted_and_corrected_on_the_page(app_
     choose_crs(page, "GCJ-02")  # override what the file declares
     page.wait_for_function("!document.body.innerText.includes('文件很可能使用')", timeout=30000)
     settled(page)
-    settled(page)
+    csv_button = page.get_by_role("button", name="CSV", exact=True)
+    page.wait_for_function("""() => [...document.querySelectorAll('button')]
+        .filter(b => b.innerText.trim() === 'CSV').length === 1""", timeout=30000)  # no stale copy
     with page.expect_download() as download:
-        page.get_by_role("button", name="CSV", exact=True).click()
+        csv_button.click()
     out = tmp_path / "fixed.csv"
     download.value.save_as(out)
     import pandas as pd
@@ -143,3 +146,40 @@ def test_the_uploaded_list_is_still_there_after_a_look_at_a_map(app_url, page, t
     page.get_by_text("1 行有问题：已保留在结果中").wait_for(timeout=60000)  # WGS84 still chosen
     page.get_by_role("button", name="清除此文件").click()
     page.get_by_text("规划本身已定位的项目").wait_for(timeout=60000)
+
+
+def shown_choice(page, label) -> str:
+    """The text a select box shows for its choice."""
+    return page.get_by_role("combobox", name=label, exact=True).input_value()
+
+
+def test_a_language_switch_words_the_choices_anew_and_keeps_them(app_url, page, tmp_path):
+    # The select boxes keep a code (gcj02, auto) and show it through the page's language: a
+    # switch shows each choice in the new language at once, still chosen.
+    source = tmp_path / "points.csv"
+    source.write_text("name,lon,lat\nWest Lake,120.21,30.25\n", encoding="utf-8")
+    upload(page, app_url, source)
+    choose_crs(page, "GCJ-02")
+    page.get_by_text("有问题的行").wait_for(timeout=60000)  # checked as GCJ-02
+    assert shown_choice(page, "坐标系") == "GCJ-02（高德、腾讯地图）"
+    assert shown_choice(page, "文本编码") == "自动识别"
+    page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
+    page.get_by_role("combobox", name="Coordinate system", exact=True).wait_for(timeout=60000)
+    settled(page)
+    page.screenshot(path=str(ARTIFACTS / "zone-check-language-switch.png"), full_page=True)
+    assert shown_choice(page, "Coordinate system") == "GCJ-02 (Amap, Tencent)"
+    assert shown_choice(page, "Text encoding") == "Detect"
+    assert shown_choice(page, "Longitude (x) column") == "lon"
+    assert shown_choice(page, "Latitude (y) column") == "lat"
+    page.get_by_text("Rows with a problem").wait_for(timeout=60000)  # still checked, as GCJ-02
+    page.get_by_role("combobox", name="Coordinate system", exact=True).click()
+    options = page.get_by_role("option").all_inner_texts()
+    assert "GCJ-02 (Amap, Tencent)" in options and not any("高德" in o for o in options)
+    page.get_by_role("option", name="GCJ-02 (Amap, Tencent)").click()  # closed, as it was
+    settled(page)
+    assert shown_choice(page, "Coordinate system") == "GCJ-02 (Amap, Tencent)"
+    page.locator("[data-testid=stSidebar]").get_by_text("中文", exact=True).click()
+    page.get_by_role("combobox", name="坐标系", exact=True).wait_for(timeout=60000)
+    settled(page)
+    assert shown_choice(page, "坐标系") == "GCJ-02（高德、腾讯地图）"
+    assert shown_choice(page, "文本编码") == "自动识别"

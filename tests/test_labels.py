@@ -7,7 +7,7 @@ import pytest
 import shapely
 from shapely import affinity
 
-from geo.labels import place_labels, text_width, two_lines, zoom_for
+from geo.labels import longest_name, place_labels, text_width, two_lines, zoom_for
 
 MERCATOR = "EPSG:3857"
 
@@ -154,3 +154,77 @@ def test_a_two_line_label_is_as_wide_as_its_longer_line_and_twice_as_high():
     assert label["lines"] == ["Qianjiang", "New City"]
     assert label["w"] == round(9 * 0.56 * 10)  # "Qianjiang": nine half-em characters
     assert label["h"] == 26  # two lines of 1.3 em
+
+
+@pytest.mark.parametrize("back, ahead, fit, longest", [
+    (20_000, 20_000, 0.5, 80_000),  # centred: half inside while it is at most twice the stretch
+    (0, 40_000, 0.5, 80_000),  # at the tip: half of it inside, the other half past the tip
+    (10_000, 30_000, 1.0, 20_000),  # all inside: no longer than twice the nearer end
+    (10_000, 30_000, 0.75, 40_000),  # three quarters inside: past the nearer end only
+    (5_000, 5_000, 0, float("inf")),
+])
+def test_the_longest_name_a_place_on_a_stretch_takes(back, ahead, fit, longest):
+    assert longest_name(back, ahead, fit) == pytest.approx(longest)
+    if longest != float("inf"):  # just longer, and less than that share is inside
+        w = longest * 1.01
+        near, far = sorted((back, ahead))
+        assert min(w / 2, near) + min(w / 2, far) < fit * w
+
+
+def test_a_corridor_name_has_other_places_along_it_on_two_lines_and_smaller():
+    corridor = affinity.rotate(shapely.box(0, 0, 40_000, 2_000), 30, origin=(0, 0))
+    (label,) = place_labels(frame([corridor], ["G60 Corridor Sci-Tech Finance Belt"]), "name",
+                            along=True, fit=0.5, font_px=13)
+    alts = label["alts"]
+    assert label["across"] == 1000  # half the width
+    assert alts[0]["lines"] == ["G60 Corridor", "Sci-Tech Finance Belt"]  # first: folded in place
+    assert (alts[0]["lat"], alts[0]["lng"]) == (label["lat"], label["lng"])
+    assert alts[0]["minZoom"] < label["minZoom"]  # a shorter line fits the band sooner
+    assert {a.get("font", 13) for a in alts} == {13, 11}
+    assert [a.get("font", 13) for a in alts] == sorted((a.get("font", 13) for a in alts), reverse=True)
+    places = {(a["lng"], a["lat"]) for a in alts}
+    assert len(places) == 9  # the label's own place and eight others, the tips among them
+    spots = gpd.GeoSeries.from_xy(*zip(*places), crs=MERCATOR)
+    assert corridor.buffer(1).contains(spots).all()  # every place on the band
+    assert all(a["angle"] == pytest.approx(30, abs=0.5) for a in alts)
+    tips = [a for a in alts if a.get("end")]
+    assert sorted({a["end"] for a in tips}) == [-1, 1]
+    for a in tips:  # the tip's place is where the middle line leaves the band
+        tip = shapely.Point(a["lng"], a["lat"])
+        assert corridor.boundary.distance(tip) < 50
+        assert a["across"] == 1000
+    # Shown as soon as half of it lies within the straight stretch: as the label itself.
+    assert min(a["minZoom"] for a in alts if "lines" not in a and "font" not in a) == pytest.approx(
+        label["minZoom"], abs=0.01)
+
+
+def test_a_name_without_spaces_or_in_small_type_has_no_copies():
+    corridor = shapely.box(0, 0, 40_000, 2_000)
+    (label,) = place_labels(frame([corridor], ["甬舟海洋金融特色带"]), "name", along=True, font_px=10)
+    assert all("lines" not in a and "font" not in a for a in label["alts"])  # 10 px: no smaller
+    river = place_labels(frame([corridor], ["钱塘江"]), "name", along=True, repeat_m=6000)
+    assert all("alts" not in x and "across" not in x for x in river)  # a river repeats instead
+
+
+def test_spares_are_other_places_inside_an_area_and_a_long_point_name_folded():
+    oblong = shapely.box(0, 0, 30_000, 10_000)  # room 10 km across all along its middle
+    (plain,) = place_labels(frame([oblong], ["钱江新城"]), "name")
+    assert "spares" not in plain  # only when asked
+    (label,) = place_labels(frame([oblong], ["钱江新城"]), "name", spares=6)
+    assert 2 <= len(label["spares"]) <= 6
+    anchor = shapely.Point(label["lng"], label["lat"])
+    for spare in label["spares"]:
+        spot = shapely.Point(spare["lng"], spare["lat"])
+        assert oblong.contains(spot) and spot.distance(anchor) >= 2500  # half the room apart
+        assert oblong.boundary.distance(spot) >= 0.6 * 5000
+        assert spare["minZoom"] >= label["minZoom"]  # no more room there: shown no sooner
+        assert (spare["w"], spare["h"]) == (label["w"], label["h"])
+    (square,) = place_labels(frame([shapely.box(0, 0, 10_000, 10_000)], ["方"]), "name", spares=6)
+    assert square["spares"] == []  # a square has no other roomy place
+    (point,) = place_labels(frame([shapely.Point(1, 2)], ["Yuhuangshan South Fund Town"]), "name",
+                            font_px=12, point_min_zoom=9, spares=6)
+    (folded,) = point["spares"]
+    assert folded["lines"] == ["Yuhuangshan", "South Fund Town"]  # split nearest its middle
+    assert (folded["lng"], folded["lat"], folded["minZoom"]) == (1, 2, 9)
+    (short,) = place_labels(frame([shapely.Point(1, 2)], ["南湖"]), "name", spares=6)
+    assert "spares" not in short
