@@ -35,6 +35,7 @@ class DatumHint:
     off_shifted: int  # the same, read as ``datum``
     by: str = "water"  # "water": in the river or just off the coast; "district": outside
     column: str | None = None  # the district that this column of the list names (by "district")
+    tied: bool = False  # GCJ-02 and BD-09 put as many in place: either may be right (datum: the first)
 
 
 def _one(geoms):
@@ -101,13 +102,13 @@ def _hint(lon, lat, off, by: str, column: str | None = None) -> DatumHint | None
     as_read = off(lon, lat)
     if as_read < max(2, 0.1 * len(lon)):
         return None
-    best = None
-    for datum, shift in SHIFTS.items():
-        x, y = shift(lon, lat)
-        shifted = off(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-        if shifted * 3 <= as_read and (best is None or shifted < best.off_shifted):
-            best = DatumHint(datum, len(lon), as_read, shifted, by, column)
-    return best
+    shifted = {datum: off(*(np.asarray(v, dtype=float) for v in shift(lon, lat)))
+               for datum, shift in SHIFTS.items()}
+    least = min(shifted.values())
+    if least * 3 > as_read:
+        return None
+    best = [datum for datum, n in shifted.items() if n == least]
+    return DatumHint(best[0], len(lon), as_read, least, by, column, tied=len(best) > 1)
 
 
 def datum_hint(lon: np.ndarray, lat: np.ndarray, frame: pd.DataFrame | None = None) -> DatumHint | None:

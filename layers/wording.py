@@ -152,6 +152,13 @@ CLAUSES = [
     (r"warning: (\d+) of (\d+) points lie outside the district that column (.+) names as read, "
      r"(\d+) when read as (\w+): the input looks like (\w+)",
      r"警告：按当前坐标系读取，\2 个点中有 \1 个不在“\3”列所写的区县内，按 \5 读取则为 \4 个：输入很可能使用 \6 坐标"),
+    (r"warning: (\d+) of (\d+) points fall in the river or just off the coast as read, (\d+) "
+     r"when read as gcj02 and as bd09: the input looks like one of them",
+     r"警告：按当前坐标系读取，\2 个点中有 \1 个落在钱塘江中或紧贴海岸线外，按 gcj02 或 bd09 读取均为 \3 个：输入很可能使用二者之一"),
+    (r"warning: (\d+) of (\d+) points lie outside the district that column (.+) names as read, "
+     r"(\d+) when read as gcj02 and as bd09: the input looks like one of them",
+     r"警告：按当前坐标系读取，\2 个点中有 \1 个不在“\3”列所写的区县内，按 gcj02 或 bd09 读取均为 \4 个：输入很可能使用二者之一"),
+    (r"ask its source which, and run again with --crs", "请向数据提供方确认是哪一种，再加 --crs 重新运行"),
     (r"if so, run again with --crs (\w+)", r"如是，请加 --crs \1 重新运行"),
     (r"([\d,]+) rows, ([\d,]+) with a problem, written to (.+) in ([\d.]+) s",
      r"共 \1 行，其中 \2 行有问题，已写入 \3，用时 \4 秒"),

@@ -313,9 +313,14 @@ def main(argv=None) -> int:
         h = result.hint
         where = ("fall in the river or just off the coast" if h.by == "water" else
                  f"lie outside the district that column {h.column} names")
-        print(say(f"warning: {h.off_as_read} of {h.points} points {where} as read, "
-                  f"{h.off_shifted} when read as {h.datum}: the input looks like {h.datum}; "
-                  f"if so, run again with --crs {h.datum}"), file=sys.stderr)
+        if h.tied:  # BD-09 read as GCJ-02 lands on land as often: either may be right
+            print(say(f"warning: {h.off_as_read} of {h.points} points {where} as read, "
+                      f"{h.off_shifted} when read as gcj02 and as bd09: the input looks like one "
+                      "of them; ask its source which, and run again with --crs"), file=sys.stderr)
+        else:
+            print(say(f"warning: {h.off_as_read} of {h.points} points {where} as read, "
+                      f"{h.off_shifted} when read as {h.datum}: the input looks like {h.datum}; "
+                      f"if so, run again with --crs {h.datum}"), file=sys.stderr)
     problems = int((result.table["problem"] != "").sum())
     print(say(f"{len(result.table):,} rows, {problems:,} with a problem, written to "
               f"{args.output} in {time.perf_counter() - start:.1f} s"), file=sys.stderr)

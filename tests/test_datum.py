@@ -142,3 +142,24 @@ def test_the_command_line_warns_in_the_language_asked(tmp_path, capsys):
     assert main([str(tmp_path / "wet.csv"), "-o", str(tmp_path / "out.csv")]) == 0
     assert (f"warning: {len(gx)} of {len(gx)} points fall in the river or just off the coast as "
             "read, 0 when read as gcj02") in capsys.readouterr().err
+
+
+def test_when_gcj02_and_bd09_both_put_the_points_in_place_the_hint_does_not_guess(capsys, tmp_path):
+    # Baidu sites by the river that read as GCJ-02 also land on the bank (~700 m off still):
+    # advising GCJ-02 would leave them there. Both are named; the user asks the data's source.
+    from geo.crs import gcj02_to_wgs84
+    from layers.zonecheck import main
+
+    river = load_layer("river").located.union_all()
+    lon, lat, bx, by = riverside_sites(wgs84_to_bd09, n=60)
+    x, y = (np.asarray(v) for v in gcj02_to_wgs84(bx, by))
+    dry = ~shapely.intersects_xy(river, x, y)
+    assert dry.sum() >= 6
+    text = "name,lng,lat\n" + "".join(f"p,{a},{b}\n" for a, b in zip(bx[dry], by[dry]))
+    hint = check(text.encode(), "baidu.csv").hint
+    assert hint.tied and (hint.off_as_read, hint.off_shifted) == (dry.sum(), 0)
+    (tmp_path / "baidu.csv").write_text(text, encoding="utf-8")
+    assert main([str(tmp_path / "baidu.csv"), "-o", str(tmp_path / "o.csv"), "--lang", "zh"]) == 0
+    said = capsys.readouterr().err
+    assert "按 gcj02 或 bd09 读取均为 0 个：输入很可能使用二者之一；请向数据提供方确认是哪一种" in said
+    assert "run again" not in said
