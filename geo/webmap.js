@@ -22,7 +22,8 @@ window.harborMap = function (map, cfg, layers) {
     var frame = window.frameElement;
     if (!frame || host.document.fullscreenElement) return;
     var top = frame.getBoundingClientRect().top + (host.scrollY || 0);
-    var h = Math.max(360, Math.floor(host.innerHeight - top - 12));
+    // A map that starts low on its page (below a table) still gets most of the window.
+    var h = Math.max(360, Math.round(host.innerHeight * 0.6), Math.floor(host.innerHeight - top - 12));
     if (Math.abs(frame.getBoundingClientRect().height - h) > 1) {
       frame.style.setProperty("height", h + "px", "important");
       frame.setAttribute("height", h);

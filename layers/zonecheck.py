@@ -86,7 +86,8 @@ def _belts(city_value: str) -> str:
 
 def _outside_messages(lon, lat, swapped, lang: str = "en") -> np.ndarray:
     """The problem sentence of each point outside Zhejiang (vectorised with Arrow: a million
-    such rows are formatted in a fraction of a second)."""
+    such rows are formatted in a fraction of a second): swapped, not degrees at all (metres
+    read as degrees), or elsewhere on Earth."""
     x = pc.cast(pa.array(np.round(np.asarray(lon, dtype=float), 5)), pa.string())  # numpy: no
     y = pc.cast(pa.array(np.round(np.asarray(lat, dtype=float), 5)), pa.string())  # overflow
     where = pc.binary_join_element_wise("(", x, ", ", y, ")", "")
@@ -97,10 +98,17 @@ def _outside_messages(lon, lat, swapped, lang: str = "en") -> np.ndarray:
                "columns").split("(X, Y)")
     out = say("(X, Y) is outside Zhejiang; check the coordinates and their coordinate "
               "system").split("(X, Y)")[1]
+    metres = say("(X, Y) are not degrees of longitude and latitude; they look like metres of a "
+                 "projected system: choose the one the file uses (e.g. EPSG:4549)").split("(X, Y)")[1]
     text = pc.if_else(pa.array(swapped),
                       pc.binary_join_element_wise(swap[0], turned, swap[1], ""),
-                      pc.binary_join_element_wise(where, out, ""))
+                      pc.binary_join_element_wise(
+                          where, pc.if_else(pa.array(~_degrees(lon, lat)), metres, out), ""))
     return np.asarray(text.to_pylist(), dtype=object)
+
+
+def _degrees(lon, lat) -> np.ndarray:
+    return (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
 
 
 NOT_FINITE = ("the coordinates are not finite numbers (infinite, or too large for the "
@@ -173,8 +181,8 @@ def check_located(located: Located, notes=None, lang: str = "en") -> Result:
             "financial_city": zones["financial_city"], "belts": _per_city(city_names, _belts),
             "town": zones["town"], "problem": problem}
     text = {k: pd.Series(np.asarray(v, dtype=object), dtype=object) for k, v in text.items()}
-    placed = present & np.isfinite(lon) & np.isfinite(lat)
-    added = pd.DataFrame({  # no inf written for a row that has no place
+    placed = present & np.isfinite(lon) & np.isfinite(lat) & _degrees(lon, lat)
+    added = pd.DataFrame({  # no inf, and no metres as degrees, written for a row without a place
         "lon_wgs84": np.where(placed, np.round(lon, 7), np.nan),
         "lat_wgs84": np.where(placed, np.round(lat, 7), np.nan),
         "city": text["city"], "district": text["district"],

@@ -59,7 +59,14 @@ def test_crs_reads_projected_coordinates(tmp_path, capsys):
     assert abs(float(row["lon_wgs84"]) - QJL[0]) < 1e-6 and abs(float(row["lat_wgs84"]) - QJL[1]) < 1e-6
     # Without --crs the same numbers are read as degrees: a problem, not a silent answer.
     code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv", "--lon", "x", "--lat", "y")
-    assert code == 0 and rows_of(tmp_path / "o.csv")[0]["problem"] != ""
+    row = rows_of(tmp_path / "o.csv")[0]
+    assert code == 0 and row["problem"] == (
+        f"({x:.3f}, {y:.3f}) are not degrees of longitude and latitude; they look like metres of "
+        "a projected system: choose the one the file uses (e.g. EPSG:4549)")
+    assert row["lon_wgs84"] == row["lat_wgs84"] == ""  # metres are not written as degrees
+    run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv", "--lon", "x", "--lat", "y", "--lang", "zh")
+    assert rows_of(tmp_path / "o.csv")[0]["problem"] == (
+        f"({x:.3f}, {y:.3f}) 不是以度为单位的经纬度；像是投影坐标系的米制坐标：请选择文件所用的坐标系（如 EPSG:4549）")
 
 
 def test_lon_and_lat_name_the_columns_each(tmp_path, capsys):

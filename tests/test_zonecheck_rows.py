@@ -338,7 +338,7 @@ def test_a_file_declaring_the_wrong_system_is_read_in_the_system_given(tmp_path)
     x, y = TO_4549.transform(*QJL)
     gpd.GeoDataFrame({"n": ["a"]}, geometry=[Point(x, y)], crs=4326).to_file(tmp_path / "p.gpkg")
     as_declared = check(tmp_path / "p.gpkg").table.iloc[0]
-    assert as_declared["city"] == "" and "outside Zhejiang" in as_declared["problem"]
+    assert as_declared["city"] == "" and "are not degrees" in as_declared["problem"]
     row = check(tmp_path / "p.gpkg", crs="EPSG:4549").table.iloc[0]
     assert row["district"] == "上城区" and abs(row["lon_wgs84"] - QJL[0]) < 1e-6
 
