@@ -421,6 +421,13 @@ def _read_csv(data: bytes, filename: str, encoding: str | None,
             raise InputError(f"{filename}: rows have more cells than the header row "
                              f"{row} has names; check the header row.") from err
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
+            ragged = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
+            if ragged:  # a comma inside an unquoted name: say where, and how to mend it
+                names, line, cells = ragged.groups()
+                raise InputError(
+                    f"{filename}: line {int(line) + _offset_lines(text, offset)} has {cells} cells "
+                    f"where the header row has {names} names; a comma inside a name or an "
+                    "address? Put that text in double quotes, or save the list as .xlsx.") from err
             raise InputError(f"{filename}: not a readable CSV table ({err}).") from err
         frame = frame.fillna("")  # the cells missing from short rows
     notes = [f"read as {LABELS.get(used, used)}"]
@@ -428,6 +435,11 @@ def _read_csv(data: bytes, filename: str, encoding: str | None,
         notes.append(f"header in row {row}")
     return Table(frame, "csv", notes=notes, header_row=row, encoding=used,
                  row_numbers=_csv_row_numbers(body, sep, row, len(frame)))
+
+
+def _offset_lines(text: str, offset: int) -> int:
+    """The lines of ``text`` before character ``offset`` (the title rows above a header)."""
+    return text.count("\n", 0, offset)
 
 
 def _csv_row_numbers(body: str, sep: str, header_row: int, rows: int) -> np.ndarray | None:

@@ -184,6 +184,10 @@ CLAUSES = [
     (F + r"rows have more cells than the header row (?P<row>\d+) has names",
      IN + r"有些行的单元格比第 \g<row> 行（表头）的列名多"),
     (r"check the header row\.", "请检查表头行。"),
+    (F + r"line (?P<line>\d+) has (?P<cells>\d+) cells where the header row has (?P<names>\d+) names",
+     IN + r"第 \g<line> 行有 \g<cells> 个单元格，而表头只有 \g<names> 个列名"),
+    (r"a comma inside a name or an address\? Put that text in double quotes, or save the list as "
+     r"\.xlsx\.", "可能是名称或地址中含有逗号？请给这段文字加上英文双引号，或将清单另存为 .xlsx。"),
     (F + r"not a readable CSV table \((?P<err>.*)\)\.", IN + r"无法作为 CSV 表格读取（\g<err>）。"),
     (F + r"not a readable Excel workbook \((?P<err>.*)\)\.",
      IN + r"无法作为 Excel 工作簿读取（\g<err>）。"),

@@ -502,3 +502,16 @@ def test_zone_check_of_a_geojson_with_a_coordinate_beyond_a_double(bad):
     assert rows["名称"].tolist() == ["钱江路站", "坏点", "世纪城"]
     assert rows["district"].tolist() == ["上城区", "", "萧山区 (100%)"]
     assert rows["problem"].tolist() == ["", NOT_FINITE, ""]
+
+
+def test_a_stray_comma_is_refused_with_its_line_and_the_mend():
+    from layers.wording import zh
+
+    data = "重点项目清单\n项目名称,经度,纬度\n钱江路站,120.2082401,30.2580532\n项目A,B期,120.1622,30.2583\n"
+    with pytest.raises(InputError) as refused:
+        read_input(data.encode("utf-8"), "清单.csv")
+    said = str(refused.value)
+    assert said == ("清单.csv: line 4 has 4 cells where the header row has 3 names; a comma inside "
+                    "a name or an address? Put that text in double quotes, or save the list as .xlsx.")
+    assert zh(said) == ("清单.csv：第 4 行有 4 个单元格，而表头只有 3 个列名；可能是名称或地址中含有逗号？"
+                        "请给这段文字加上英文双引号，或将清单另存为 .xlsx。")
