@@ -274,6 +274,8 @@ def test_zone_check_upload_and_download_match_the_command_line(app_url, page, tm
 def test_zone_check_polygon_selects_projects(app_url, page):
     page.goto(f"{app_url}/?page=zone-check")
     frame = open_map(page, page.url)
+    page.locator("iframe[title*='st_folium']").scroll_into_view_if_needed()  # all of it on screen
+    page.wait_for_timeout(300)
     frame.locator("[data-testid=draw]").click()
     # a triangle around Hangzhou's core zone: holds 江河汇 only of the plan's projects
     for lat, lon in ((30.30, 120.15), (30.30, 120.30), (30.20, 120.22)):

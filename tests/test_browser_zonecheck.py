@@ -91,8 +91,10 @@ def test_an_amap_geojson_stamped_wgs84_is_spotted_and_corrected_on_the_page(app_
     page.wait_for_function("!document.body.innerText.includes('文件很可能使用')", timeout=30000)
     settled(page)
     csv_button = page.get_by_role("button", name="CSV", exact=True)
-    page.wait_for_function("""() => [...document.querySelectorAll('button')]
-        .filter(b => b.innerText.trim() === 'CSV').length === 1""", timeout=30000)  # no stale copy
+    for _ in range(300):  # the stale copy of the earlier result is gone
+        if csv_button.count() == 1:
+            break
+        page.wait_for_timeout(100)
     with page.expect_download() as download:
         csv_button.click()
     out = tmp_path / "fixed.csv"
