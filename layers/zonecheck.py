@@ -254,7 +254,8 @@ def counts(table: pd.DataFrame, nowhere: str = "—") -> tuple[pd.DataFrame, pd.
         for name, n in names[names != ""].value_counts().items():
             rows.append({"kind": kind, "zone": name, "projects": int(n)})
     per_zone = pd.DataFrame(rows, columns=["kind", "zone", "projects"])
-    cities = _names(table["city"].astype(str)).replace("", nowhere)
+    # A line or polygon across two cities counts in each, as in the zones above.
+    cities = _names(table["city"].astype(str)).replace("", nowhere).str.split(SEPARATOR).explode()
     per_city = cities.value_counts().rename_axis("city").reset_index(name="projects")
     return per_zone, per_city
 

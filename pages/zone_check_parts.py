@@ -291,6 +291,9 @@ def for_reader(result, rows: np.ndarray | None = None) -> pd.DataFrame:
     shown = shown[order].iloc[np.argsort(shown["problem"].to_numpy() == "", kind="stable")]
     renames = headers([number, *ADDED], lang())
     inputs = set(shown.columns) - set(renames)
+    for column in inputs & set(table.columns):  # an empty text cell shows empty, not "None"
+        if pd.api.types.is_object_dtype(shown[column]) or pd.api.types.is_string_dtype(shown[column]):
+            shown[column] = shown[column].astype(object).where(shown[column].notna(), "")
     mark = t("（核查）", " (check)")  # an input column may already be called 设区市 or City
     return shown.rename(columns={c: f"{n}{mark}" if n in inputs else n for c, n in renames.items()})
 

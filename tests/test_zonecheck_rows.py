@@ -367,7 +367,7 @@ def test_counts_per_zone_and_per_city_by_hand():
     assert got == {("core_zone", "钱江新城"): 2, ("financial_city", "杭州金融城"): 1,
                    ("belts", "G60 走廊科创金融特色带"): 1, ("district", "上城区"): 3,
                    ("district", "滨江区"): 1, ("district", "江北区"): 1}
-    assert dict(zip(per_city["city"], per_city["projects"])) == {"杭州市": 2, "省外": 1, "宁波市;杭州市": 1}
+    assert dict(zip(per_city["city"], per_city["projects"])) == {"杭州市": 3, "省外": 1, "宁波市": 1}
     nowhere = table.iloc[[2]]  # no zone at all: an empty table with its columns, "—" for the city
     per_zone, per_city = counts(nowhere)
     assert list(per_zone.columns) == ["kind", "zone", "projects"] and per_zone.empty
@@ -403,3 +403,15 @@ def test_the_plans_own_projects_as_a_reader_of_each_language_reads_them(lang, co
     assert len(table.geometry) == len(names) and table.crs == "EPSG:4326"
     refs = "".join(table.frame[columns[3] if lang == "en" else "出处"])
     assert ("附件" in refs) == (lang == "zh") and ("Annex" in refs) == (lang == "en")
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_the_pages_table_shows_an_empty_text_cell_empty_not_none(tmp_path):
+    from pages.zone_check_parts import for_reader
+
+    frame = gpd.GeoDataFrame({"名称": ["甲", None], "备注": [None, "x"], "n": [1.5, None]},
+                             geometry=[Point(QJL)] * 2, crs=4326)
+    frame.to_file(tmp_path / "p.gpkg")
+    shown = for_reader(check(tmp_path / "p.gpkg", lang="zh"))
+    assert shown["名称"].tolist() == ["甲", ""] and shown["备注"].tolist() == ["", "x"]
+    assert shown["n"].iloc[0] == 1.5 and np.isnan(shown["n"].iloc[1])  # numbers stay numbers
