@@ -42,6 +42,12 @@ window.harborMap = function (map, cfg, layers) {
   }
   scaleText();
 
+  // The zoom buttons, with their tooltips in the page's language (Leaflet's own are English).
+  if (map.zoomControl) {
+    map.removeControl(map.zoomControl);
+    map.zoomControl = L.control.zoom({zoomInTitle: T.zoomIn, zoomOutTitle: T.zoomOut}).addTo(map);
+  }
+
   // ---- cartographic basics: plain attribution, metric scale, north arrow --------------------
   if (map.attributionControl) {
     map.attributionControl.setPrefix(false);

