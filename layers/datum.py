@@ -10,16 +10,16 @@ and inside it read as GCJ-02 or BD-09, tell the same.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-import re
 
 import numpy as np
 import pandas as pd
 import shapely
 
 from geo.crs import bd09_to_wgs84, gcj02_to_wgs84
+from geo.zoneindex import SEPARATOR
 from layers.load import config_key, load_layer
 from layers.zones import zone_index
 
@@ -93,7 +93,7 @@ def _astray(said: np.ndarray):
     """How many points lie outside the district the list names for them."""
     def count(lon: np.ndarray, lat: np.ndarray) -> int:
         found = zone_index().query(lon, lat)["district"].to_numpy()
-        return sum(1 for s, f in zip(said, found) if s is not None and s not in f.split(";"))
+        return sum(1 for s, f in zip(said, found) if s is not None and s not in f.split(SEPARATOR))
     return count
 
 
