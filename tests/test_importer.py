@@ -515,3 +515,32 @@ def test_a_stray_comma_is_refused_with_its_line_and_the_mend():
                     "a name or an address? Put that text in double quotes, or save the list as .xlsx.")
     assert zh(said) == ("清单.csv：第 4 行有 4 个单元格，而表头只有 3 个列名；可能是名称或地址中含有逗号？"
                         "请给这段文字加上英文双引号，或将清单另存为 .xlsx。")
+
+
+def test_an_excel_sheet_drops_formatted_empty_columns_and_keeps_a_value_without_a_name():
+    # Government sheets carry borders well past their last column: those cells are not columns.
+    # A value under no name is kept (nothing lost), with the columns up to it.
+    import openpyxl
+    from openpyxl.styles import Border, Side
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["名称", "经度", "纬度"], ["甲", 120.2082401, 30.2580532], ["乙", 120.2387733, 30.2427619]):
+        sheet.append(row)
+    thin = Side(style="thin")
+    for r in range(1, 6):
+        for c in range(4, 9):
+            sheet.cell(row=r, column=c).border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    data = io.BytesIO()
+    book.save(data)
+    table = read_input(data.getvalue(), "p.xlsx")
+    assert list(table.frame.columns) == ["名称", "经度", "纬度"]
+    assert table.frame.values.tolist() == [["甲", "120.2082401", "30.2580532"],
+                                           ["乙", "120.2387733", "30.2427619"]]
+    sheet.cell(row=3, column=6).value = "备注无列名"
+    data = io.BytesIO()
+    book.save(data)
+    table = read_input(data.getvalue(), "p.xlsx")
+    assert list(table.frame.columns) == ["名称", "经度", "纬度", "Unnamed: 3", "Unnamed: 4", "Unnamed: 5"]
+    assert table.frame.iloc[1].tolist() == ["乙", "120.2387733", "30.2427619", "", "", "备注无列名"]
+    assert table.frame.iloc[0, 3:].tolist() == ["", "", ""]

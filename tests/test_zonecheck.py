@@ -219,7 +219,8 @@ def test_zip_bomb_is_refused():
         check(buffer.getvalue(), "bomb.zip")
 
 
-@pytest.mark.parametrize("member", ["../evil.shp", "/etc/evil.shp", "a/../../evil.shp", "C:/evil.shp"])
+@pytest.mark.parametrize("member", ["../evil.shp", "/etc/evil.shp", "a/../../evil.shp", "C:/evil.shp",
+                                    "c:/evil.shp", "..\\evil.shp", "a\\..\\..\\evil.shp"])
 def test_archive_paths_that_climb_out_are_refused(member):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
