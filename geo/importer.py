@@ -567,10 +567,8 @@ def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None,
     notes = []
     if len(layers) > 1:
         notes.append(f"the file holds {len(layers)} layers; read the first, {layer!r}")
+    # GDAL gives a GeoJSON or KML file WGS84 itself (both formats are WGS84 by definition).
     declared = gdf.crs.to_string() if gdf.crs is not None else None
-    if gdf.crs is None and kind in ("geojson", "kml"):
-        gdf = gdf.set_crs(WGS84)  # both formats are WGS84 by definition
-        declared = WGS84
     geometry = gdf.geometry
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     finite = np.isfinite(shapely.bounds(geometry.values)).all(axis=1)

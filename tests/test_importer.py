@@ -544,3 +544,34 @@ def test_an_excel_sheet_drops_formatted_empty_columns_and_keeps_a_value_without_
     assert list(table.frame.columns) == ["名称", "经度", "纬度", "Unnamed: 3", "Unnamed: 4", "Unnamed: 5"]
     assert table.frame.iloc[1].tolist() == ["乙", "120.2387733", "30.2427619", "", "", "备注无列名"]
     assert table.frame.iloc[0, 3:].tolist() == ["", "", ""]
+
+
+def test_excel_cells_as_excel_shows_them():
+    # Booleans as Excel writes them, whole numbers without ".0", others as Python writes them.
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["名称", "是", "数", "经度", "纬度"])
+    for name, flag, number in (("甲", True, 25.0), ("乙", False, 2.5), ("丙", True, 1e16),
+                               ("丁", False, 9999999999999998.0)):
+        book.active.append([name, flag, number, 120.2082401, 30.2580532])
+    data = io.BytesIO()
+    book.save(data)
+    frame = read_input(data.getvalue(), "p.xlsx").frame
+    assert frame["是"].tolist() == ["TRUE", "FALSE", "TRUE", "FALSE"]
+    assert frame["数"].tolist() == ["25", "2.5", "1e+16", "9999999999999998"]
+
+
+def test_geojson_and_kml_are_wgs84_without_saying_so(tmp_path):
+    import json
+
+    feature = {"type": "Feature", "properties": {"名称": "甲"},
+               "geometry": {"type": "Point", "coordinates": [120.2082401, 30.2580532]}}
+    (tmp_path / "p.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}),
+                                        encoding="utf-8")
+    assert read_input(tmp_path / "p.geojson").crs == "EPSG:4326"
+    (tmp_path / "p.kml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+        "<Placemark><name>甲</name><Point><coordinates>120.2082401,30.2580532</coordinates></Point>"
+        "</Placemark></Document></kml>", encoding="utf-8")
+    assert read_input(tmp_path / "p.kml").crs == "EPSG:4326"
