@@ -81,8 +81,8 @@ def district_column(frame: pd.DataFrame) -> str | None:
     """The column of the list that names districts (most of its filled cells), if any."""
     best, most = None, 2
     for column in frame.columns:
-        filled = frame[column].dropna().astype(str).str.strip()
-        filled = filled[filled != ""].head(2000)
+        filled = frame[column].head(2000).dropna().astype(str).str.strip()  # enough to tell
+        filled = filled[filled != ""]
         named = int(filled.map(_said).notna().sum())
         if named > most and named >= 0.8 * len(filled):
             best, most = column, named
@@ -112,8 +112,9 @@ def _hint(lon, lat, off, by: str, column: str | None = None) -> DatumHint | None
 
 
 def datum_hint(lon: np.ndarray, lat: np.ndarray, frame: pd.DataFrame | None = None) -> DatumHint | None:
-    """A hint when the points (WGS84, as read) look like GCJ-02 or BD-09, else None. ``frame``:
-    the list's own columns for these points, where a district column may be."""
+    """A hint when the points (WGS84, as read; NaN where a row is not a placed point) look like
+    GCJ-02 or BD-09, else None. ``frame``: the list's own columns, row for row, where a district
+    column may be."""
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     ok = np.isfinite(lon) & np.isfinite(lat)
     if not ok.any():

@@ -205,11 +205,11 @@ def check(source: bytes | str | Path | Table, filename: str | None = None, crs: 
     result.rows = table.row_numbers
     if _read_as_wgs84(table, crs):
         geometry = result.located.geometry
-        points = np.ones(len(table.frame), bool) if geometry is None else \
-            (geometry.geom_type == "Point").to_numpy()
-        result.hint = datum_hint(result.table["lon_wgs84"].to_numpy()[points],
-                                 result.table["lat_wgs84"].to_numpy()[points],
-                                 table.frame[points].reset_index(drop=True))
+        shape = np.zeros(len(table.frame), bool) if geometry is None else \
+            (geometry.geom_type != "Point").to_numpy()  # lines and polygons: not considered
+        lon, lat = (np.where(shape, np.nan, result.table[c].to_numpy(dtype=float))
+                    for c in ("lon_wgs84", "lat_wgs84"))
+        result.hint = datum_hint(lon, lat, table.frame)
     return result
 
 
@@ -322,14 +322,12 @@ def main(argv=None) -> int:
         h = result.hint
         where = ("fall in the river or just off the coast" if h.by == "water" else
                  f"lie outside the district that column {h.column} names")
-        if h.tied:  # BD-09 read as GCJ-02 lands on land as often: either may be right
-            print(say(f"warning: {h.off_as_read} of {h.points} points {where} as read, "
-                      f"{h.off_shifted} when read as gcj02 and as bd09: the input looks like one "
-                      "of them; ask its source which, and run again with --crs"), file=sys.stderr)
-        else:
-            print(say(f"warning: {h.off_as_read} of {h.points} points {where} as read, "
-                      f"{h.off_shifted} when read as {h.datum}: the input looks like {h.datum}; "
-                      f"if so, run again with --crs {h.datum}"), file=sys.stderr)
+        found = f"warning: {h.off_as_read} of {h.points} points {where} as read, {h.off_shifted} "
+        advice = ("when read as gcj02 and as bd09: the input looks like one of them; ask its "
+                  "source which, and run again with --crs" if h.tied else  # either may be right
+                  f"when read as {h.datum}: the input looks like {h.datum}; if so, run again with "
+                  f"--crs {h.datum}")
+        print(say(found + advice), file=sys.stderr)
     problems = int((result.table["problem"] != "").sum())
     print(say(f"{len(result.table):,} rows, {problems:,} with a problem, written to "
               f"{args.output} in {time.perf_counter() - start:.1f} s"), file=sys.stderr)

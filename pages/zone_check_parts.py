@@ -252,21 +252,20 @@ def say_hint(hint) -> None:
     else:
         zh = f"不在文件“{plain(hint.column)}”列所写的区县内"
         en = f"lie outside the district that the file's column “{plain(hint.column)}” names"
+    found = t(f"按当前坐标系读取，{hint.points:,} 个点中有 {hint.off_as_read:,} 个{zh}；",
+              f"As read, {hint.off_as_read:,} of {hint.points:,} points {en}; ")
     if hint.tied:  # as many in place read as GCJ-02 as read as BD-09: say so, do not guess
         gcj, bd = t(*DATUMS["gcj02"]), t(*DATUMS["bd09"])
-        st.warning(t(f"按当前坐标系读取，{hint.points:,} 个点中有 {hint.off_as_read:,} 个{zh}；"
-                     f"按 {gcj} 或 {bd} 读取都只有 {hint.off_shifted:,} 个。文件很可能使用二者之一："
-                     "请向数据提供方确认是哪一种，再在上方“坐标系”中选择。",
-                     f"As read, {hint.off_as_read:,} of {hint.points:,} points {en}; read as "
-                     f"{gcj} or as {bd}, {hint.off_shifted:,} do. The file probably uses one of "
-                     "them: ask its source which, then choose it under Coordinate system above."))
-        return
-    st.warning(t(f"按当前坐标系读取，{hint.points:,} 个点中有 {hint.off_as_read:,} 个{zh}；"
-                 f"若按 {datum} 读取，只有 {hint.off_shifted:,} 个。文件很可能使用 {datum} 坐标："
-                 "请在上方“坐标系”中选择它。",
-                 f"As read, {hint.off_as_read:,} of {hint.points:,} points {en}; read as "
-                 f"{datum}, {hint.off_shifted:,} do. The file probably uses {datum}: choose it "
-                 "under Coordinate system above."))
+        st.warning(found + t(f"按 {gcj} 或 {bd} 读取都只有 {hint.off_shifted:,} 个。文件很可能使用二者之一："
+                             "请向数据提供方确认是哪一种，再在上方“坐标系”中选择。",
+                             f"read as {gcj} or as {bd}, {hint.off_shifted:,} do. The file probably "
+                             "uses one of them: ask its source which, then choose it under "
+                             "Coordinate system above."))
+    else:
+        st.warning(found + t(f"若按 {datum} 读取，只有 {hint.off_shifted:,} 个。文件很可能使用 {datum} 坐标："
+                             "请在上方“坐标系”中选择它。",
+                             f"read as {datum}, {hint.off_shifted:,} do. The file probably uses "
+                             f"{datum}: choose it under Coordinate system above."))
 
 
 # ---- the result as a reader sees it -----------------------------------------------------------
