@@ -74,7 +74,7 @@ def _said(value) -> str | None:
     """The district a cell names (杭州市上城区 too), or None."""
     names = _district_names(config_key())
     text = str(value).strip()
-    return names.get(text) or names.get(re.sub(r"^\w{2,3}市(?=\w{2})", "", text))
+    return names.get(re.sub(r"^\w{2,3}市(?=\w{2})", "", text))  # 上城区 itself stays as it is
 
 
 def district_column(frame: pd.DataFrame) -> str | None:
