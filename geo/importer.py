@@ -293,18 +293,42 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _find_header(rows: list[list[str]]) -> int:
-    """The row (from 1) of the column names. Above it only title rows are passed over: blank
-    rows and rows with fewer than two cells filled or at most half as many as the widest of the
-    first HEADER_SCAN rows (a merged title, "填报单位：…"). The header has at least two cells
-    filled, distinct, no more numbers than text, and a row with values below. A table that does
-    not start this way has its header in row 1."""
+def _names_coordinates(row: list[str]) -> bool:
+    cells = [c.strip() for c in row]
+    return find_column(cells, LON_NAMES) is not None and find_column(cells, LAT_NAMES) is not None
+
+
+def _form_line(cells: list[str]) -> bool:
+    """A line of a form above the table: "填报单位：", "联系人：张三", "Unit:"."""
+    return any("：" in c or c.endswith(":") for c in cells)
+
+
+def _upper_header(top: list[str], row: list[str]) -> bool:
+    """Whether ``top`` is the upper row of a two-level header over ``row``: names in at least
+    two cells (a title has one), no line of a form, and ``row`` fits under it."""
+    cells = [c.strip() for c in top if c.strip()]
+    return len(cells) >= 2 and not _form_line(cells) and _sub_header(top, row) is not None
+
+
+def _find_header(rows: list[list[str]], two_level: bool = False) -> int:
+    """The row (from 1) of the column names.
+
+    The first of the first HEADER_SCAN rows that names both coordinates (经度 and 纬度, lon and
+    lat, ...), or, with ``two_level``, the row above it when that is the upper row of a
+    two-level header (坐标 merged over 经度 | 纬度). Else, above the header only title rows are passed over: blank
+    rows, lines of a form ("填报单位：…", "联系人：张三") and rows with fewer than two cells
+    filled or at most half as many as the widest of the first rows (a merged title). The header
+    has at least two cells filled, distinct, no more numbers than text, and a row with values
+    below. A table that does not start this way has its header in row 1."""
     window = rows[:HEADER_SCAN]
+    for i, row in enumerate(window):
+        if _names_coordinates(row):
+            return i if two_level and i and _upper_header(rows[i - 1], row) else i + 1
     width = max((sum(1 for c in row if c.strip()) for row in window), default=0)
     for i, row in enumerate(window):
         cells = [c.strip() for c in row if c.strip()]
-        if len(cells) < 2 or 2 * len(cells) <= width:
-            continue  # a title, a note, a blank row
+        if len(cells) < 2 or 2 * len(cells) <= width or _form_line(cells):
+            continue  # a title, a line of a form, a note, a blank row
         distinct = len(set(cells)) == len(cells)
         texty = 2 * sum(not _is_number(c) for c in cells) >= len(cells)
         below = any(sum(1 for c in r if c.strip()) >= 2 for r in rows[i + 1:i + 1 + HEADER_SCAN])
@@ -312,9 +336,10 @@ def _find_header(rows: list[list[str]]) -> int:
     return 1
 
 
-def _header_row(rows: list[list[str]], filename: str, given: int | None) -> int:
+def _header_row(rows: list[list[str]], filename: str, given: int | None,
+                two_level: bool = False) -> int:
     if given is None:
-        return _find_header(rows)
+        return _find_header(rows, two_level)
     if not isinstance(given, (int, np.integer)) or isinstance(given, bool) or given < 1:
         raise InputError(f"{filename}: the header row must be a row number from 1 (got {given!r}).")
     if given > len(rows):
@@ -498,7 +523,7 @@ def _read_excel(data: bytes, filename: str, header_row: int | None = None) -> Ta
             book.close()
     except Exception as err:
         raise InputError(f"{filename}: not a readable Excel workbook ({err}).") from err
-    row = _header_row(rows, filename, header_row)
+    row = _header_row(rows, filename, header_row, two_level=True)
     top = rows[row - 1] if rows else []
     lower = _sub_header(top, rows[row] if len(rows) > row else [])
     first_data = row + 1 if lower else row  # a two-level header takes two rows
@@ -723,6 +748,29 @@ def _to_number(values: pd.Series) -> np.ndarray:
     return numbers
 
 
+# A row of a sheet that is not an item of the list: a total or a note ("合计", "注：坐标为 WGS84",
+# "填表人：张三"), recognised by its first filled cell when its coordinates are empty.
+_TOTAL_OR_NOTE = re.compile(
+    r"\s*(?:合\s*计|总\s*计|小\s*计|共\s*计|累\s*计|注\s*\d*|备\s*注|说\s*明|填表说明|填表人|填报人|"
+    r"制表人?|审核人?|total|subtotal|notes?)\s*(?:[:：（(]|$)", re.IGNORECASE)
+
+
+def _clip(text: str, most: int = 20) -> str:
+    return text if len(text) <= most else text[:most] + "…"
+
+
+def _totals_and_notes(frame: pd.DataFrame, rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Which of ``rows`` (positions of rows without coordinates) are a total or a note, and
+    the first filled cell of each of those."""
+    found, firsts = [], []
+    for i in rows:
+        first = next((str(v).strip() for v in frame.iloc[i] if str(v).strip()), "")
+        if _TOTAL_OR_NOTE.match(first):
+            found.append(i)
+            firsts.append(first)
+    return np.asarray(found, dtype=np.intp), firsts
+
+
 @dataclass
 class Located:
     """Rows placed in WGS84. Tables keep plain lon/lat arrays (fast: no geometry objects for a
@@ -733,6 +781,7 @@ class Located:
     lon: np.ndarray | None = None
     lat: np.ndarray | None = None
     geometry: gpd.GeoSeries | None = None
+    not_project: np.ndarray | None = None  # rows that are a total or a note of the sheet
 
     def geoseries(self) -> gpd.GeoSeries:
         if self.geometry is not None:
@@ -788,10 +837,19 @@ def locate(table: Table, crs: str | None = None, lon: str | None = None,
     problem = messages[0]
     for i in np.flatnonzero(messages[1] != ""):  # only rows with a problem cost any time
         problem[i] = f"{problem[i]}; {messages[1][i]}" if problem[i] else messages[1][i]
+    none = np.flatnonzero(np.isnan(x) & np.isnan(y))  # few rows: looked at one by one
+    blank = [i for i in none if not str(frame[lon].iat[i]).strip() and not str(frame[lat].iat[i]).strip()]
+    totals, firsts = _totals_and_notes(frame, blank)
     for i in np.flatnonzero(problem != ""):
         problem[i] += "; fill in or correct the coordinates"
+    not_project = np.zeros(len(frame), bool)
+    not_project[totals] = True
+    for i, first in zip(totals, firsts):
+        problem[i] = (f"{_clip(first)!r} looks like a total or a note of the sheet, not a project:"
+                      " left out of the counts")
     try:
         wx, wy = xy_to_wgs84(x, y, crs or "wgs84")
     except ValueError as err:
         raise InputError(str(err)) from err
-    return Located(frame, problem, lon=np.asarray(wx, dtype=float), lat=np.asarray(wy, dtype=float))
+    return Located(frame, problem, lon=np.asarray(wx, dtype=float), lat=np.asarray(wy, dtype=float),
+                   not_project=not_project)

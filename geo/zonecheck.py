@@ -287,20 +287,38 @@ def _cell(value):
     return str(value)
 
 
+# Text that Excel would show the same as a number cell: no sign but "-", no leading zero ("007",
+# an id, stays text), no trailing zero after the point ("120.50" would show "120.5"), no
+# exponent, at most 15 digits (Excel keeps 15; a longer id would lose its last digits).
+_EXACT_NUMBER = r"(?:-?[1-9][0-9]*|0)(?:\.[0-9]*[1-9])?|-0\.[0-9]*[1-9]"  # not "-0"
+
+
+def _as_number(text: str):
+    if sum(c.isdigit() for c in text) > 15:
+        return text
+    return float(text) if "." in text else int(text)
+
+
 def _xlsx_cells(values: pd.Series) -> list:
-    """One column's cells, None for an empty one (None, NaN, NaT, NA and "" alike). A carriage
+    """One column's cells, None for an empty one (None, NaN, NaT, NA and "" alike). Text that is
+    a number as Excel would show it ("25", "-12.5", "120.2082401") is written as that number, so
+    that sums and sorting work; other text as text (see _EXACT_NUMBER). A carriage
     return is written as a line feed, as XML reads it (XlsxWriter would write "_x000D_", which
     Excel reads as a carriage return but openpyxl, and so this app, as those seven letters)."""
     text = _text(values)
+    numbers = None
     if text is not None:
         cr = text.str.contains("\r", regex=False, na=False)
         if cr.any():
             values = text.where(~cr, text.str.replace("\r\n?", "\n", regex=True))
+        numbers = np.flatnonzero(text.str.fullmatch(_EXACT_NUMBER).to_numpy(bool, na_value=False))
     cells = values.astype(object).where(values.notna(), None).tolist()  # Python scalars
     kind = pd.api.types.infer_dtype(values, skipna=True)
-    if kind in ("string", "empty") or kind in ("boolean", "integer") and values.dtype != object:
-        return cells  # text, or Python's bool and int: nothing to look at cell by cell
-    return [_cell(v) for v in cells]
+    if not (kind in ("string", "empty") or kind in ("boolean", "integer") and values.dtype != object):
+        cells = [_cell(v) for v in cells]  # mixed or odd values: looked at cell by cell
+    for i in numbers if numbers is not None else ():
+        cells[i] = _as_number(cells[i])
+    return cells
 
 
 def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
@@ -323,8 +341,9 @@ def write_output(frame: pd.DataFrame, path: str | Path) -> Written:
 
     Safe to open in Excel: in CSV, text that starts like a formula gets a leading "'" (OWASP;
     see :func:`_quote_formulas`); in XLSX every text cell is written as text (so "=1+1" is
-    shown, not run, and kept exactly), and control characters, which XLSX cannot hold, are
-    removed (:func:`clean_for_excel`). Numbers stay numbers. GeoJSON and GeoPackage are
+    shown, not run, and kept exactly) but for text that Excel would show the same as a number
+    ("25", "-12.5"), written as that number (:func:`_xlsx_cells`), and control characters,
+    which XLSX cannot hold, are removed (:func:`clean_for_excel`). Numbers stay numbers. GeoJSON and GeoPackage are
     written as they are."""
     path = Path(path)
     suffix = path.suffix.lower()

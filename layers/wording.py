@@ -85,6 +85,8 @@ CLAUSES = [
     (r"(.+) '(.*)' is not a number", r"\1 的值“\2”不是数字"),
     (r'(.+) "(.*)" is not a number', r"\1 的值“\2”不是数字"),
     (r"fill in or correct the coordinates", "请填写或更正坐标"),
+    (Q + r" looks like a total or a note of the sheet, not a project: left out of the counts",
+     r"“\g<q>”像是表格的合计行或注释，不是项目：未计入统计"),
     (r"no geometry in this row", "此行没有几何图形"),
     (r"invalid geometry, repaired", "几何图形无效，已自动修复"),
     (r"\((.+), (.+)\) is outside Zhejiang", r"(\1, \2) 在浙江省外"),

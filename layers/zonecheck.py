@@ -56,6 +56,12 @@ class Result:
     rows: np.ndarray | None = None  # each row's number in the file (tables), else None
 
     @property
+    def projects(self) -> np.ndarray:
+        """Which rows are projects: all but the totals and notes of a sheet (geo.importer)."""
+        marked = self.located.not_project
+        return np.ones(len(self.table), bool) if marked is None else ~marked
+
+    @property
     def frame(self) -> gpd.GeoDataFrame:
         """The table with its geometry (built on demand: a million points cost a second)."""
         return gpd.GeoDataFrame(self.table, geometry=self.located.geoseries().values, crs=WGS84)

@@ -207,7 +207,7 @@ def test_excel_with_merged_title_rows_blank_row_formula_and_note_below():
         ["注：坐标为WGS84", "", "", "", "", ""],
     ]
     located = locate(table)
-    assert list(located.problem[:3]) == ["", "", ""] and "经度 is empty" in located.problem[3]
+    assert list(located.problem[:3]) == ["", "", ""] and "a total or a note" in located.problem[3]
     assert not any("formulas without" in n for n in table.notes)
 
 
@@ -426,6 +426,86 @@ def test_a_two_level_header_takes_the_names_of_its_lower_row_under_a_merged_cell
     assert list(table.frame.columns) == ["序号", "项目名称", "经度", "纬度", "备注"]
     assert table.frame["项目名称"].tolist() == ["钱江路站项目", "世纪城项目"]
     assert table.row_numbers.tolist() == [4, 5] and "header in rows 2 and 3" in table.notes
+
+
+def form_sheet(sheet):
+    """A government form: a file number, a merged title, a line of the form (填报单位：, 联系人：,
+    联系电话：, each label and value in its own cell), a two-level header (坐标 over 经度 | 纬度,
+    the others merged down), two projects, a total and a note."""
+    sheet["A1"] = "附件2"
+    sheet["A2"] = "2024年度钱塘江金融港湾重点项目汇总表"
+    sheet.merge_cells("A2:G2")
+    for col, value in zip("ABDEFG", ["填报单位：", "杭州市上城区发改局", "联系人：", "张三", "联系电话：",
+                                      "0571-87000000"]):
+        sheet[f"{col}3"] = value
+    for col, value in zip("ABCDFG", ["序号", "项目名称", "所在区", "坐标", "投资额（亿元）", "备注"]):
+        sheet[f"{col}4"] = value
+    sheet.merge_cells("D4:E4")
+    for col in "ABCFG":
+        sheet.merge_cells(f"{col}4:{col}5")
+    sheet["D5"], sheet["E5"] = "经度", "纬度"
+    sheet.append([1, "钱江新城二期", "上城区", 120.2082401, 30.2580532, 12, "NA"])
+    sheet.append([2, "世纪城金融中心", "萧山区", 120.2387733, 30.2427619, 120.5, None])
+    sheet.append(["合计", None, None, None, None, 132.5, None])
+    sheet.append(["注：坐标为WGS84。"])
+    sheet.merge_cells("A9:G9")
+
+
+def test_a_form_with_its_lines_above_a_two_level_header_and_a_total_and_note_below():
+    table = read_input(workbook_bytes(form_sheet), "汇总表.xlsx")
+    assert list(table.frame.columns) == ["序号", "项目名称", "所在区", "经度", "纬度", "投资额（亿元）", "备注"]
+    assert table.header_row == 4 and "header in rows 4 and 5" in table.notes
+    assert table.row_numbers.tolist() == [6, 7, 8, 9]
+    located = locate(table)
+    assert located.problem.tolist() == [
+        "", "",
+        "'合计' looks like a total or a note of the sheet, not a project: left out of the counts",
+        "'注：坐标为WGS84。' looks like a total or a note of the sheet, not a project: left out of "
+        "the counts"]
+    assert located.not_project.tolist() == [False, False, True, True]
+
+
+@pytest.mark.parametrize("first, total", [
+    ("合计", True), ("合 计", True), ("总计（亿元）", True), ("小计：", True), ("注1：单位为亿元", True),
+    ("备注:", True), ("填表人：李四", True), ("Total", True), ("notes: WGS84", True),
+    ("注册中心项目", False), ("总计划项目", False), ("说明书印刷厂", False), ("钱江新城", False),
+    ("", False)])
+def test_a_row_without_coordinates_is_a_total_or_note_by_its_first_cell(first, total):
+    text = f"名称,经度,纬度,投资\n钱江新城,120.2082401,30.2580532,1\n{first},,,2\n"
+    located = locate(read_input(text.encode(), "p.csv"))
+    assert located.not_project.tolist() == [False, total]
+    assert ("not a project" in located.problem[1]) is total
+    if not total:
+        assert "fill in or correct the coordinates" in located.problem[1]
+
+
+def test_a_row_with_one_coordinate_is_a_project_whatever_its_first_cell():
+    located = locate(read_input("名称,经度,纬度\n合计,120.2,\n".encode(), "p.csv"))
+    assert located.not_project.tolist() == [False] and "纬度 is empty" in located.problem[0]
+
+
+def test_a_csv_form_line_of_many_cells_above_the_header_is_passed_over():
+    text = ("填报单位：,上城区发改局,联系人：,张三,电话：\n"
+            "序号,项目名称,lng,lat,备注\n1,钱江新城,120.2082401,30.2580532,\n")
+    table = read_input(text.encode(), "p.csv")
+    assert table.header_row == 2 and list(table.frame.columns) == ["序号", "项目名称", "lng", "lat", "备注"]
+
+
+def test_without_coordinate_names_a_form_line_is_still_passed_over():
+    text = "填报单位：,上城区发改局,联系人：,张三\n序号,项目名称,x坐标,y坐标\n1,钱江新城,1,2\n"
+    assert read_input(text.encode(), "p.csv").header_row == 2
+
+
+def test_a_merged_title_over_a_header_is_not_taken_for_an_upper_header_row(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"] = "重点项目清单"
+    sheet.merge_cells("A1:C1")
+    sheet.append(["项目名称", "经度", "纬度"])
+    sheet.append(["钱江新城", 120.2082401, 30.2580532])
+    book.save(tmp_path / "p.xlsx")
+    table = read_input(tmp_path / "p.xlsx")
+    assert table.header_row == 2 and table.notes == ["header in row 2"]
 
 
 def test_a_first_data_row_of_text_is_not_taken_for_a_second_header_row(tmp_path):

@@ -60,10 +60,28 @@ def test_xlsx_writes_every_text_cell_as_text_exactly(tmp_path):
         [empty, ("s", "xyz"), ("n", 1)],
         [empty, ("s", "-cmd|' /C calc'!A0"), ("n", 2.5)],
         [("s", "ab"), ("s", "+"), ("n", -3)],
-        [("s", "-12.5"), ("s", "="), ("n", 4)],
+        [("n", -12.5), ("s", "="), ("n", 4)],  # text that Excel shows as this number
         [("s", "#N/A"), ("s", "text"), ("n", 5)],
     ]
     assert written.notes == ("removed control characters from 2 cells (rows 9, 11)",)
+
+
+def test_xlsx_writes_numbers_typed_as_text_as_numbers_and_ids_as_text(tmp_path):
+    # Input cells are text as typed; in the sheet, those that a number cell would show the same
+    # become numbers (a SUM over them works); any other spelling stays text, exactly.
+    typed = ["25", "-12.5", "120.2082401", "0", "0.5", "-0.5", "999999999999999",  # numbers
+             "007", "120.50", "1e5", "+3", "-0", "1,000", " 12", "12 ", "3301061990010112",
+             "1.", ".5", "０１２", "12a", "", "NA"]
+    written = write_output(pd.DataFrame({"typed": pd.array(typed, dtype="str"),
+                                         "object": np.array(typed, dtype=object)}),
+                           tmp_path / "out.xlsx")
+    numbers = [("n", 25), ("n", -12.5), ("n", 120.2082401), ("n", 0), ("n", 0.5), ("n", -0.5),
+               ("n", 999999999999999)]
+    text = [("s", v) if v else ("n", None) for v in typed[7:]]  # "": no cell
+    expected = [[cell, cell] for cell in numbers + text]
+    assert sheet_cells(written)[1:] == expected
+    cells = load_workbook(written).worksheets[0]
+    assert cells["A2"].value + cells["A3"].value == 12.5 and isinstance(cells["A2"].value, int)
 
 
 def test_csv_quotes_text_that_starts_like_a_formula(tmp_path):
@@ -151,8 +169,8 @@ def test_zone_check_with_a_control_character_writes_xlsx(tmp_path):
     assert written == tmp_path / "out.xlsx"
     assert written.notes == ("removed control characters from 1 cell (row 2)",)
     rows = sheet_cells(written)
-    assert rows[1][:3] == [("s", "钱江路站"), ("s", "120.2082401"), ("s", "30.2580532")]
-    assert rows[2][:3] == [("s", "=1+1"), ("s", "-120.5"), ("s", "30")]
+    assert rows[1][:3] == [("s", "钱江路站"), ("n", 120.2082401), ("n", 30.2580532)]
+    assert rows[2][:3] == [("s", "=1+1"), ("n", -120.5), ("n", 30)]
     lines = csv_rows(result.write(tmp_path / "out.csv"))
     assert lines[1][:3] == ["钱江\x01路站", "120.2082401", "30.2580532"]
     assert lines[2][:3] == ["'=1+1", "-120.5", "30"]

@@ -321,6 +321,16 @@ def test_row_problems():
     assert [chinese(n) for n in notes] == ["按 UTF-8 编码读取"]
 
 
+def test_a_total_or_a_note_of_the_sheet():
+    text = "名称,经度,纬度\n钱江新城,120.2082,30.2581\n合计,,\n注：坐标为 WGS84,,\n"
+    en = zonecheck.check(text.encode(), NAME, lang="en").table["problem"].tolist()
+    assert [chinese(p, c) for p, c in zip(en[1:], ["合计", "注：坐标为 WGS84"])] == [
+        "“合计”像是表格的合计行或注释，不是项目：未计入统计",
+        "“注：坐标为 WGS84”像是表格的合计行或注释，不是项目：未计入统计"]
+    assert zonecheck.check(text.encode(), NAME, lang="zh").table["problem"].tolist()[1:] == [
+        zh(p) for p in en[1:]]
+
+
 # ---- the output ---------------------------------------------------------------------------------
 
 def test_output_refusals(tmp_path):
