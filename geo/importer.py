@@ -577,21 +577,48 @@ def _respell_numbers(path: Path) -> bool:
     return True
 
 
+def _read_layers(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Every layer with geometry (the folders of a KML, the layers of a GeoPackage), one after
+    another, with a column ``layer`` naming each row's when there are several; layers in
+    another coordinate system than the first are brought into the first's."""
+    listed = pyogrio.list_layers(path)
+    spatial = [str(name) for name, kind in listed if kind is not None]
+    if not spatial:
+        raise ValueError("no layer has geometry")
+    # on_invalid="fix": a ring left open is closed (GDAL reads it so); what cannot be fixed
+    # (a ring of NaN) is no geometry, a problem of its row, not of the file.
+    frames = [pyogrio.read_dataframe(path, layer=name if len(listed) > 1 else None,
+                                     encoding=encoding, on_invalid="fix") for name in spatial]
+    notes = []
+    without = [str(name) for name, kind in listed if kind is None]
+    if without:
+        notes.append(f"layers without geometry not read: {', '.join(map(repr, without))}")
+    if len(frames) == 1:
+        return frames[0], notes
+    crs = frames[0].crs
+    moved = [name for name, f in zip(spatial, frames) if f.crs is not None and crs is not None
+             and not f.crs.equals(crs)]
+    frames = [f.to_crs(crs) if name in moved else f for name, f in zip(spatial, frames)]
+    column = next(c for c in ("layer", "layer_name", "source_layer") if all(c not in f for f in frames))
+    gdf = pd.concat([f.assign(**{column: name}) for name, f in zip(spatial, frames)],
+                    ignore_index=True)
+    gdf = gdf[[column, *[c for c in gdf.columns if c != column]]]  # the layer first
+    notes.append(f"read all {len(spatial)} layers ({', '.join(map(repr, spatial))}); the column "
+                 f"{column!r} names each row's")
+    if moved:
+        notes.append(f"layers {', '.join(map(repr, moved))} brought into the coordinate system "
+                     f"of {spatial[0]!r}")
+    return gpd.GeoDataFrame(gdf, geometry=frames[0].geometry.name, crs=crs), notes
+
+
 def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None,
                   retry: bool = True) -> Table:
     try:
-        layers = pyogrio.list_layers(path)
-        layer = layers[0][0] if len(layers) else None
-        # on_invalid="fix": a ring left open is closed (GDAL reads it so); what cannot be fixed
-        # (a ring of NaN) is no geometry, a problem of its row, not of the file.
-        gdf = pyogrio.read_dataframe(path, layer=layer, encoding=encoding, on_invalid="fix")
+        gdf, notes = _read_layers(path, encoding)
     except Exception as err:
         if retry and kind == "geojson" and _respell_numbers(path):
             return _read_spatial(path, kind, filename, encoding, retry=False)
         raise InputError(f"{filename}: cannot be read as {kind} ({err}).") from err
-    notes = []
-    if len(layers) > 1:
-        notes.append(f"the file holds {len(layers)} layers; read the first, {layer!r}")
     # GDAL gives a GeoJSON or KML file WGS84 itself (both formats are WGS84 by definition).
     declared = gdf.crs.to_string() if gdf.crs is not None else None
     geometry = gdf.geometry

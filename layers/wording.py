@@ -65,6 +65,11 @@ def _where(text: str) -> str:
     return "；".join(parts)
 
 
+def _names(text: str) -> str:
+    """Names quoted with repr(), joined by ", " -> between Chinese quotes, joined by "、"."""
+    return "、".join(_quoted(name) for name in re.findall(r"'[^']*'|\"[^\"]*\"", text))
+
+
 def _cells(text: str) -> str:
     """ "1 cell", "1,234 cells" -> "1 个单元格", "1,234 个单元格"."""
     return re.sub(r"^(\S+) cells?$", r"\1 个单元格", text)
@@ -194,7 +199,13 @@ CLAUSES = [
     (F + r"not a readable Excel workbook \((?P<err>.*)\)\.",
      IN + r"无法作为 Excel 工作簿读取（\g<err>）。"),
     (r"the workbook holds (?P<n>[\d,]+) sheets", r"工作簿有 \g<n> 个工作表"),
-    (r"the file holds (?P<n>[\d,]+) layers", r"文件有 \g<n> 个图层"),
+    (r"read all (?P<n>[\d,]+) layers \((?P<names>.+)\)",
+     lambda m: f"已读取全部 {m['n']} 个图层（{_names(m['names'])}）"),
+    (r"the column " + Q + r" names each row's", r"“\g<q>”列注明每行所在的图层"),
+    (r"layers without geometry not read: (?P<names>.+)",
+     lambda m: f"没有几何图形的图层未读取：{_names(m['names'])}"),
+    (r"layers (?P<names>.+) brought into the coordinate system of " + Q,
+     lambda m: f"图层{_names(m['names'])}已转换到图层“{m['q']}”的坐标系"),
     (r"read the first, " + Q, r"已读取第一个：“\g<q>”"),
     (r"formulas without a saved result, read as empty, in rows (?P<rows>.+) \(the workbook was "
      r"not saved by Excel: open and save it there\)",

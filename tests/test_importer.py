@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import openpyxl
 import pandas as pd
+import pyogrio
 import pytest
 import shapely
 from shapely.geometry import Point
@@ -655,3 +656,45 @@ def test_geojson_and_kml_are_wgs84_without_saying_so(tmp_path):
         "<Placemark><name>甲</name><Point><coordinates>120.2082401,30.2580532</coordinates></Point>"
         "</Placemark></Document></kml>", encoding="utf-8")
     assert read_input(tmp_path / "p.kml").crs == "EPSG:4326"
+
+
+# ---- files of several layers: every layer is read ----------------------------------------------
+
+def test_every_layer_of_a_geopackage_is_read_each_in_its_coordinate_system(tmp_path):
+    path = tmp_path / "项目.gpkg"
+    qjl = gpd.GeoDataFrame({"名称": ["钱江路站项目"]}, geometry=[Point(120.2082401, 30.2580532)], crs=4326)
+    sjc = gpd.GeoDataFrame({"名称": ["世纪城项目"], "投资": [3]},
+                           geometry=[Point(120.2387733, 30.2427619)], crs=4326).to_crs(4549)
+    qjl.to_file(path, layer="上城区")
+    sjc.to_file(path, layer="萧山区")
+    pyogrio.write_dataframe(pd.DataFrame({"说明": ["附表"]}), path, layer="说明表")
+    table = read_input(path)
+    assert table.frame["layer"].tolist() == ["上城区", "萧山区"]
+    assert table.frame["名称"].tolist() == ["钱江路站项目", "世纪城项目"]
+    assert table.notes == ["layers without geometry not read: '说明表'",
+                           "read all 2 layers ('上城区', '萧山区'); the column 'layer' names each row's",
+                           "layers '萧山区' brought into the coordinate system of '上城区'"]
+    # 钱江世纪城站 written in EPSG:4549 comes back to its WGS84 place (to 1e-7 degree, ~1 cm)
+    assert abs(table.geometry.x[1] - 120.2387733) < 1e-7 and abs(table.geometry.y[1] - 30.2427619) < 1e-7
+    from layers.zonecheck import check
+    assert check(table).table["district"].tolist() == ["上城区", "萧山区"]
+
+
+def test_every_folder_of_a_kml_is_read_and_a_layer_column_kept_apart(tmp_path):
+    path = tmp_path / "项目.kml"
+    gpd.GeoDataFrame({"名称": ["钱江路站项目"], "layer": ["甲"]}, geometry=[Point(120.2082401, 30.2580532)],
+                     crs=4326).to_file(path, layer="上城区项目", driver="KML")
+    gpd.GeoDataFrame({"名称": ["世纪城项目"], "layer": ["乙"]}, geometry=[Point(120.2387733, 30.2427619)],
+                     crs=4326).to_file(path, layer="萧山区项目", driver="KML", mode="a")
+    table = read_input(path)
+    assert table.frame["layer_name"].tolist() == ["上城区项目", "萧山区项目"]
+    assert table.frame["layer"].tolist() == ["甲", "乙"] and list(table.frame.columns)[0] == "layer_name"
+    assert table.notes == ["read all 2 layers ('上城区项目', '萧山区项目'); the column 'layer_name' names "
+                           "each row's"]
+
+
+def test_a_geopackage_without_a_layer_of_geometry_is_refused_with_why(tmp_path):
+    path = tmp_path / "表.gpkg"
+    pyogrio.write_dataframe(pd.DataFrame({"说明": ["附表"]}), path, layer="说明表")
+    with pytest.raises(InputError, match="no layer has geometry"):
+        read_input(path)

@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import openpyxl
 import pandas as pd
+import pyogrio
 import pytest
 from shapely.geometry import GeometryCollection, Point, Polygon
 
@@ -251,9 +252,15 @@ def test_a_geopackage_of_two_layers_with_invalid_and_empty_geometries(tmp_path):
                              geometry=[bowtie, GeometryCollection(), Point(120.2, 30.25)], crs=4326)
     frame.to_file(tmp_path / "项目.gpkg", layer="图层一")
     frame.to_file(tmp_path / "项目.gpkg", layer="图层二")
+    frame.to_crs(4549).to_file(tmp_path / "项目.gpkg", layer="图层三")
+    pyogrio.write_dataframe(pd.DataFrame({"说明": ["附表"]}), tmp_path / "项目.gpkg", layer="说明表")
     result = zonecheck.check(tmp_path / "项目.gpkg")
-    assert [chinese(n, *c) for n, c in zip(result.notes, [["图层一"], []])] == ["文件有 2 个图层；已读取第一个：“图层一”",
-                                                         "已修复 1 个无效的几何图形（第 1 行）"]
+    carried = [["说明表"], ["图层一", "图层二", "图层三", "layer"], ["图层一", "图层三"], []]
+    assert [chinese(n, *c) for n, c in zip(result.notes, carried)] == [
+        "没有几何图形的图层未读取：“说明表”",
+        "已读取全部 3 个图层（“图层一”、“图层二”、“图层三”）；“layer”列注明每行所在的图层",
+        "图层“图层三”已转换到图层“图层一”的坐标系",
+        "已修复 3 个无效的几何图形（第 1、4、7 行）"]
     problems = result.table["problem"].tolist()
     assert [chinese(p) for p in problems[:2]] == ["几何图形无效，已自动修复", "此行没有几何图形"]
     zh_result = zonecheck.check(tmp_path / "项目.gpkg", lang="zh")

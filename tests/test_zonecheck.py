@@ -97,12 +97,14 @@ def test_geopackage_uses_its_own_crs(tmp_path):
     assert_two_projects(result)
 
 
-def test_geopackage_with_two_layers_says_which_it_read(tmp_path):
+def test_geopackage_with_two_layers_reads_both(tmp_path):
     points_frame().to_file(tmp_path / "p.gpkg", layer="projects", driver="GPKG")
     points_frame().iloc[:1].to_file(tmp_path / "p.gpkg", layer="other", driver="GPKG")
     result = check(tmp_path / "p.gpkg")
-    assert any("holds 2 layers; read the first, 'projects'" in n for n in result.notes)
+    assert "read all 2 layers ('projects', 'other'); the column 'layer' names each row's" in result.notes
+    assert result.table["layer"].tolist() == ["projects", "projects", "other"]
     assert_two_projects(result.frame)
+    assert result.table["district"].iloc[2] == "上城区"
 
 
 def test_kml(tmp_path):
