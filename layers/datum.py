@@ -11,7 +11,7 @@ and inside it read as GCJ-02 or BD-09, tell the same.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -36,6 +36,8 @@ class DatumHint:
     by: str = "water"  # "water": in the river or just off the coast; "district": outside
     column: str | None = None  # the district that this column of the list names (by "district")
     tied: bool = False  # GCJ-02 and BD-09 put as many in place: either may be right (datum: the first)
+    rows: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))  # positions (from 0)
+    # in the list of the points out of place as read
 
 
 def _one(geoms):
@@ -51,12 +53,13 @@ def _shapes(_config):
     return province, river
 
 
-def _wet(lon: np.ndarray, lat: np.ndarray) -> int:
-    """How many points fall in the Qiantang, or outside the province within COAST_DEG of it."""
+def _wet(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Which points fall in the Qiantang, or outside the province within COAST_DEG of it."""
     province, river = _shapes(config_key())
     outside = ~shapely.intersects_xy(province, lon, lat)
-    near = shapely.dwithin(province, shapely.points(lon[outside], lat[outside]), COAST_DEG)
-    return int(shapely.intersects_xy(river, lon, lat).sum() + near.sum())
+    wet = shapely.intersects_xy(river, lon, lat)
+    wet[outside] |= shapely.dwithin(province, shapely.points(lon[outside], lat[outside]), COAST_DEG)
+    return wet
 
 
 @lru_cache(maxsize=2)
@@ -90,25 +93,28 @@ def district_column(frame: pd.DataFrame) -> str | None:
 
 
 def _astray(said: np.ndarray):
-    """How many points lie outside the district the list names for them."""
-    def count(lon: np.ndarray, lat: np.ndarray) -> int:
+    """Which points lie outside the district the list names for them."""
+    def off(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         found = zone_index().query(lon, lat)["district"].to_numpy()
-        return sum(1 for s, f in zip(said, found) if s is not None and s not in f.split(SEPARATOR))
-    return count
+        return np.array([s is not None and s not in f.split(SEPARATOR) for s, f in zip(said, found)],
+                        dtype=bool)
+    return off
 
 
 def _hint(lon, lat, off, by: str, column: str | None = None) -> DatumHint | None:
     """The reading that puts at most a third as many points out of place, when enough are."""
-    as_read = off(lon, lat)
+    astray = off(lon, lat)
+    as_read = int(astray.sum())
     if as_read < max(2, 0.1 * len(lon)):
         return None
-    shifted = {datum: off(*(np.asarray(v, dtype=float) for v in shift(lon, lat)))
+    shifted = {datum: int(off(*(np.asarray(v, dtype=float) for v in shift(lon, lat))).sum())
                for datum, shift in SHIFTS.items()}
     least = min(shifted.values())
     if least * 3 > as_read:
         return None
     best = [datum for datum, n in shifted.items() if n == least]
-    return DatumHint(best[0], len(lon), as_read, least, by, column, tied=len(best) > 1)
+    return DatumHint(best[0], len(lon), as_read, least, by, column, tied=len(best) > 1,
+                     rows=np.flatnonzero(astray))
 
 
 def datum_hint(lon: np.ndarray, lat: np.ndarray, frame: pd.DataFrame | None = None) -> DatumHint | None:
@@ -121,7 +127,9 @@ def datum_hint(lon: np.ndarray, lat: np.ndarray, frame: pd.DataFrame | None = No
         return None
     hint = _hint(lon[ok], lat[ok], _wet, "water")
     column = district_column(frame) if hint is None and frame is not None else None
-    if column is None:
-        return hint
-    said = np.array([_said(v) for v in frame[column].to_numpy()[ok]], dtype=object)
-    return _hint(lon[ok], lat[ok], _astray(said), "district", column)
+    if column is not None:
+        said = np.array([_said(v) for v in frame[column].to_numpy()[ok]], dtype=object)
+        hint = _hint(lon[ok], lat[ok], _astray(said), "district", column)
+    if hint is not None:
+        hint.rows = np.flatnonzero(ok)[hint.rows]  # positions in the whole list
+    return hint

@@ -170,6 +170,7 @@ CLAUSES = [
      r"警告：按当前坐标系读取，\2 个点中有 \1 个不在“\3”列所写的区县内，按 gcj02 或 bd09 读取均为 \4 个：输入很可能使用二者之一"),
     (r"ask its source which, and run again with --crs", "请向数据提供方确认是哪一种，再加 --crs 重新运行"),
     (r"if so, run again with --crs (\w+)", r"如是，请加 --crs \1 重新运行"),
+    (r"out of place as read: rows (?P<rows>.+)", lambda m: f"按当前坐标系读取不在其位的：{_rows(m['rows'])}"),
     (r"([\d,]+) rows, ([\d,]+) with a problem, written to (.+) in ([\d.]+) s",
      r"共 \1 行，其中 \2 行有问题，已写入 \3，用时 \4 秒"),
     (F + r"the text begins as (?P<codec>.+) but later bytes are not",

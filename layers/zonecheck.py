@@ -55,6 +55,11 @@ class Result:
     hint: DatumHint | None = None  # the points look like GCJ-02 or BD-09 (layers.datum)
     rows: np.ndarray | None = None  # each row's number in the file (tables), else None
 
+    def numbers(self, positions) -> np.ndarray:
+        """Rows by their number in the file (tables), else by their place in it from 1."""
+        positions = np.asarray(positions, dtype=np.intp)
+        return self.rows[positions] if self.rows is not None else positions + 1
+
     @property
     def projects(self) -> np.ndarray:
         """Which rows are projects: all but the totals and notes of a sheet (geo.importer)."""
@@ -334,6 +339,8 @@ def main(argv=None) -> int:
                   f"when read as {h.datum}: the input looks like {h.datum}; if so, run again with "
                   f"--crs {h.datum}")
         print(say(found + advice), file=sys.stderr)
+        shown = ", ".join(map(str, result.numbers(h.rows[:10]))) + (", …" if len(h.rows) > 10 else "")
+        print(say(f"out of place as read: rows {shown}"), file=sys.stderr)
     problems = int((result.table["problem"] != "").sum())
     print(say(f"{len(result.table):,} rows, {problems:,} with a problem, written to "
               f"{args.output} in {time.perf_counter() - start:.1f} s"), file=sys.stderr)

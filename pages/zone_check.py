@@ -36,7 +36,7 @@ cols[0].metric(t("项目", "Projects"), f"{int(result.projects.sum()):,}")
 cols[1].metric(t("位于核心区/拥江扩面", "In the core zone"), f"{int((tab['core_zone'] != '').sum()):,}")
 cols[2].metric(t("位于港湾六城", "In the six harbor cities"), f"{int(tab['in_harbor'].sum()):,}")
 cols[3].metric(t("有问题的行", "Rows with a problem"), f"{problems:,}")
-say_hint(result.hint)
+say_hint(result)
 for note in result.notes:
     st.caption(text(note))
 if seconds is not None:

@@ -242,9 +242,15 @@ def outcome(upload, reading: Reading | None):
     return result, seconds, f"{Path(upload.name).stem}_zones"
 
 
-def say_hint(hint) -> None:
+def say_hint(result) -> None:
+    """The warning that the points look like GCJ-02 or BD-09, naming the rows out of place."""
+    hint = result.hint
     if hint is None:
         return
+    numbers = [f"{n:,}" for n in result.numbers(hint.rows[:10])]
+    more = len(hint.rows) > 10
+    rows = t(f"（文件中的第 {'、'.join(numbers)}{' 等' if more else ' '}行）",
+             f" (rows {', '.join(numbers)}{', …' if more else ''} in the file)")
     datum = t(*DATUMS[hint.datum])
     if hint.by == "water":
         zh = "落在钱塘江中或紧贴海岸线外"
@@ -252,8 +258,8 @@ def say_hint(hint) -> None:
     else:
         zh = f"不在文件“{plain(hint.column)}”列所写的区县内"
         en = f"lie outside the district that the file's column “{plain(hint.column)}” names"
-    found = t(f"按当前坐标系读取，{hint.points:,} 个点中有 {hint.off_as_read:,} 个{zh}；",
-              f"As read, {hint.off_as_read:,} of {hint.points:,} points {en}; ")
+    found = t(f"按当前坐标系读取，{hint.points:,} 个点中有 {hint.off_as_read:,} 个{zh}{rows}；",
+              f"As read, {hint.off_as_read:,} of {hint.points:,} points {en}{rows}; ")
     if hint.tied:  # as many in place read as GCJ-02 as read as BD-09: say so, do not guess
         gcj, bd = t(*DATUMS["gcj02"]), t(*DATUMS["bd09"])
         st.warning(found + t(f"按 {gcj} 或 {bd} 读取都只有 {hint.off_shifted:,} 个。文件很可能使用二者之一："

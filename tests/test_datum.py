@@ -84,6 +84,11 @@ def test_two_wet_points_in_twenty_are_a_pattern_and_one_is_not():
     hint = check(two.encode(), "p.csv").hint
     assert (hint.datum, hint.points, hint.off_as_read) == ("gcj02", 20, 2)
     assert check(one.encode(), "p.csv").hint is None
+    # The rows in the water are named, by their line in the file (a title line above the header).
+    late = ("清单\nname,lng,lat\n" + dry * 9 + "no,,\n" + dry * 8
+            + "".join(f"p,{a},{b}\n" for a, b in zip(gx[:2], gy[:2])))
+    result = check(late.encode(), "p.csv")
+    assert result.hint.rows.tolist() == [18, 19] and result.numbers(result.hint.rows).tolist() == [21, 22]
 
 
 def inland_sites(n_across=12, n_same=24):
@@ -115,6 +120,7 @@ def test_points_across_the_border_of_the_lists_own_district_column_are_spotted()
     hint = check(("项目,所在区,lng,lat\n" + rows).encode(), "amap.csv").hint
     assert (hint.by, hint.column, hint.datum) == ("district", "所在区", "gcj02")
     assert (hint.points, hint.off_as_read, hint.off_shifted) == (36, 12, 0)
+    assert hint.rows.tolist() == list(range(12))  # the sites across a border come first
     right = "".join(f"p{i},{w},{a},{b}\n" for i, (w, a, b) in enumerate(zip(written, lon, lat)))
     assert check(("项目,所在区,lng,lat\n" + right).encode(), "wgs.csv").hint is None
     # A column that names no districts (or too few) is not taken for one.
@@ -133,9 +139,12 @@ def test_the_command_line_warns_in_the_language_asked(tmp_path, capsys):
     said = capsys.readouterr().err
     assert "警告：按当前坐标系读取，36 个点中有 12 个不在“所在区”列所写的区县内，按 gcj02 读取则为 0 个" in said
     assert "如是，请加 --crs gcj02 重新运行" in said
+    assert "按当前坐标系读取不在其位的：第 2、3、4、5、6、7、8、9、10、11 等行" in said
     assert main([str(tmp_path / "amap.csv"), "-o", str(tmp_path / "out.csv")]) == 0
+    said = capsys.readouterr().err
     assert ("warning: 12 of 36 points lie outside the district that column 所在区 names as read, "
-            "0 when read as gcj02") in capsys.readouterr().err
+            "0 when read as gcj02") in said
+    assert "out of place as read: rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …" in said
     lon, lat, gx, gy = riverside_sites(wgs84_to_gcj02)
     rows = "".join(f"p{i},{a},{b}\n" for i, (a, b) in enumerate(zip(gx, gy)))
     (tmp_path / "wet.csv").write_text("name,lng,lat\n" + rows, encoding="utf-8")
