@@ -7,6 +7,7 @@ import re
 from dataclasses import asdict
 from functools import lru_cache
 
+import geopandas as gpd
 import pandas as pd
 import shapely
 from pypinyin import lazy_pinyin
@@ -295,8 +296,9 @@ def name_column(frame) -> str | None:
     return None
 
 
-def result_layers(frame, category, lang: str = "zh", limit: int = 5000):
-    """Map layers of a zone-check result, one per category, over the plan's zones.
+def result_layers(frame, category, lang: str = "zh", limit: int = 5000, selection=None):
+    """Map layers of a zone-check result, one per category, over the plan's zones, and the
+    ``selection`` polygon drawn by the user (WGS84), if any, as an outline.
 
     At most ``limit`` rows are drawn (the first ones); the page says so when there are more."""
     from layers.zonecheck import CATEGORIES
@@ -319,4 +321,10 @@ def result_layers(frame, category, lang: str = "zh", limit: int = 5000):
         out.append(MapLayer(id=f"result_{cat_id}", name=en if lang == "en" else zh, group="result",
                             frame=layer_frame, color=color, fill=color, fill_opacity=0.8,
                             weight=1, radius=5))
+    if selection is not None:
+        drawn = gpd.GeoDataFrame({"label": [""]}, geometry=[selection], crs="EPSG:4326")
+        out.insert(len(out) - sum(layer.group == "result" for layer in out), MapLayer(
+            id="result_selection", name="Selection" if lang == "en" else "选区", group="result",
+            frame=drawn, color="#d35400", fill="#d35400", fill_opacity=0.06, weight=2.5, dash="6 4",
+            interactive=False))
     return out

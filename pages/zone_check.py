@@ -52,20 +52,29 @@ frame = result.frame
 if len(frame) > DRAWN_LIMIT:
     st.caption(t(f"地图只画出前 {DRAWN_LIMIT:,} 个项目；表格与下载包含全部。",
                  f"The map draws the first {DRAWN_LIMIT:,} projects; the table and downloads hold all."))
-fmap = build_map(result_layers(frame, categories(tab), lang(), DRAWN_LIMIT), result_box(frame),
-                 groups(lang()) + [("result", t("核查结果", "Result"))], MAP_TEXTS[lang()],
-                 height=560, draw=True, attribution=ATTRIBUTION[lang()])
+key = f"zc-polygon-{stem}"
+polygon = st.session_state.get(key)
+selection = shapely.geometry.shape(polygon["geometry"]) if polygon else None
+fmap = build_map(result_layers(frame, categories(tab), lang(), DRAWN_LIMIT, selection),
+                 result_box(frame), groups(lang()) + [("result", t("核查结果", "Result"))],
+                 MAP_TEXTS[lang()], height=560, draw=True, attribution=ATTRIBUTION[lang()])
 drawn = st_folium(fmap, height=560, use_container_width=True,
                   returned_objects=["last_active_drawing"], key=f"zc-map-{lang()}-{stem}")
-# The polygon drawn with the pen tool (a click on a project returns that point instead).
+# The polygon drawn with the pen tool (a click on a project returns that point instead); it
+# stays on the map, as an outline, until it is cleared or another is drawn.
 drawing = (drawn or {}).get("last_active_drawing") or {}
-if (drawing.get("geometry") or {}).get("type") == "Polygon":
-    st.session_state[f"zc-polygon-{stem}"] = drawing
-polygon = st.session_state.get(f"zc-polygon-{stem}")
+if ((drawing.get("geometry") or {}).get("type") == "Polygon"
+        and drawing not in (polygon, st.session_state.get(f"{key}-cleared"))):
+    st.session_state[key] = drawing
+    st.rerun()  # draw it as the selection at once
 if polygon:
-    inside = frame.geometry.intersects(shapely.geometry.shape(polygon["geometry"])).fillna(False)
-    st.subheader(t(f"多边形内的项目：{int(inside.sum()):,}",
-                   f"Projects inside the polygon: {int(inside.sum()):,}"))
+    inside = frame.geometry.intersects(selection).fillna(False)
+    head, button = st.columns([4, 1], vertical_alignment="bottom")
+    head.subheader(t(f"多边形内的项目：{int(inside.sum()):,}",
+                     f"Projects inside the polygon: {int(inside.sum()):,}"))
+    if button.button(t("清除选区", "Clear the selection"), key="zc-clear"):
+        st.session_state[f"{key}-cleared"] = st.session_state.pop(key)  # the map still returns it
+        st.rerun()
     st.dataframe(for_reader(result, inside.to_numpy()), hide_index=True, width="stretch",
                  key="zc-selected", column_config=columns_shown())
 else:
