@@ -354,12 +354,12 @@ def _sub_header(top: list[str], below: list[str]) -> list[str] | None:
     filled = [j for j, c in enumerate(below) if c.strip()]
     if not filled or any(_is_number(below[j]) for j in filled):
         return None
+    top = top + [""] * (len(below) + 1 - len(top))  # a sheet leaves the end of a merged cell out
     def under_group(j: int) -> bool:
-        name = top[j] if j < len(top) else ""
-        return name == "" or (j + 1 < len(top) and top[j + 1] == "")
+        return top[j] == "" or top[j + 1] == ""
     if not all(under_group(j) for j in filled):
         return None
-    if not any(j >= len(top) or top[j] == "" for j in filled):
+    if not any(top[j] == "" for j in filled):
         return None
     return below
 
@@ -532,8 +532,9 @@ def _read_excel(data: bytes, filename: str, header_row: int | None = None) -> Ta
     body = [r for _, r in numbered]  # blank rows skipped, as pandas did; their numbers kept
     width = max([len(top)] + [max((i + 1 for i, c in enumerate(r) if c != ""), default=0)
                               for r in body])
+    upper = top + [""] * (len(lower or []) - len(top))  # the end of a merged cell left out
     header = [(lower[j] if lower and j < len(lower) and lower[j] else c)
-              for j, c in enumerate(top)] + [""] * width
+              for j, c in enumerate(upper)] + [""] * width
     while width and header[width - 1] == "" and all(len(r) < width or r[width - 1] == "" for r in body):
         width -= 1  # trailing columns with neither a name nor a value
     columns = _column_names(header[:width])

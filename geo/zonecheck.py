@@ -294,9 +294,7 @@ _EXACT_NUMBER = r"(?:-?[1-9][0-9]*|0)(?:\.[0-9]*[1-9])?|-0\.[0-9]*[1-9]"  # not 
 
 
 def _as_number(text: str):
-    if sum(c.isdigit() for c in text) > 15:
-        return text
-    return float(text) if "." in text else int(text)
+    return text if sum(c.isdigit() for c in text) > 15 else float(text)  # 25.0 is written "25"
 
 
 def _xlsx_cells(values: pd.Series) -> list:
@@ -306,7 +304,7 @@ def _xlsx_cells(values: pd.Series) -> list:
     return is written as a line feed, as XML reads it (XlsxWriter would write "_x000D_", which
     Excel reads as a carriage return but openpyxl, and so this app, as those seven letters)."""
     text = _text(values)
-    numbers = None
+    numbers = np.empty(0, np.intp)
     if text is not None:
         cr = text.str.contains("\r", regex=False, na=False)
         if cr.any():
@@ -316,7 +314,7 @@ def _xlsx_cells(values: pd.Series) -> list:
     kind = pd.api.types.infer_dtype(values, skipna=True)
     if not (kind in ("string", "empty") or kind in ("boolean", "integer") and values.dtype != object):
         cells = [_cell(v) for v in cells]  # mixed or odd values: looked at cell by cell
-    for i in numbers if numbers is not None else ():
+    for i in numbers:
         cells[i] = _as_number(cells[i])
     return cells
 

@@ -492,9 +492,30 @@ def test_a_csv_form_line_of_many_cells_above_the_header_is_passed_over():
     assert table.header_row == 2 and list(table.frame.columns) == ["序号", "项目名称", "lng", "lat", "备注"]
 
 
-def test_without_coordinate_names_a_form_line_is_still_passed_over():
-    text = "填报单位：,上城区发改局,联系人：,张三\n序号,项目名称,x坐标,y坐标\n1,钱江新城,1,2\n"
+@pytest.mark.parametrize("form", ["填报单位：,上城区发改局,联系人：,张三", "Unit:,Shangcheng,Contact:,Zhang"])
+def test_without_coordinate_names_a_form_line_is_still_passed_over(form):
+    text = f"{form}\n序号,项目名称,x坐标,y坐标\n1,钱江新城,1,2\n"
     assert read_input(text.encode(), "p.csv").header_row == 2
+
+
+def test_a_two_level_header_of_two_names_over_the_coordinates(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["A1"], sheet["B1"] = "项目名称", "坐标"
+    sheet.merge_cells("B1:C1")
+    sheet.merge_cells("A1:A2")
+    sheet["B2"], sheet["C2"] = "经度", "纬度"
+    sheet.append(["钱江新城", 120.2082401, 30.2580532])
+    book.save(tmp_path / "p.xlsx")
+    table = read_input(tmp_path / "p.xlsx")
+    assert list(table.frame.columns) == ["项目名称", "经度", "纬度"] and table.header_row == 1
+    assert table.notes == ["header in rows 1 and 2"] and table.row_numbers.tolist() == [3]
+
+
+def test_a_long_note_is_named_by_its_first_twenty_characters():
+    note = "注：本表坐标均为 WGS84 经纬度，由各区发改局填报，市发改委汇总"
+    located = locate(read_input(f"名称,经度,纬度\n钱江新城,120.2,30.2\n{note},,\n".encode(), "p.csv"))
+    assert located.problem[1].startswith("'注：本表坐标均为 WGS84 经纬度，由…' looks like a total")
 
 
 def test_a_merged_title_over_a_header_is_not_taken_for_an_upper_header_row(tmp_path):
