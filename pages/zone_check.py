@@ -42,11 +42,15 @@ for note in result.notes:
 if seconds is not None:
     st.caption(t(f"读取与核查用时 {seconds:.2f} 秒。", f"Reading and checking took {seconds:.2f} s."))
 if problems:
-    st.warning(t(f"{problems:,} 行有问题：已保留在结果中，排在表格最前，原因见“问题”列。",
-                 (f"{problems:,} rows have a problem: they are kept, listed first in the table, "
-                  "with the reason in the Problem column." if problems > 1 else
-                  "1 row has a problem: it is kept, listed first in the table, with the reason "
-                  "in the Problem column.")))
+    others = len(tab) - int(result.projects.sum())  # totals and notes of the sheet
+    among = t(f"（其中 {others:,} 行是表格的合计或注释，不计为项目）",
+              f" ({others:,} of them a total or a note of the sheet, not counted as projects)"
+              ) if others else ""
+    st.warning(t(f"{problems:,} 行有问题{among}：已保留在结果中，排在表格最前，原因见“问题”列。",
+                 (f"{problems:,} rows have a problem{among}: they are kept, listed first in the "
+                  "table, with the reason in the Problem column." if problems > 1 else
+                  f"1 row has a problem{among}: it is kept, listed first in the table, with the "
+                  "reason in the Problem column.")))
 
 frame = result.frame
 if len(frame) > DRAWN_LIMIT:

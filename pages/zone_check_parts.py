@@ -249,8 +249,12 @@ def say_hint(result) -> None:
         return
     numbers = [f"{n:,}" for n in result.numbers(hint.rows[:10])]
     more = len(hint.rows) > 10
-    rows = t(f"（文件中的第 {'、'.join(numbers)}{' 等' if more else ' '}行）",
-             f" (rows {', '.join(numbers)}{', …' if more else ''} in the file)")
+    if result.rows is not None:  # a table: the rows as the file shows them
+        rows = t(f"（文件中的第 {'、'.join(numbers)}{' 等' if more else ' '}行）",
+                 f" (rows {', '.join(numbers)}{', …' if more else ''} in the file)")
+    else:  # features, by their number in the table below
+        rows = t(f"（序号 {'、'.join(numbers)}{' 等' if more else ''}）",
+                 f" (No. {', '.join(numbers)}{', …' if more else ''})")
     datum = t(*DATUMS[hint.datum])
     if hint.by == "water":
         zh = "落在钱塘江中或紧贴海岸线外"

@@ -17,6 +17,7 @@ from conftest import ARTIFACTS
 from geo.crs import wgs84_to_gcj02
 from layers.load import ROOT
 from test_datum import riverside_sites
+from test_importer import form_sheet
 
 QJL = (120.2082401, 30.2580532)  # 钱江路站: 上城区 钱江新城
 SJC = (120.2387733, 30.2427619)  # 钱江世纪城站: 萧山区 钱江世纪城
@@ -86,8 +87,8 @@ def test_an_amap_geojson_stamped_wgs84_is_spotted_and_corrected_on_the_page(app_
     upload(page, app_url, source)
     hint = page.get_by_text(re.compile(r"文件很可能使用 GCJ-02"))
     hint.wait_for(timeout=60000)
-    assert re.search(rf"有 {len(lon)} 个落在钱塘江中", page.locator("[data-testid=stAlert]").first.inner_text() +
-                     " ".join(page.locator("[data-testid=stAlert]").all_inner_texts()))
+    alerts = " ".join(page.locator("[data-testid=stAlert]").all_inner_texts())
+    assert f"有 {len(lon)} 个落在钱塘江中或紧贴海岸线外（序号 1、2、3、4、5、6、7、8、9、10 等）；" in alerts
     choose_crs(page, "GCJ-02")  # override what the file declares
     page.wait_for_function("!document.body.innerText.includes('文件很可能使用')", timeout=30000)
     settled(page)
@@ -195,3 +196,17 @@ def test_a_language_switch_words_the_choices_anew_and_keeps_them(app_url, page, 
     settled(page)
     assert shown_choice(page, "坐标系") == "GCJ-02（高德、腾讯地图）"
     assert shown_choice(page, "文本编码") == "自动识别"
+
+
+def test_a_form_with_a_two_level_header_and_a_total_below_counts_its_projects(app_url, page, tmp_path):
+    source = tmp_path / "汇总表.xlsx"
+    book = openpyxl.Workbook()
+    form_sheet(book.active)
+    book.save(source)
+    upload(page, app_url, source)
+    choose_crs(page, "WGS84")
+    page.get_by_text("2 行有问题（其中 2 行是表格的合计或注释，不计为项目）").wait_for(timeout=60000)
+    page.get_by_text("表头在第 4、5 行（两层表头）").wait_for(timeout=10000)
+    metrics = page.locator("[data-testid=stMetric]").all_inner_texts()
+    assert [m.split() for m in metrics] == [["项目", "2"], ["位于核心区/拥江扩面", "2"], ["位于港湾六城", "2"],
+                                            ["有问题的行", "2"]]
