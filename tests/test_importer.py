@@ -472,7 +472,8 @@ def test_a_form_with_its_lines_above_a_two_level_header_and_a_total_and_note_bel
     ("注册中心项目", False), ("总计划项目", False), ("说明书印刷厂", False), ("钱江新城", False),
     ("", False)])
 def test_a_row_without_coordinates_is_a_total_or_note_by_its_first_cell(first, total):
-    text = f"名称,经度,纬度,投资\n钱江新城,120.2082401,30.2580532,1\n{first},,,2\n"
+    # The first filled cell counts: a 序号 column is often left empty on the total's row.
+    text = f"序号,名称,经度,纬度,投资\n1,钱江新城,120.2082401,30.2580532,1\n,{first},,,2\n"
     located = locate(read_input(text.encode(), "p.csv"))
     assert located.not_project.tolist() == [False, total]
     assert ("not a project" in located.problem[1]) is total
@@ -496,6 +497,26 @@ def test_a_csv_form_line_of_many_cells_above_the_header_is_passed_over():
 def test_without_coordinate_names_a_form_line_is_still_passed_over(form):
     text = f"{form}\n序号,项目名称,x坐标,y坐标\n1,钱江新城,1,2\n"
     assert read_input(text.encode(), "p.csv").header_row == 2
+
+
+def test_the_row_naming_the_coordinates_is_the_header_below_a_row_that_looks_like_one():
+    # No colon, text in every cell, as wide as the table: only the coordinate names tell.
+    text = "填报单位,杭州市发改局,填报日期,2024年5月\n名称,经度,纬度,备注\n钱江新城,120.2,30.25,\n"
+    table = read_input(text.encode(), "p.csv")
+    assert table.header_row == 2 and list(table.frame.columns) == ["名称", "经度", "纬度", "备注"]
+
+
+def test_a_csv_with_a_two_level_header_takes_the_lower_row_and_places_every_row():
+    text = "序号,项目名称,坐标,,备注\n,,经度,纬度,\n1,钱江新城,120.2082401,30.2580532,\n"
+    table = read_input(text.encode(), "p.csv")
+    assert table.header_row == 2 and list(table.frame.columns)[2:4] == ["经度", "纬度"]
+    assert table.frame["经度"].tolist() == ["120.2082401"] and (locate(table).problem == "").all()
+
+
+def test_an_empty_sheet_is_refused_with_what_to_do(tmp_path):
+    openpyxl.Workbook().save(tmp_path / "空.xlsx")
+    with pytest.raises(InputError, match="no longitude column found"):
+        locate(read_input(tmp_path / "空.xlsx"))
 
 
 def test_a_two_level_header_of_two_names_over_the_coordinates(tmp_path):
