@@ -73,9 +73,8 @@ def _district_names(_config) -> dict[str, str]:
     return names
 
 
-def _said(value) -> str | None:
-    """The district a cell names (杭州市上城区 too), or None."""
-    names = _district_names(config_key())
+def _said(value, names: dict[str, str]) -> str | None:
+    """The district a cell names (杭州市上城区 too), or None; ``names`` from _district_names."""
     text = str(value).strip()
     return names.get(re.sub(r"^\w{2,3}市(?=\w{2})", "", text))  # 上城区 itself stays as it is
 
@@ -83,10 +82,11 @@ def _said(value) -> str | None:
 def district_column(frame: pd.DataFrame) -> str | None:
     """The column of the list that names districts (most of its filled cells), if any."""
     best, most = None, 2
+    names = _district_names(config_key())  # once: config_key looks at the file system
     for column in frame.columns:
         filled = frame[column].head(2000).dropna().astype(str).str.strip()  # enough to tell
         filled = filled[filled != ""]
-        named = int(filled.map(_said).notna().sum())
+        named = int(filled.map(lambda v: _said(v, names)).notna().sum())
         if named > most and named >= 0.8 * len(filled):
             best, most = column, named
     return best
@@ -128,7 +128,8 @@ def datum_hint(lon: np.ndarray, lat: np.ndarray, frame: pd.DataFrame | None = No
     hint = _hint(lon[ok], lat[ok], _wet, "water")
     column = district_column(frame) if hint is None and frame is not None else None
     if column is not None:
-        said = np.array([_said(v) for v in frame[column].to_numpy()[ok]], dtype=object)
+        names = _district_names(config_key())
+        said = np.array([_said(v, names) for v in frame[column].to_numpy()[ok]], dtype=object)
         hint = _hint(lon[ok], lat[ok], _astray(said), "district", column)
     if hint is not None:
         hint.rows = np.flatnonzero(ok)[hint.rows]  # positions in the whole list
