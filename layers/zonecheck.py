@@ -2,7 +2,7 @@
 
 One output row per input row, in the input's order, the input's columns kept, and these
 added: lon_wgs84, lat_wgs84, city, district, in_harbor, core_zone, financial_city, belts, town,
-problem. Zone values are the plan's names (data/). A point on a border gets every zone it
+problem (in a file written in Chinese, headed 经度（WGS84）, ..., 问题: see Result.write). Zone values are the plan's names (data/). A point on a border gets every zone it
 touches, joined by ";" (geo.zoneindex). Lines and polygons get every zone they overlap, with
 the share of their length or area, e.g. "上城区 (62%);滨江区 (38%)"; their lon/lat is a point
 inside them. A point belongs to a belt when its city is one of the belt's member cities.
@@ -37,7 +37,7 @@ from geo.importer import EncodingUnsure, InputError, Located, Table, locate, rea
 from geo.zonecheck import single_parts, write_output, zones_of_shapes
 from geo.zoneindex import SEPARATOR
 from layers.datum import DatumHint, datum_hint
-from layers.wording import in_language, zh
+from layers.wording import headers, in_language, zh
 from layers.zones import belts_of, in_harbor, zone_index
 
 ADDED = ["lon_wgs84", "lat_wgs84", "city", "district", "in_harbor", "core_zone",
@@ -54,6 +54,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
     hint: DatumHint | None = None  # the points look like GCJ-02 or BD-09 (layers.datum)
     rows: np.ndarray | None = None  # each row's number in the file (tables), else None
+    lang: str = "en"  # the language of the problems and notes, and of the written file's headers
 
     def numbers(self, positions) -> np.ndarray:
         """Rows by their number in the file (tables), else by their place in it from 1."""
@@ -72,9 +73,16 @@ class Result:
         return gpd.GeoDataFrame(self.table, geometry=self.located.geoseries().values, crs=WGS84)
 
     def write(self, path) -> Path:
-        """Write to .csv, .xlsx, .geojson or .gpkg (geometry only where the format has it)."""
+        """Write to .csv, .xlsx, .geojson or .gpkg (geometry only where the format has it). In
+        Chinese the added columns are headed in Chinese (设区市, 问题, ...; one the input already
+        has gets "（核查）"); in English they keep their names (lon_wgs84, city, ..., problem)."""
         spatial = Path(path).suffix.lower() in (".geojson", ".gpkg")
-        return write_output(self.frame if spatial else self.table, path)
+        frame = self.frame if spatial else self.table
+        if self.lang == "zh":
+            names = headers(ADDED, "zh")
+            taken = set(map(str, frame.columns)) - set(ADDED)
+            frame = frame.rename(columns={c: n + "（核查）" if n in taken else n for c, n in names.items()})
+        return write_output(frame, path)
 
 
 def _names(values: pd.Series) -> pd.Series:
@@ -203,7 +211,7 @@ def check_located(located: Located, notes=None, lang: str = "en") -> Result:
         "belts": text["belts"], "town": text["town"], "problem": text["problem"],
     })
     table = pd.concat([frame.reset_index(drop=True), added], axis=1)
-    return Result(table, located, notes)
+    return Result(table, located, notes, lang=lang)
 
 
 def check(source: bytes | str | Path | Table, filename: str | None = None, crs: str | None = None,

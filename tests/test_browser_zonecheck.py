@@ -109,8 +109,8 @@ def test_an_amap_geojson_stamped_wgs84_is_spotted_and_corrected_on_the_page(app_
     import pandas as pd
 
     fixed = pd.read_csv(out, encoding="utf-8-sig")
-    assert np.abs(fixed["lon_wgs84"] - lon).max() < 1e-6  # the sites where they really are
-    assert np.abs(fixed["lat_wgs84"] - lat).max() < 1e-6
+    assert np.abs(fixed["经度（WGS84）"] - lon).max() < 1e-6  # the sites where they really are
+    assert np.abs(fixed["纬度（WGS84）"] - lat).max() < 1e-6
 
 
 def test_in_english_the_zone_check_speaks_english(app_url, page, tmp_path):

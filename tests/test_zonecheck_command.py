@@ -6,10 +6,11 @@ import csv
 import re
 import time
 
+import geopandas as gpd
 import pytest
 from pyproj import Transformer
 
-from layers.zonecheck import main
+from layers.zonecheck import ADDED, main
 
 QJL = (120.2082401, 30.2580532)  # 钱江路站: 杭州市 上城区 钱江新城 (a published station site)
 
@@ -65,7 +66,7 @@ def test_crs_reads_projected_coordinates(tmp_path, capsys):
         "a projected system: choose the one the file uses (e.g. EPSG:4549)")
     assert row["lon_wgs84"] == row["lat_wgs84"] == ""  # metres are not written as degrees
     run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv", "--lon", "x", "--lat", "y", "--lang", "zh")
-    assert rows_of(tmp_path / "o.csv")[0]["problem"] == (
+    assert rows_of(tmp_path / "o.csv")[0]["问题"] == (
         f"({x:.3f}, {y:.3f}) 不是以度为单位的经纬度；像是投影坐标系的米制坐标：请选择文件所用的坐标系（如 EPSG:4549）")
 
 
@@ -113,7 +114,21 @@ def test_in_chinese_the_separator_and_words_are_chinese(tmp_path, capsys):
 def test_the_language_asked_is_the_language_of_the_result_file_too(tmp_path, capsys):
     (tmp_path / "p.csv").write_text(f"name,lon,lat\na,{QJL[0]},{QJL[1]}\nb,,\n", encoding="utf-8")
     code, _ = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "zh.csv", "--lang", "zh")
-    assert code == 0 and rows_of(tmp_path / "zh.csv")[1]["problem"] == "lon 为空；lat 为空；请填写或更正坐标"
+    zh_rows = rows_of(tmp_path / "zh.csv")
+    assert code == 0 and zh_rows[1]["问题"] == "lon 为空；lat 为空；请填写或更正坐标"
+    assert list(zh_rows[0]) == ["name", "lon", "lat", "经度（WGS84）", "纬度（WGS84）", "设区市", "县（市、区）",
+                                "港湾六城", "核心区/拥江扩面", "金融城", "特色带", "金融特色小镇", "问题"]
     code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "en.csv", "--lang", "en")
     assert code == 0 and said.startswith("note: ")
     assert rows_of(tmp_path / "en.csv")[1]["problem"] == "lon is empty; lat is empty; fill in or correct the coordinates"
+    assert list(rows_of(tmp_path / "en.csv")[0])[3:] == ADDED  # the English names: a stable schema
+
+
+def test_a_chinese_result_keeps_an_input_column_named_like_a_chinese_header(tmp_path, capsys):
+    (tmp_path / "p.csv").write_text(f"名称,设区市,问题,lon,lat\na,杭州,旧,{QJL[0]},{QJL[1]}\n", encoding="utf-8")
+    code, _ = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "zh.gpkg", "--lang", "zh")
+    written = gpd.read_file(tmp_path / "zh.gpkg")
+    assert code == 0 and list(written.columns)[:3] == ["名称", "设区市", "问题"]
+    row = written.iloc[0]
+    assert (row["设区市"], row["问题"], row["设区市（核查）"], row["问题（核查）"]) == ("杭州", "旧", "杭州市", "")
+    assert row["县（市、区）"] == "上城区" and row.geometry.x == pytest.approx(QJL[0])
