@@ -578,6 +578,10 @@ def _respell_numbers(path: Path) -> bool:
     return True
 
 
+class _NoGeometry(Exception):
+    """A file whose layers are all tables without geometry."""
+
+
 def _read_layers(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame, list[str]]:
     """Every layer with geometry (the folders of a KML, the layers of a GeoPackage), one after
     another, with a column ``layer`` naming each row's when there are several; layers in
@@ -585,11 +589,11 @@ def _read_layers(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame, li
     listed = pyogrio.list_layers(path)
     spatial = [str(name) for name, kind in listed if kind is not None]
     if not spatial:
-        raise ValueError("no layer has geometry")
+        raise _NoGeometry
     # on_invalid="fix": a ring left open is closed (GDAL reads it so); what cannot be fixed
     # (a ring of NaN) is no geometry, a problem of its row, not of the file.
-    frames = [pyogrio.read_dataframe(path, layer=name if len(listed) > 1 else None,
-                                     encoding=encoding, on_invalid="fix") for name in spatial]
+    frames = [pyogrio.read_dataframe(path, layer=name, encoding=encoding, on_invalid="fix")
+              for name in spatial]
     notes = []
     without = [str(name) for name, kind in listed if kind is None]
     if without:
@@ -603,19 +607,23 @@ def _read_layers(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame, li
     column = next(c for c in ("layer", "layer_name", "source_layer") if all(c not in f for f in frames))
     gdf = pd.concat([f.assign(**{column: name}) for name, f in zip(spatial, frames)],
                     ignore_index=True)
-    gdf = gdf[[column, *[c for c in gdf.columns if c != column]]]  # the layer first
+    gdf = gdf[[column, *[c for c in gdf.columns if c != column]]]  # the layer first: still a
+    # GeoDataFrame, in the first layer's coordinate system
     notes.append(f"read all {len(spatial)} layers ({', '.join(map(repr, spatial))}); the column "
                  f"{column!r} names each row's")
     if moved:
         notes.append(f"layers {', '.join(map(repr, moved))} brought into the coordinate system "
                      f"of {spatial[0]!r}")
-    return gpd.GeoDataFrame(gdf, geometry=frames[0].geometry.name, crs=crs), notes
+    return gdf, notes
 
 
 def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None,
                   retry: bool = True) -> Table:
     try:
         gdf, notes = _read_layers(path, encoding)
+    except _NoGeometry:
+        raise InputError(f"{filename}: no layer of the file has points, lines or polygons; save the "
+                         "projects as a layer with geometry.") from None
     except Exception as err:
         if retry and kind == "geojson" and _respell_numbers(path):
             return _read_spatial(path, kind, filename, encoding, retry=False)

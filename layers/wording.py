@@ -197,6 +197,9 @@ CLAUSES = [
     (r"a comma inside a name or an address\? Put that text in double quotes, or save the list as "
      r"\.xlsx\.", "可能是名称或地址中含有逗号？请给这段文字加上英文双引号，或将清单另存为 .xlsx。"),
     (F + r"not a readable CSV table \((?P<err>.*)\)\.", IN + r"无法作为 CSV 表格读取（\g<err>）。"),
+    (F + r"no layer of the file has points, lines or polygons",
+     IN + "文件的图层中没有点、线或面"),
+    (r"save the projects as a layer with geometry\.", "请把项目存为带几何图形的图层。"),
     (F + r"not a readable Excel workbook \((?P<err>.*)\)\.",
      IN + r"无法作为 Excel 工作簿读取（\g<err>）。"),
     (r"the workbook holds (?P<n>[\d,]+) sheets", r"工作簿有 \g<n> 个工作表"),

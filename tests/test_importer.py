@@ -710,16 +710,18 @@ def test_every_layer_of_a_geopackage_is_read_each_in_its_coordinate_system(tmp_p
     qjl.to_file(path, layer="上城区")
     sjc.to_file(path, layer="萧山区")
     pyogrio.write_dataframe(pd.DataFrame({"说明": ["附表"]}), path, layer="说明表")
+    sjc.to_crs(3857).to_file(path, layer="萧山区二")
     table = read_input(path)
-    assert table.frame["layer"].tolist() == ["上城区", "萧山区"]
-    assert table.frame["名称"].tolist() == ["钱江路站项目", "世纪城项目"]
+    assert table.frame["layer"].tolist() == ["上城区", "萧山区", "萧山区二"]
+    assert table.frame["名称"].tolist() == ["钱江路站项目", "世纪城项目", "世纪城项目"]
     assert table.notes == ["layers without geometry not read: '说明表'",
-                           "read all 2 layers ('上城区', '萧山区'); the column 'layer' names each row's",
-                           "layers '萧山区' brought into the coordinate system of '上城区'"]
+                           "read all 3 layers ('上城区', '萧山区', '萧山区二'); the column 'layer' names each "
+                           "row's", "layers '萧山区', '萧山区二' brought into the coordinate system of '上城区'"]
+    assert table.crs == "EPSG:4326" and table.geometry.crs == "EPSG:4326"
     # 钱江世纪城站 written in EPSG:4549 comes back to its WGS84 place (to 1e-7 degree, ~1 cm)
     assert abs(table.geometry.x[1] - 120.2387733) < 1e-7 and abs(table.geometry.y[1] - 30.2427619) < 1e-7
     from layers.zonecheck import check
-    assert check(table).table["district"].tolist() == ["上城区", "萧山区"]
+    assert check(table).table["district"].tolist() == ["上城区", "萧山区", "萧山区"]
 
 
 def test_every_folder_of_a_kml_is_read_and_a_layer_column_kept_apart(tmp_path):
@@ -738,5 +740,17 @@ def test_every_folder_of_a_kml_is_read_and_a_layer_column_kept_apart(tmp_path):
 def test_a_geopackage_without_a_layer_of_geometry_is_refused_with_why(tmp_path):
     path = tmp_path / "表.gpkg"
     pyogrio.write_dataframe(pd.DataFrame({"说明": ["附表"]}), path, layer="说明表")
-    with pytest.raises(InputError, match="no layer has geometry"):
+    with pytest.raises(InputError) as info:
         read_input(path)
+    assert str(info.value) == ("表.gpkg: no layer of the file has points, lines or polygons; save the "
+                               "projects as a layer with geometry.")
+
+
+def test_a_layer_column_beside_a_layer_name_column_names_the_layers_source_layer(tmp_path):
+    path = tmp_path / "项目.gpkg"
+    for name in ("甲", "乙"):
+        gpd.GeoDataFrame({"layer": ["x"], "layer_name": ["y"]}, geometry=[Point(120.2082401, 30.2580532)],
+                         crs=4326).to_file(path, layer=name)
+    table = read_input(path)
+    assert list(table.frame.columns) == ["source_layer", "layer", "layer_name"]
+    assert table.frame["source_layer"].tolist() == ["甲", "乙"]

@@ -268,6 +268,12 @@ def test_a_geopackage_of_two_layers_with_invalid_and_empty_geometries(tmp_path):
     assert zh_result.notes == [zh(n) for n in result.notes]
 
 
+def test_a_geopackage_of_tables_only(tmp_path):
+    pyogrio.write_dataframe(pd.DataFrame({"说明": ["附表"]}), tmp_path / "附表.gpkg", layer="说明表")
+    sentence, _ = refusal(read_input, tmp_path / "附表.gpkg")
+    assert chinese(sentence, "附表.gpkg") == "附表.gpkg：文件的图层中没有点、线或面；请把项目存为带几何图形的图层。"
+
+
 def test_a_spatial_file_without_a_coordinate_system():
     with pytest.raises(ValueError) as info:
         to_wgs84(gpd.GeoDataFrame({"名称": ["甲"]}, geometry=[Point(120.2, 30.25)]))
