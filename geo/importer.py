@@ -315,11 +315,13 @@ def _find_header(rows: list[list[str]], two_level: bool = False) -> int:
 
     The first of the first HEADER_SCAN rows that names both coordinates (经度 and 纬度, lon and
     lat, ...), or, with ``two_level``, the row above it when that is the upper row of a
-    two-level header (坐标 merged over 经度 | 纬度). Else, above the header only title rows are passed over: blank
-    rows, lines of a form ("填报单位：…", "联系人：张三") and rows with fewer than two cells
-    filled or at most half as many as the widest of the first rows (a merged title). The header
-    has at least two cells filled, distinct, no more numbers than text, and a row with values
-    below. A table that does not start this way has its header in row 1."""
+    two-level header (坐标 merged over 经度 | 纬度).
+
+    Else, above the header only title rows are passed over: blank rows, lines of a form
+    ("填报单位：…", "联系人：张三") and rows with fewer than two cells filled or at most half as
+    many as the widest of the first rows (a merged title). The header has at least two cells
+    filled, distinct, no more numbers than text, and a row with values below. A table that does
+    not start this way has its header in row 1."""
     window = rows[:HEADER_SCAN]
     for i, row in enumerate(window):
         if _names_coordinates(row):
@@ -795,16 +797,16 @@ def _clip(text: str, most: int = 20) -> str:
     return text if len(text) <= most else text[:most] + "…"
 
 
-def _totals_and_notes(frame: pd.DataFrame, rows: np.ndarray) -> tuple[np.ndarray, list[str]]:
+def _totals_and_notes(frame: pd.DataFrame, rows) -> tuple[np.ndarray, list[str]]:
     """Which of ``rows`` (positions of rows without coordinates) are a total or a note, and
-    the first filled cell of each of those."""
-    found, firsts = [], []
-    for i in rows:
-        first = next((str(v).strip() for v in frame.iloc[i] if str(v).strip()), "")
-        if _TOTAL_OR_NOTE.match(first):
-            found.append(i)
-            firsts.append(first)
-    return np.asarray(found, dtype=np.intp), firsts
+    the first filled cell of each of those (vectorised: a list may have many such rows)."""
+    rows = np.asarray(rows, dtype=np.intp)
+    first = pd.Series("", index=range(len(rows)), dtype=object)
+    for column in frame.columns:
+        cells = frame[column].iloc[rows].astype(str).str.strip().reset_index(drop=True)
+        first = first.where(first != "", cells)
+    total = first.str.match(_TOTAL_OR_NOTE).to_numpy(bool)
+    return rows[total], first[total].tolist()
 
 
 @dataclass
@@ -873,8 +875,9 @@ def locate(table: Table, crs: str | None = None, lon: str | None = None,
     problem = messages[0]
     for i in np.flatnonzero(messages[1] != ""):  # only rows with a problem cost any time
         problem[i] = f"{problem[i]}; {messages[1][i]}" if problem[i] else messages[1][i]
-    none = np.flatnonzero(np.isnan(x) & np.isnan(y))  # few rows: looked at one by one
-    blank = [i for i in none if not str(frame[lon].iat[i]).strip() and not str(frame[lat].iat[i]).strip()]
+    none = np.flatnonzero(np.isnan(x) & np.isnan(y))
+    blank = none[(frame[lon].iloc[none].astype(str).str.strip() == "").to_numpy()
+                 & (frame[lat].iloc[none].astype(str).str.strip() == "").to_numpy()]
     totals, firsts = _totals_and_notes(frame, blank)
     for i in np.flatnonzero(problem != ""):
         problem[i] += "; fill in or correct the coordinates"
