@@ -289,12 +289,13 @@ def _cell(value):
 
 # Text that Excel would show the same as a number cell: no sign but "-", no leading zero ("007",
 # an id, stays text), no trailing zero after the point ("120.50" would show "120.5"), no
-# exponent, at most 15 digits (Excel keeps 15; a longer id would lose its last digits).
+# exponent, at most 11 digits (in its General format Excel shows a longer number as 3.30102E+14:
+# a 12-digit area code or a 15-digit id stays text).
 _EXACT_NUMBER = r"(?:-?[1-9][0-9]*|0)(?:\.[0-9]*[1-9])?|-0\.[0-9]*[1-9]"  # not "-0"
 
 
 def _as_number(text: str):
-    return text if sum(c.isdigit() for c in text) > 15 else float(text)  # 25.0 is written "25"
+    return text if sum(c.isdigit() for c in text) > 11 else float(text)  # 25.0 is written "25"
 
 
 def _xlsx_cells(values: pd.Series) -> list:
