@@ -30,6 +30,7 @@ import json
 import math
 import re
 import tempfile
+import unicodedata
 import warnings
 import zipfile
 import zlib
@@ -295,7 +296,7 @@ def _is_number(text: str) -> bool:
 
 def _names_coordinates(row: list[str]) -> bool:
     cells = [c.strip() for c in row]
-    return find_column(cells, LON_NAMES) is not None and find_column(cells, LAT_NAMES) is not None
+    return coordinate_column(cells, "lon") is not None and coordinate_column(cells, "lat") is not None
 
 
 def _form_line(cells: list[str]) -> bool:
@@ -769,6 +770,35 @@ def find_column(columns, names) -> str | None:
     return None
 
 
+# Coordinate columns as forms and desktop GIS name them, compared without spaces, case and a
+# bracketed unit or system: 经度（°）, 经  度, 东经(E), X坐标, POINT_X, 中心点经度, Longitude (WGS84).
+_AXIS_WORDS = {"lon": ("经度", "經度", "东经", "東經", "longitude"),
+               "lat": ("纬度", "緯度", "北纬", "北緯", "latitude")}
+_AXIS_NAMES = {"lon": {"lon", "lng", "long", "x", "pointx", "xcoord", "xcoordinate", "x坐标", "坐标x",
+                       "横坐标"},
+               "lat": {"lat", "y", "pointy", "ycoord", "ycoordinate", "y坐标", "坐标y", "纵坐标"}}
+
+
+def _plain(name) -> str:
+    text = unicodedata.normalize("NFKC", str(name)).lower()
+    text = re.sub(r"\(.*?\)|\[.*?\]|【.*?】", "", text)
+    return re.sub(r"[\s_\-.:：]", "", text)
+
+
+def coordinate_column(columns, axis: str) -> str | None:
+    """The longitude (``axis`` "lon") or latitude ("lat") column: one named exactly so
+    (LON_NAMES, LAT_NAMES), else the only one whose name, without spaces, case and a bracketed
+    unit, is an x/y name or holds 经度/纬度 (two such columns: None, for the user to choose)."""
+    exact = find_column(columns, LON_NAMES if axis == "lon" else LAT_NAMES)
+    if exact is not None:
+        return exact
+    other = "lat" if axis == "lon" else "lon"
+    found = [c for c in columns
+             if (_plain(c) in _AXIS_NAMES[axis] or any(w in _plain(c) for w in _AXIS_WORDS[axis]))
+             and not any(w in _plain(c) for w in _AXIS_WORDS[other])]
+    return found[0] if len(found) == 1 else None
+
+
 _DECIMAL_COMMA = re.compile(r"^([+-]?\d+),(\d+)$")
 
 
@@ -854,8 +884,8 @@ def locate(table: Table, crs: str | None = None, lon: str | None = None,
         if table.repaired is not None:
             problem[table.repaired & (problem == "")] = "invalid geometry, repaired"
         return Located(frame, problem, geometry=gpd.GeoSeries(shifted.values, crs=WGS84))
-    lon = lon or find_column(frame.columns, LON_NAMES)
-    lat = lat or find_column(frame.columns, LAT_NAMES)
+    lon = lon or coordinate_column(frame.columns, "lon")
+    lat = lat or coordinate_column(frame.columns, "lat")
     for given, which in ((lon, "longitude"), (lat, "latitude")):
         if given is None:
             raise InputError(f"no {which} column found; name it lon/lng/x/经度 and lat/y/纬度, or "

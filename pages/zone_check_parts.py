@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.importer import (LAT_NAMES, LON_NAMES, EncodingUnsure, InputError, find_column,
-                          read_input)
+from geo.importer import EncodingUnsure, InputError, coordinate_column, read_input
 from layers.load import config_key
 from layers.wording import COLUMNS, DATUMS, KINDS, headers, names_in_english, zh
 from layers.zonecheck import ADDED, check, counts, plan_projects
@@ -174,7 +173,7 @@ def _crs(declared: str | None) -> str | None:
 
 def _columns(frame: pd.DataFrame) -> tuple[str | None, str | None]:
     columns = list(frame.columns)
-    lon0, lat0 = find_column(columns, LON_NAMES), find_column(columns, LAT_NAMES)
+    lon0, lat0 = coordinate_column(columns, "lon"), coordinate_column(columns, "lat")
     left, right = st.columns(2)
     lon = left.selectbox(t("经度（X）列", "Longitude (x) column"), columns, key="zc-lon",
                          index=columns.index(lon0) if lon0 in columns else None,
@@ -208,6 +207,11 @@ def ask_reading(upload) -> Reading | None:
     crs = _crs(table.crs)
     lon, lat = _columns(table.frame) if table.geometry is None else (None, None)
     st.session_state["zc-choices"] = {key: st.session_state.get(key) for key in CHOICES}
+    if table.geometry is None and (lon is None or lat is None):
+        missing = [name for name, chosen in ((t("经度", "longitude"), lon), (t("纬度", "latitude"), lat))
+                   if chosen is None]
+        st.info(t(f"未能从列名认出{'和'.join(missing)}列：请在上方选择。",
+                  f"No {' and '.join(missing)} column recognised by its name: choose it above."))
     if table.geometry is None and (crs is None or lon is None or lat is None):
         st.stop()
     return Reading(encoding, header_row, crs, lon, lat)

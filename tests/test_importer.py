@@ -18,7 +18,7 @@ import shapely
 from shapely.geometry import Point
 
 from geo import importer
-from geo.importer import EncodingUnsure, InputError, Table, locate, read_input
+from geo.importer import EncodingUnsure, InputError, Table, coordinate_column, locate, read_input
 
 SIMPLIFIED = ["杭州市上城区钱江新城项目", "萧山区钱江世纪城金融中心", "宁波东部新城金融商务区",
               "温州市瓯海区科创园", "嘉兴南湖基金小镇", "湖州市绿色金融改革试验区",
@@ -754,3 +754,28 @@ def test_a_layer_column_beside_a_layer_name_column_names_the_layers_source_layer
     table = read_input(path)
     assert list(table.frame.columns) == ["source_layer", "layer", "layer_name"]
     assert table.frame["source_layer"].tolist() == ["甲", "乙"]
+
+
+# ---- coordinate columns as forms and desktop GIS name them -------------------------------------
+
+@pytest.mark.parametrize("lon, lat", [
+    ("经度（°）", "纬度（°）"), ("经度(E)", "纬度(N)"), ("X坐标", "Y坐标"), ("东经（度）", "北纬（度）"),
+    ("中心点经度", "中心点纬度"), ("POINT_X", "POINT_Y"), ("经  度", "纬  度"), ("经度坐标", "纬度坐标"),
+    ("坐标X", "坐标Y"), ("经度（WGS84）", "纬度（WGS84）"), ("项目经度", "项目纬度"),
+    ("Longitude (WGS84)", "Latitude (WGS84)"), ("ＸＣＯＯＲＤ", "ＹＣＯＯＲＤ")])
+def test_coordinate_columns_named_as_forms_and_gis_name_them_are_found(lon, lat):
+    text = f"序号,项目名称,{lon},{lat}\n1,钱江新城,120.2082401,30.2580532\n"
+    table = read_input(text.encode("utf-8"), "p.csv")
+    assert list(table.frame.columns) == ["序号", "项目名称", lon, lat]
+    assert (locate(table).problem == "").all()
+
+
+def test_an_exact_name_wins_and_two_near_names_are_left_for_the_user():
+    assert coordinate_column(["经度（WGS84）", "经度", "纬度"], "lon") == "经度"
+    assert coordinate_column(["起点经度", "终点经度", "纬度"], "lon") is None
+    assert coordinate_column(["经纬度", "名称"], "lon") is None  # one column holding both
+    with pytest.raises(InputError, match="no longitude column found"):
+        locate(read_input("起点经度,终点经度,纬度\n120.1,120.2,30.2\n".encode(), "p.csv"))
+    located = locate(read_input("起点经度,终点经度,纬度\n120.1,120.2,30.2\n".encode(), "p.csv"),
+                     lon="终点经度")
+    assert located.lon.tolist() == [120.2]
