@@ -827,16 +827,28 @@ def _clip(text: str, most: int = 20) -> str:
     return text if len(text) <= most else text[:most] + "…"
 
 
-def _totals_and_notes(frame: pd.DataFrame, rows) -> tuple[np.ndarray, list[str]]:
-    """Which of ``rows`` (positions of rows without coordinates) are a total or a note, and
-    the first filled cell of each of those (vectorised: a list may have many such rows)."""
-    rows = np.asarray(rows, dtype=np.intp)
+def _totals_and_notes(frame: pd.DataFrame, blank, tail: int) -> tuple[np.ndarray, list[str]]:
+    """The rows that are a total or a note of the sheet, and the first filled cell of each.
+
+    ``blank``: the rows whose coordinate cells are empty; such a row is a total or a note by its
+    first filled cell (合计, 小计, 注：…). ``tail``: the first row after the last one with
+    coordinates; from there, the first row that is a total, a note or a line of a form
+    (填表人：李四 | 审核人：王五, whatever lands in the coordinate columns) starts the sheet's
+    foot, and every row after it belongs to the foot too (注： then 1. …, 2. …)."""
+    rows = np.union1d(np.asarray(blank, dtype=np.intp), np.arange(tail, len(frame)))
     first = pd.Series("", index=range(len(rows)), dtype=object)
+    form = np.zeros(len(rows), bool)
     for column in frame.columns:
         cells = frame[column].iloc[rows].astype(str).str.strip().reset_index(drop=True)
         first = first.where(first != "", cells)
-    total = first.str.match(_TOTAL_OR_NOTE).to_numpy(bool)
-    return rows[total], first[total].tolist()
+        form |= (cells.str.contains("：", regex=False) | cells.str.endswith(":")).to_numpy(bool)
+    named = first.str.match(_TOTAL_OR_NOTE).to_numpy(bool)
+    in_tail = rows >= tail
+    foot = in_tail & (named | form)
+    if foot.any():
+        foot |= in_tail & (rows >= rows[np.argmax(foot)])
+    found = (named & np.isin(rows, blank)) | foot
+    return rows[found], first[found].tolist()
 
 
 @dataclass
@@ -905,10 +917,12 @@ def locate(table: Table, crs: str | None = None, lon: str | None = None,
     problem = messages[0]
     for i in np.flatnonzero(messages[1] != ""):  # only rows with a problem cost any time
         problem[i] = f"{problem[i]}; {messages[1][i]}" if problem[i] else messages[1][i]
-    none = np.flatnonzero(np.isnan(x) & np.isnan(y))
+    unplaced = np.isnan(x) & np.isnan(y)
+    none = np.flatnonzero(unplaced)
     blank = none[(frame[lon].iloc[none].astype(str).str.strip() == "").to_numpy()
                  & (frame[lat].iloc[none].astype(str).str.strip() == "").to_numpy()]
-    totals, firsts = _totals_and_notes(frame, blank)
+    placed = np.flatnonzero(~unplaced)  # a list without any coordinates has no foot to tell
+    totals, firsts = _totals_and_notes(frame, blank, placed[-1] + 1 if len(placed) else len(frame))
     for i in np.flatnonzero(problem != ""):
         problem[i] += "; fill in or correct the coordinates"
     not_project = np.zeros(len(frame), bool)

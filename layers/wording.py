@@ -171,6 +171,8 @@ CLAUSES = [
     (r"ask its source which, and run again with --crs", "请向数据提供方确认是哪一种，再加 --crs 重新运行"),
     (r"if so, run again with --crs (\w+)", r"如是，请加 --crs \1 重新运行"),
     (r"out of place as read: rows (?P<rows>.+)", lambda m: f"按当前坐标系读取不在其位的：{_rows(m['rows'])}"),
+    (r"([\d,]+) rows, ([\d,]+) with a problem, ([\d,]+) a total or a note of the sheet, written to "
+     r"(.+) in ([\d.]+) s", r"共 \1 行，其中 \2 行有问题，\3 行是表格的合计或注释，已写入 \4，用时 \5 秒"),
     (r"([\d,]+) rows, ([\d,]+) with a problem, written to (.+) in ([\d.]+) s",
      r"共 \1 行，其中 \2 行有问题，已写入 \3，用时 \4 秒"),
     (F + r"the text begins as (?P<codec>.+) but later bytes are not",

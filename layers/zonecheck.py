@@ -205,8 +205,9 @@ def check_located(located: Located, notes=None, lang: str = "en") -> Result:
         "lon_wgs84": np.where(placed, np.round(lon, 7), np.nan),
         "lat_wgs84": np.where(placed, np.round(lat, 7), np.nan),
         "city": text["city"], "district": text["district"],
-        "in_harbor": _per_city(city_names, lambda v: any(in_harbor(c) for c in v.split(SEPARATOR)))
-        .astype(bool),
+        # Empty (not "false") where a row has no place: it is not known to lie outside the six.
+        "in_harbor": pd.array(np.where(city_names == "", None, _per_city(
+            city_names, lambda v: any(in_harbor(c) for c in v.split(SEPARATOR)))), dtype="boolean"),
         "core_zone": text["core_zone"], "financial_city": text["financial_city"],
         "belts": text["belts"], "town": text["town"], "problem": text["problem"],
     })
@@ -257,7 +258,7 @@ CATEGORIES = [
 def categories(table: pd.DataFrame) -> np.ndarray:
     """Each row's category for the map (see CATEGORIES)."""
     out = np.full(len(table), "province", dtype=object)
-    out[table["in_harbor"].to_numpy(dtype=bool)] = "harbor"
+    out[table["in_harbor"].fillna(False).to_numpy(dtype=bool)] = "harbor"
     out[(table["financial_city"] != "").to_numpy()] = "financial_city"
     out[(table["core_zone"] != "").to_numpy()] = "core_zone"
     out[(table["problem"] != "").to_numpy() & (table["city"] == "").to_numpy()] = "problem"
@@ -349,9 +350,12 @@ def main(argv=None) -> int:
         print(say(found + advice), file=sys.stderr)
         shown = ", ".join(map(str, result.numbers(h.rows[:10]))) + (", …" if len(h.rows) > 10 else "")
         print(say(f"out of place as read: rows {shown}"), file=sys.stderr)
-    problems = int((result.table["problem"] != "").sum())
-    print(say(f"{len(result.table):,} rows, {problems:,} with a problem, written to "
-              f"{args.output} in {time.perf_counter() - start:.1f} s"), file=sys.stderr)
+    projects = result.projects
+    problems = int(((result.table["problem"] != "") & projects).sum())
+    foot = len(projects) - int(projects.sum())
+    print(say(f"{len(result.table):,} rows, {problems:,} with a problem"
+              + (f", {foot:,} a total or a note of the sheet" if foot else "")
+              + f", written to {args.output} in {time.perf_counter() - start:.1f} s"), file=sys.stderr)
     return 0
 
 

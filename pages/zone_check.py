@@ -30,9 +30,11 @@ reading = ask_reading(upload)  # encoding, header row, coordinate system, column
 result, seconds, stem = outcome(upload, reading)
 
 tab = result.table
-problems = int((tab["problem"] != "").sum())
+projects = result.projects  # not the totals and notes of a sheet
+problems = int(((tab["problem"] != "") & projects).sum())
+foot = len(tab) - int(projects.sum())
 cols = st.columns(4)
-cols[0].metric(t("项目", "Projects"), f"{int(result.projects.sum()):,}")
+cols[0].metric(t("项目", "Projects"), f"{int(projects.sum()):,}")
 cols[1].metric(t("位于核心区/拥江扩面", "In the core zone"), f"{int((tab['core_zone'] != '').sum()):,}")
 cols[2].metric(t("位于港湾六城", "In the six harbor cities"), f"{int(tab['in_harbor'].sum()):,}")
 cols[3].metric(t("有问题的行", "Rows with a problem"), f"{problems:,}")
@@ -41,16 +43,17 @@ for note in result.notes:
     st.caption(text(note))
 if seconds is not None:
     st.caption(t(f"读取与核查用时 {seconds:.2f} 秒。", f"Reading and checking took {seconds:.2f} s."))
+if foot:
+    st.caption(t(f"另有 {foot:,} 行是表格的合计、注释或签字行，不计为项目（列在表格最前，见“问题”列）。",
+                 f"{foot:,} more row{'s are' if foot > 1 else ' is'} a total, a note or a sign-off "
+                 "line of the sheet, not counted as projects (listed first in the table; see the "
+                 "Problem column)."))
 if problems:
-    others = len(tab) - int(result.projects.sum())  # totals and notes of the sheet
-    among = t(f"（其中 {others:,} 行是表格的合计或注释，不计为项目）",
-              f" ({others:,} of them a total or a note of the sheet, not counted as projects)"
-              ) if others else ""
-    st.warning(t(f"{problems:,} 行有问题{among}：已保留在结果中，排在表格最前，原因见“问题”列。",
-                 (f"{problems:,} rows have a problem{among}: they are kept, listed first in the "
-                  "table, with the reason in the Problem column." if problems > 1 else
-                  f"1 row has a problem{among}: it is kept, listed first in the table, with the "
-                  "reason in the Problem column.")))
+    st.warning(t(f"{problems:,} 行有问题：已保留在结果中，排在表格最前，原因见“问题”列。",
+                 (f"{problems:,} rows have a problem: they are kept, listed first in the table, "
+                  "with the reason in the Problem column." if problems > 1 else
+                  "1 row has a problem: it is kept, listed first in the table, with the reason "
+                  "in the Problem column.")))
 
 frame = result.frame
 if len(frame) > DRAWN_LIMIT:

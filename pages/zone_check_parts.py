@@ -270,13 +270,13 @@ def say_hint(result) -> None:
               f"As read, {hint.off_as_read:,} of {hint.points:,} points {en}{rows}; ")
     if hint.tied:  # as many in place read as GCJ-02 as read as BD-09: say so, do not guess
         gcj, bd = t(*DATUMS["gcj02"]), t(*DATUMS["bd09"])
-        st.warning(found + t(f"按 {gcj} 或 {bd} 读取都只有 {hint.off_shifted:,} 个。文件很可能使用二者之一："
+        st.warning(found + t(f"按 {gcj}或 {bd}读取都只有 {hint.off_shifted:,} 个。文件很可能使用二者之一："
                              "请向数据提供方确认是哪一种，再在上方“坐标系”中选择。",
                              f"read as {gcj} or as {bd}, {hint.off_shifted:,} do. The file probably "
                              "uses one of them: ask its source which, then choose it under "
                              "Coordinate system above."))
     else:
-        st.warning(found + t(f"若按 {datum} 读取，只有 {hint.off_shifted:,} 个。文件很可能使用 {datum} 坐标："
+        st.warning(found + t(f"若按 {datum}读取，只有 {hint.off_shifted:,} 个。文件很可能使用 {datum}坐标："
                              "请在上方“坐标系”中选择它。",
                              f"read as {datum}, {hint.off_shifted:,} do. The file probably uses "
                              f"{datum}: choose it under Coordinate system above."))
@@ -291,7 +291,7 @@ def for_reader(result, rows: np.ndarray | None = None) -> pd.DataFrame:
     number = "row_in_file" if result.rows is not None else "row_no"
     shown = table.assign(**{number: result.rows if result.rows is not None else
                             np.arange(1, len(table) + 1)})
-    shown["in_harbor"] = shown["in_harbor"].map({True: t("是", "yes"), False: t("否", "no")})
+    shown["in_harbor"] = shown["in_harbor"].map({True: t("是", "yes"), False: t("否", "no")}).fillna("")
     if lang() == "en":  # the plan's names with their English beside them
         for column in ("city", "district", "core_zone", "financial_city", "belts", "town"):
             shown[column] = names_in_english(shown[column])

@@ -286,10 +286,13 @@ def test_zone_check_polygon_selects_projects(app_url, page):
     page.mouse.dblclick(box["x"] + point["x"], box["y"] + point["y"])
     page.get_by_text("多边形内的项目：1").wait_for(timeout=30000)
     # The selection stays on the map, outlined, until it is cleared; then it is gone for good.
+    one_map = "document.querySelectorAll(\"iframe[title*='st_folium']\").length === 1"
+    page.wait_for_function(one_map, timeout=30000)  # the map of the last run gone
     drawn = page.frame_locator("iframe[title*='st_folium']").locator(
         ".leaflet-overlay-pane path[stroke='#d35400']")
     drawn.first.wait_for(timeout=30000)
     page.get_by_role("button", name="清除选区").click()
     page.get_by_text("用地图左侧的画笔工具画一个多边形").wait_for(timeout=30000)
     page.wait_for_timeout(2000)  # a rerun that brought the old polygon back would show by now
+    page.wait_for_function(one_map, timeout=30000)
     assert page.get_by_text("多边形内的项目").count() == 0 and drawn.count() == 0

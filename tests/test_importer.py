@@ -481,6 +481,31 @@ def test_a_row_without_coordinates_is_a_total_or_note_by_its_first_cell(first, t
         assert "fill in or correct the coordinates" in located.problem[1]
 
 
+def test_the_foot_of_a_form_sign_off_lines_and_numbered_notes_are_not_projects():
+    # What a government form puts below its table; 审核人 lands in the 经度 column.
+    text = ("序号,项目名称,经度,纬度,投资\n"
+            "1,钱江新城,120.2082401,30.2580532,1\n"
+            "2,缺坐标的项目,,,2\n"               # a project without coordinates: stays one
+            "3,世纪城,120.2387733,30.2427619,3\n"
+            ",合计,,,6\n"
+            "注：,,,,\n"
+            "1.投资单位为亿元,,,,\n"
+            "2.坐标为WGS84,,,,\n"
+            "填表人：李四,,审核人：王五,,填报日期：2025年1月\n"
+            "单位负责人：,赵六,,,\n")
+    located = locate(read_input(text.encode(), "p.csv"))
+    assert located.not_project.tolist() == [False, False, False] + [True] * 6
+    assert "fill in or correct the coordinates" in located.problem[1]
+    assert all("looks like a total or a note" in p for p in located.problem[3:])
+    assert located.problem[7].startswith("'填表人：李四' looks like")
+
+
+def test_a_list_without_any_coordinates_has_no_foot_but_its_totals():
+    text = "项目名称,经度,纬度\n钱江新城：二期,,\n合计,,\n"
+    located = locate(read_input(text.encode(), "p.csv"))
+    assert located.not_project.tolist() == [False, True]
+
+
 def test_a_row_with_one_coordinate_is_a_project_whatever_its_first_cell():
     located = locate(read_input("名称,经度,纬度\n合计,120.2,\n".encode(), "p.csv"))
     assert located.not_project.tolist() == [False] and "纬度 is empty" in located.problem[0]

@@ -132,3 +132,14 @@ def test_a_chinese_result_keeps_an_input_column_named_like_a_chinese_header(tmp_
     row = written.iloc[0]
     assert (row["设区市"], row["问题"], row["设区市（核查）"], row["问题（核查）"]) == ("杭州", "旧", "杭州市", "")
     assert row["县（市、区）"] == "上城区" and row.geometry.x == pytest.approx(QJL[0])
+
+
+def test_the_summary_tells_the_totals_and_notes_apart_from_the_problems(tmp_path, capsys):
+    (tmp_path / "p.csv").write_text(f"name,lon,lat\na,{QJL[0]},{QJL[1]}\nb,,\n合计,,\n注：单位亿元,,\n",
+                                    encoding="utf-8")
+    code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv")
+    assert code == 0 and "4 rows, 1 with a problem, 2 a total or a note of the sheet, written to" in said
+    code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv", "--lang", "zh")
+    assert "共 4 行，其中 1 行有问题，2 行是表格的合计或注释，已写入" in said
+    rows = rows_of(tmp_path / "o.csv")
+    assert [r["港湾六城"] for r in rows] == ["true", "", "", ""]  # not "false" where nothing is known
