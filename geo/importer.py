@@ -592,7 +592,7 @@ def _read_layers(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame, li
     listed = pyogrio.list_layers(path)
     spatial = [str(name) for name, kind in listed if kind is not None]
     if not spatial:
-        raise _NoGeometry
+        raise _NoGeometry([str(name) for name, _ in listed])
     # on_invalid="fix": a ring left open is closed (GDAL reads it so); what cannot be fixed
     # (a ring of NaN) is no geometry, a problem of its row, not of the file.
     frames = [pyogrio.read_dataframe(path, layer=name, encoding=encoding, on_invalid="fix")
@@ -624,7 +624,14 @@ def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None,
                   retry: bool = True) -> Table:
     try:
         gdf, notes = _read_layers(path, encoding)
-    except _NoGeometry:
+    except _NoGeometry as tables:
+        for name in tables.args[0]:  # a table of the projects with their coordinates in columns
+            frame = pyogrio.read_dataframe(path, layer=name, encoding=encoding, read_geometry=False)
+            if _names_coordinates(list(map(str, frame.columns))):
+                text = pd.DataFrame({c: frame[c].map(lambda v: "" if pd.isna(v) else _cell_text(v))
+                                     .astype(str) for c in frame.columns})  # cells as text
+                return Table(text, kind, notes=[f"read the table {name!r}, which has no geometry, by "
+                                                "its coordinate columns"])
         raise InputError(f"{filename}: no layer of the file has points, lines or polygons; save the "
                          "projects as a layer with geometry.") from None
     except Exception as err:

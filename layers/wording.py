@@ -208,6 +208,8 @@ CLAUSES = [
     (r"read all (?P<n>[\d,]+) layers \((?P<names>.+)\)",
      lambda m: f"已读取全部 {m['n']} 个图层（{_names(m['names'])}）"),
     (r"the column " + Q + r" names each row's", r"“\g<q>”列注明每行所在的图层"),
+    (r"read the table " + Q + r", which has no geometry, by its coordinate columns",
+     r"已按坐标列读取没有几何图形的表“\g<q>”"),
     (r"layers without geometry not read: (?P<names>.+)",
      lambda m: f"没有几何图形的图层未读取：{_names(m['names'])}"),
     (r"layers (?P<names>.+) brought into the coordinate system of " + Q,

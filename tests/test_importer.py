@@ -804,3 +804,15 @@ def test_an_exact_name_wins_and_two_near_names_are_left_for_the_user():
     located = locate(read_input("起点经度,终点经度,纬度\n120.1,120.2,30.2\n".encode(), "p.csv"),
                      lon="终点经度")
     assert located.lon.tolist() == [120.2]
+
+
+def test_a_geopackage_table_without_geometry_is_read_by_its_coordinate_columns(tmp_path):
+    pyogrio.write_dataframe(pd.DataFrame({"名称": ["甲", "乙"], "经度": [120.2082401, None],
+                                          "纬度": [30.2580532, None], "编号": [1, 2]}),
+                            tmp_path / "表.gpkg", layer="项目表")
+    table = read_input(tmp_path / "表.gpkg")
+    assert table.geometry is None and table.notes == [
+        "read the table '项目表', which has no geometry, by its coordinate columns"]
+    assert table.frame.values.tolist() == [["甲", "120.2082401", "30.2580532", "1"], ["乙", "", "", "2"]]
+    located = locate(table)
+    assert located.problem[0] == "" and "经度 is empty" in located.problem[1]

@@ -272,6 +272,10 @@ def test_a_geopackage_of_tables_only(tmp_path):
     pyogrio.write_dataframe(pd.DataFrame({"说明": ["附表"]}), tmp_path / "附表.gpkg", layer="说明表")
     sentence, _ = refusal(read_input, tmp_path / "附表.gpkg")
     assert chinese(sentence, "附表.gpkg") == "附表.gpkg：文件的图层中没有点、线或面；请把项目存为带几何图形的图层。"
+    pyogrio.write_dataframe(pd.DataFrame({"名称": ["甲"], "经度": [120.2], "纬度": [30.2]}),
+                            tmp_path / "坐标表.gpkg", layer="项目表")
+    assert [chinese(n, "项目表") for n in read_input(tmp_path / "坐标表.gpkg").notes] == [
+        "已按坐标列读取没有几何图形的表“项目表”"]
 
 
 def test_a_spatial_file_without_a_coordinate_system():
