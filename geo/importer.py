@@ -597,6 +597,8 @@ def _read_layers(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame, li
     # (a ring of NaN) is no geometry, a problem of its row, not of the file.
     frames = [pyogrio.read_dataframe(path, layer=name, encoding=encoding, on_invalid="fix")
               for name in spatial]
+    if len(frames) > 1 and any(len(f) for f in frames):  # a KML folder that holds only folders
+        spatial, frames = map(list, zip(*[(n, f) for n, f in zip(spatial, frames) if len(f)]))
     notes = []
     without = [str(name) for name, kind in listed if kind is None]
     if without:
@@ -620,6 +622,49 @@ def _read_layers(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame, li
     return gdf, notes
 
 
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _kml_data(path: Path, layers: list[str]) -> dict[str, list[dict[str, str]]] | None:
+    """The <ExtendedData><Data name=…> of each layer's placemarks, in order, by the KML's own
+    XML: GDAL turns a field name that is not ASCII ("投资", "单位") into underscores, and two such
+    names into one column. A layer is a Document or Folder by its <name>, holding the placemarks
+    directly under it. None when the layers cannot be told apart by name."""
+    import xml.etree.ElementTree as ET  # expat: entity expansion is bounded (no billion laughs)
+
+    containers: dict[str, list] = {}
+    for element in ET.parse(path).iter():
+        if _local(element.tag) in ("Document", "Folder"):
+            name = next((c.text or "" for c in element if _local(c.tag) == "name"), "")
+            containers.setdefault(name.strip(), []).append(element)
+    if any(len(containers.get(layer, [])) != 1 for layer in layers):
+        return None
+    data = {}
+    for layer in layers:
+        data[layer] = [{d.get("name", ""): next((v.text or "" for v in d if _local(v.tag) == "value"), "")
+                        for e in placemark if _local(e.tag) == "ExtendedData"
+                        for d in e if _local(d.tag) == "Data"}
+                       for placemark in containers[layer][0] if _local(placemark.tag) == "Placemark"]
+    return data
+
+
+def _mend_kml_names(path: Path, gdf: gpd.GeoDataFrame, layers: list[str],
+                    notes: list[str]) -> gpd.GeoDataFrame:
+    """Columns that GDAL named with underscores only put back under their names in the KML."""
+    mangled = [c for c in gdf.columns if set(str(c)) == {"_"}]
+    if not mangled:
+        return gdf
+    data = _kml_data(path, layers)
+    rows = None if data is None else [row for layer in layers for row in data[layer]]
+    if rows is None or len(rows) != len(gdf):
+        notes.append("field names that are not in Latin letters could not be read: the columns "
+                     f"{', '.join(map(repr, mangled))} hold their values")
+        return gdf
+    extended = pd.DataFrame(rows, dtype=object).fillna("")
+    return gdf.drop(columns=mangled).join(extended.rename(columns=lambda c: c if c not in gdf else f"{c}_data"))
+
+
 def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None,
                   retry: bool = True) -> Table:
     try:
@@ -638,6 +683,9 @@ def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None,
         if retry and kind == "geojson" and _respell_numbers(path):
             return _read_spatial(path, kind, filename, encoding, retry=False)
         raise InputError(f"{filename}: cannot be read as {kind} ({err}).") from err
+    if kind == "kml":
+        gdf = _mend_kml_names(path, gdf, [str(n) for n, k in pyogrio.list_layers(path) if k is not None],
+                              notes)
     # GDAL gives a GeoJSON or KML file WGS84 itself (both formats are WGS84 by definition).
     declared = gdf.crs.to_string() if gdf.crs is not None else None
     geometry = gdf.geometry

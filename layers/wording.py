@@ -208,6 +208,8 @@ CLAUSES = [
     (r"read all (?P<n>[\d,]+) layers \((?P<names>.+)\)",
      lambda m: f"已读取全部 {m['n']} 个图层（{_names(m['names'])}）"),
     (r"the column " + Q + r" names each row's", r"“\g<q>”列注明每行所在的图层"),
+    (r"field names that are not in Latin letters could not be read: the columns (?P<names>.+) hold "
+     r"their values", lambda m: f"非拉丁字母的字段名无法读出：其值在{_names(m['names'])}列中"),
     (r"read the table " + Q + r", which has no geometry, by its coordinate columns",
      r"已按坐标列读取没有几何图形的表“\g<q>”"),
     (r"layers without geometry not read: (?P<names>.+)",

@@ -816,3 +816,38 @@ def test_a_geopackage_table_without_geometry_is_read_by_its_coordinate_columns(t
     assert table.frame.values.tolist() == [["甲", "120.2082401", "30.2580532", "1"], ["乙", "", "", "2"]]
     located = locate(table)
     assert located.problem[0] == "" and "经度 is empty" in located.problem[1]
+
+
+KML_DATA = """<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>金融港湾项目</name>
+<Folder><name>杭州</name>
+ <Folder><name>上城区</name>
+  <Placemark><name>钱江路站</name><ExtendedData><Data name="投资"><value>25</value></Data>
+   <Data name="单位"><value>上城区发改局</value></Data></ExtendedData>
+   <Point><coordinates>120.2082401,30.2580532,0</coordinates></Point></Placemark></Folder>
+ <Folder><name>萧山区</name>
+  <Placemark><name>钱江世纪城站</name><ExtendedData><Data name="投资"><value>12.5</value></Data>
+   </ExtendedData><Point><coordinates>120.2387733,30.2427619,0</coordinates></Point></Placemark>
+ </Folder></Folder>
+<Placemark><name>根目录点</name><Point><coordinates>120.2082401,30.2580532,0</coordinates></Point>
+</Placemark></Document></kml>"""
+
+
+def test_a_kml_from_google_earth_keeps_its_chinese_field_names_and_every_value(tmp_path):
+    # GDAL would name both 投资 and 单位 "______" and keep one of them.
+    (tmp_path / "项目.kml").write_text(KML_DATA, encoding="utf-8")
+    table = read_input(tmp_path / "项目.kml")
+    rows = table.frame[["layer", "Name", "投资", "单位"]].values.tolist()
+    assert rows == [["金融港湾项目", "根目录点", "", ""], ["上城区", "钱江路站", "25", "上城区发改局"],
+                    ["萧山区", "钱江世纪城站", "12.5", ""]]
+    assert not any(set(c) == {"_"} for c in table.frame.columns)
+    assert table.notes == ["read all 3 layers ('金融港湾项目', '上城区', '萧山区'); the column 'layer' names "
+                           "each row's"]  # 杭州 holds only folders
+
+
+def test_a_kml_whose_folders_share_a_name_says_its_field_names_could_not_be_read(tmp_path):
+    twice = KML_DATA.replace("<name>萧山区</name>", "<name>上城区</name>")
+    (tmp_path / "项目.kml").write_text(twice, encoding="utf-8")
+    table = read_input(tmp_path / "项目.kml")
+    assert any(n.startswith("field names that are not in Latin letters could not be read: the "
+                            "columns '______'") for n in table.notes)

@@ -268,6 +268,15 @@ def test_a_geopackage_of_two_layers_with_invalid_and_empty_geometries(tmp_path):
     assert zh_result.notes == [zh(n) for n in result.notes]
 
 
+def test_a_kml_whose_field_names_cannot_be_read(tmp_path):
+    from test_importer import KML_DATA
+
+    twice = KML_DATA.replace("<name>萧山区</name>", "<name>上城区</name>")
+    (tmp_path / "项目.kml").write_text(twice, encoding="utf-8")
+    notes = read_input(tmp_path / "项目.kml").notes
+    assert chinese(notes[-1], "______") == "非拉丁字母的字段名无法读出：其值在“______”列中"
+
+
 def test_a_geopackage_of_tables_only(tmp_path):
     pyogrio.write_dataframe(pd.DataFrame({"说明": ["附表"]}), tmp_path / "附表.gpkg", layer="说明表")
     sentence, _ = refusal(read_input, tmp_path / "附表.gpkg")
