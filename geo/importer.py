@@ -662,7 +662,8 @@ def _mend_kml_names(path: Path, gdf: gpd.GeoDataFrame, layers: list[str],
                      f"{', '.join(map(repr, mangled))} hold their values")
         return gdf
     extended = pd.DataFrame(rows, dtype=object).fillna("")
-    return gdf.drop(columns=mangled).join(extended.rename(columns=lambda c: c if c not in gdf else f"{c}_data"))
+    kept = [c for c in extended.columns if c not in gdf.columns]  # those GDAL read are there
+    return gdf.drop(columns=mangled).join(extended[kept])
 
 
 def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None,

@@ -68,6 +68,17 @@ def coastal_sites(n=10):
     return lon[chosen], lat[chosen], x[chosen], y[chosen]
 
 
+def test_a_spatial_files_points_out_of_place_are_named_by_their_number_from_1(tmp_path):
+    lon, lat, gx, gy = riverside_sites(wgs84_to_gcj02)
+    frame = gpd.GeoDataFrame({"名称": ["岸上"] + [f"项目{i}" for i in range(len(gx))]},
+                             geometry=[Point(120.2082401, 30.2580532)] + [Point(a, b) for a, b in zip(gx, gy)],
+                             crs=4326)
+    frame.to_file(tmp_path / "amap.geojson")
+    result = check(tmp_path / "amap.geojson")
+    assert result.rows is None and result.hint.rows.tolist() == list(range(1, len(gx) + 1))
+    assert result.numbers(result.hint.rows).tolist() == list(range(2, len(gx) + 2))
+
+
 def test_points_just_off_the_coast_count_as_in_the_water():
     lon, lat, gx, gy = coastal_sites()
     assert len(lon) >= 8

@@ -518,9 +518,10 @@ def test_a_csv_form_line_of_many_cells_above_the_header_is_passed_over():
     assert table.header_row == 2 and list(table.frame.columns) == ["序号", "项目名称", "lng", "lat", "备注"]
 
 
-@pytest.mark.parametrize("form", ["填报单位：,上城区发改局,联系人：,张三", "Unit:,Shangcheng,Contact:,Zhang"])
+@pytest.mark.parametrize("form", ["填报单位：,上城区发改局,联系人：,张三", "填报单位：杭州,上城区发改局,联系人,张三",
+                                  "Unit:,Shangcheng,Contact:,Zhang"])
 def test_without_coordinate_names_a_form_line_is_still_passed_over(form):
-    text = f"{form}\n序号,项目名称,x坐标,y坐标\n1,钱江新城,1,2\n"
+    text = f"{form}\n序号,项目名称,甲值,乙值\n1,钱江新城,1,2\n"  # no column named as coordinates
     assert read_input(text.encode(), "p.csv").header_row == 2
 
 
@@ -562,6 +563,10 @@ def test_a_long_note_is_named_by_its_first_twenty_characters():
     note = "注：本表坐标均为 WGS84 经纬度，由各区发改局填报，市发改委汇总"
     located = locate(read_input(f"名称,经度,纬度\n钱江新城,120.2,30.2\n{note},,\n".encode(), "p.csv"))
     assert located.problem[1].startswith("'注：本表坐标均为 WGS84 经纬度，由…' looks like a total")
+    twenty = "注：本表坐标均为 WGS84 经纬度，由"
+    assert len(twenty) == 20
+    located = locate(read_input(f"名称,经度,纬度\n钱江新城,120.2,30.2\n{twenty},,\n".encode(), "p.csv"))
+    assert located.problem[1].startswith(f"'{twenty}' looks like a total")  # not cut
 
 
 def test_a_merged_title_over_a_header_is_not_taken_for_an_upper_header_row(tmp_path):
@@ -787,7 +792,8 @@ def test_a_layer_column_beside_a_layer_name_column_names_the_layers_source_layer
     ("经度（°）", "纬度（°）"), ("经度(E)", "纬度(N)"), ("X坐标", "Y坐标"), ("东经（度）", "北纬（度）"),
     ("中心点经度", "中心点纬度"), ("POINT_X", "POINT_Y"), ("经  度", "纬  度"), ("经度坐标", "纬度坐标"),
     ("坐标X", "坐标Y"), ("经度（WGS84）", "纬度（WGS84）"), ("项目经度", "项目纬度"),
-    ("Longitude (WGS84)", "Latitude (WGS84)"), ("ＸＣＯＯＲＤ", "ＹＣＯＯＲＤ")])
+    ("Longitude (WGS84)", "Latitude (WGS84)"), ("ＸＣＯＯＲＤ", "ＹＣＯＯＲＤ"), ("X（度）", "Y（度）"),
+    ("x [deg]", "y [deg]"), ("X【WGS84】", "Y【WGS84】")])
 def test_coordinate_columns_named_as_forms_and_gis_name_them_are_found(lon, lat):
     text = f"序号,项目名称,{lon},{lat}\n1,钱江新城,120.2082401,30.2580532\n"
     table = read_input(text.encode("utf-8"), "p.csv")
@@ -841,6 +847,7 @@ def test_a_kml_from_google_earth_keeps_its_chinese_field_names_and_every_value(t
     assert rows == [["金融港湾项目", "根目录点", "", ""], ["上城区", "钱江路站", "25", "上城区发改局"],
                     ["萧山区", "钱江世纪城站", "12.5", ""]]
     assert not any(set(c) == {"_"} for c in table.frame.columns)
+    assert list(table.frame.columns).count("Name") == 1
     assert table.notes == ["read all 3 layers ('金融港湾项目', '上城区', '萧山区'); the column 'layer' names "
                            "each row's"]  # 杭州 holds only folders
 
