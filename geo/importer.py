@@ -508,6 +508,18 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def _list_sheet(book) -> tuple:
+    """The sheet that holds the list: the first shown (not hidden) whose first rows name both
+    coordinates, else the first shown; a hidden sheet of drop-down lists or a 填表说明 sheet in
+    front is passed over."""
+    shown = [s for s in book.worksheets if s.sheet_state == "visible"] or book.worksheets[:1]
+    for sheet in shown:
+        head = [[_cell_text(v) for v in r] for r in sheet.iter_rows(max_row=HEADER_SCAN, values_only=True)]
+        if any(_names_coordinates(r) for r in head):
+            return sheet, "the first shown with coordinate columns"
+    return shown[0], "the first shown"
+
+
 _UNCACHED = re.compile(rb'<c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*'
                        rb'(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
 
@@ -517,10 +529,11 @@ def _read_excel(data: bytes, filename: str, header_row: int | None = None) -> Ta
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            sheet = book.worksheets[0]
+            sheet, why = _list_sheet(book)
             sheet.reset_dimensions()  # the <dimension> a file declares may be wrong: read all cells
             rows = [[_cell_text(v) for v in r] for r in sheet.iter_rows(min_row=1, values_only=True)]
             names, title = book.sheetnames, sheet.title
+            first = sheet is book.worksheets[0]
             path = getattr(sheet, "_worksheet_path", None)
         finally:
             book.close()
@@ -546,7 +559,8 @@ def _read_excel(data: bytes, filename: str, header_row: int | None = None) -> Ta
                           for j, name in enumerate(columns)})
     notes = []
     if len(names) > 1:
-        notes.append(f"the workbook holds {len(names)} sheets; read the first, {title!r}")
+        notes.append(f"the workbook holds {len(names)} sheets; read the first, {title!r}" if first else
+                     f"the workbook holds {len(names)} sheets; read {title!r}, {why}")
     if lower:
         notes.append(f"header in rows {row} and {row + 1}")
     elif row != 1:
@@ -775,7 +789,7 @@ def read_input(source: bytes | str | Path, filename: str | None = None,
         raise InputError(f"{filename}: the file is empty.")
     kind = _sniff(data, filename)
     if kind == "csv":
-        return _read_csv(data, filename, encoding, header_row)
+        return _declared_by_columns(_read_csv(data, filename, encoding, header_row))
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         if kind == "zip":
@@ -788,7 +802,7 @@ def read_input(source: bytes | str | Path, filename: str | None = None,
                 members = _check_archive(archive, filename, len(data))
                 names = [m.filename for m in members]
                 if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-                    return _read_excel(data, filename, header_row)
+                    return _declared_by_columns(_read_excel(data, filename, header_row))
                 shps = [n for n in names if n.lower().endswith(".shp")]
                 kmls = [n for n in names if n.lower().endswith(".kml")]
                 if not shps and not kmls:
@@ -835,6 +849,15 @@ _AXIS_NAMES = {"lon": {"lon", "lng", "long", "x", "pointx", "xcoord", "xcoordina
                "lat": {"lat", "y", "pointy", "ycoord", "ycoordinate", "y坐标", "坐标y", "纵坐标"}}
 
 
+_DEGREE_NAMES = {"lon": {"lon", "lng", "long", "longitude"}, "lat": {"lat", "latitude"}}
+_SYSTEM_WORDS = re.compile(r"wgs84|cgcs2000|bd09|gcj02|百度|高德|腾讯")
+
+
+def _bare(name) -> str:
+    """A column name as _plain, without the name of a coordinate system (lng_bd09 -> lng)."""
+    return _SYSTEM_WORDS.sub("", _plain(name))
+
+
 def _plain(name) -> str:
     text = unicodedata.normalize("NFKC", str(name)).lower()
     text = re.sub(r"\(.*?\)|\[.*?\]|【.*?】", "", text)
@@ -842,17 +865,45 @@ def _plain(name) -> str:
 
 
 def coordinate_column(columns, axis: str) -> str | None:
-    """The longitude (``axis`` "lon") or latitude ("lat") column: one named exactly so
-    (LON_NAMES, LAT_NAMES), else the only one whose name, without spaces, case and a bracketed
-    unit, is an x/y name or holds 经度/纬度 (two such columns: None, for the user to choose)."""
-    exact = find_column(columns, LON_NAMES if axis == "lon" else LAT_NAMES)
-    if exact is not None:
-        return exact
+    """The longitude (``axis`` "lon") or latitude ("lat") column, by its name: first one named
+    for degrees (经度, lon, ...: exactly, then the only one whose name, without spaces, case and a
+    bracketed unit, holds 经度/纬度 or longitude), then one named x/y (X, POINT_X, X坐标: often
+    metres); two names alike at the first level that finds any give None, for the user to choose."""
+    names = LON_NAMES if axis == "lon" else LAT_NAMES
     other = "lat" if axis == "lon" else "lon"
-    found = [c for c in columns
-             if (_plain(c) in _AXIS_NAMES[axis] or any(w in _plain(c) for w in _AXIS_WORDS[axis]))
-             and not any(w in _plain(c) for w in _AXIS_WORDS[other])]
-    return found[0] if len(found) == 1 else None
+    levels = (lambda c: str(c).strip().lower() in names and _plain(c) not in _AXIS_NAMES[axis],
+              lambda c: (_bare(c) in _DEGREE_NAMES[axis] or any(w in _plain(c) for w in _AXIS_WORDS[axis])
+                         and not any(w in _plain(c) for w in _AXIS_WORDS[other])),
+              lambda c: _bare(c) in _AXIS_NAMES[axis])
+    for named in levels:
+        found = [c for c in columns if named(c)]
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
+
+
+# Column names that say the coordinates are Baidu's or Amap's, not WGS84: 百度经度, 经度(GCJ02).
+_DATUM_WORDS = {"bd09": ("百度", "baidu", "bd09", "bd-09"),
+                "gcj02": ("高德", "腾讯", "amap", "gaode", "gcj02", "gcj-02", "火星")}
+
+
+def _datum_of_names(*names) -> str | None:
+    said = {datum for name in names for datum, words in _DATUM_WORDS.items()
+            if any(w in unicodedata.normalize("NFKC", str(name)).lower() for w in words)}
+    return said.pop() if len(said) == 1 else None
+
+
+def _declared_by_columns(table: Table) -> Table:
+    """A table whose coordinate columns are named for a system (百度经度, 高德纬度, lng_gcj02)
+    declares it: read so unless the user says otherwise, and say so."""
+    columns = list(table.frame.columns)
+    lon, lat = coordinate_column(columns, "lon"), coordinate_column(columns, "lat")
+    datum = _datum_of_names(*(c for c in (lon, lat) if c is not None))
+    if datum:
+        table.crs = datum
+        table.notes.append(f"the columns {lon!r} and {lat!r} are named for {datum}: read as {datum} "
+                           "(choose another system if they are not)")
+    return table
 
 
 _DECIMAL_COMMA = re.compile(r"^([+-]?\d+),(\d+)$")
@@ -872,38 +923,58 @@ def _to_number(values: pd.Series) -> np.ndarray:
     return numbers
 
 
-# A row of a sheet that is not an item of the list: a total or a note ("合计", "注：坐标为 WGS84",
-# "填表人：张三"), recognised by its first filled cell when its coordinates are empty.
-_TOTAL_OR_NOTE = re.compile(
-    r"\s*(?:合\s*计|总\s*计|小\s*计|共\s*计|累\s*计|注\s*\d*|备\s*注|说\s*明|填表说明|填表人|填报人|"
-    r"制表人?|审核人?|total|subtotal|notes?)\s*(?:[:：（(]|$)", re.IGNORECASE)
+# Rows of a sheet that are not items of the list, told by their first filled cell when their
+# coordinates are not numbers: a total (合计, 小计, 项目合计, Total), a group heading (一, （二）,
+# 三、), a line of units under the header ((°), （万元）); and the sheet's foot: a note (注：…,
+# 说明), a sign-off (填表人 李四, 单位（盖章）, 审核人：…) or "data as of" line (统计截至…).
+_TOTAL = re.compile(r"\s*(?:\S{0,12}(?:合\s*计|总\s*计|小\s*计|共\s*计|累\s*计)|total|subtotal|sum)\s*"
+                    r"(?:[:：（(\s]|$)", re.IGNORECASE)
+_HEADING = re.compile(r"\s*(?:[一二三四五六七八九十]+[、.．]?|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十\d]+"
+                      r"(?:部分|类|批))\s*$")
+_UNIT = re.compile(r"\s*[（(][^()（）]{1,12}[)）]\s*$")
+_NOTE = re.compile(r"\s*(?:注\s*\d*|备\s*注|说\s*明|填表说明|notes?)\s*(?:[:：（(\s]|$)|\s*(?:(?:单位)?(?:填表|填报|"
+                   r"制表|审核|复核|统计|联系|负责|经办)人?|单位|日期|填报日期)\s*(?:[:：（(\s]|$)"
+                   r"|.*(?:盖章|签字|签章|截至|截止)", re.IGNORECASE)
+
+
+def _column_numbers(row: pd.Series) -> bool:
+    """A row that numbers the columns (栏次: 1, 2, 3, … in order, three or more)."""
+    filled = [str(v).strip() for v in row if str(v).strip()]
+    return len(filled) >= 3 and filled == [str(i) for i in range(1, len(filled) + 1)]
 
 
 def _clip(text: str, most: int = 20) -> str:
     return text if len(text) <= most else text[:most] + "…"
 
 
-def _totals_and_notes(frame: pd.DataFrame, blank, tail: int) -> tuple[np.ndarray, list[str]]:
-    """The rows that are a total or a note of the sheet, and the first filled cell of each.
-
-    ``blank``: the rows whose coordinate cells are empty; such a row is a total or a note by its
-    first filled cell (合计, 小计, 注：…). ``tail``: the first row after the last one with
-    coordinates; from there, the first row that is a total, a note or a line of a form
-    (填表人：李四 | 审核人：王五, whatever lands in the coordinate columns) starts the sheet's
-    foot, and every row after it belongs to the foot too (注： then 1. …, 2. …)."""
-    rows = np.union1d(np.asarray(blank, dtype=np.intp), np.arange(tail, len(frame)))
+def _totals_and_notes(frame: pd.DataFrame, unplaced, tail: int) -> tuple[np.ndarray, list[str]]:
+    """The rows that are not items of the list (see _TOTAL, _HEADING, _UNIT, _NOTE), and the
+    first filled cell of each. ``unplaced``: the rows whose coordinates are not numbers; each is
+    a total, a group heading or a line of units by its first filled cell. ``tail``: the first
+    row after the last one with coordinates; from there, the first note, sign-off or line of a
+    form (填表人：李四 | 审核人：王五, whatever lands in the coordinate columns) starts the sheet's
+    foot, and every row after it belongs to the foot too (注： then 1. …, 2. …). A total starts
+    no foot: a project below it without coordinates is still a project."""
+    rows = np.asarray(unplaced, dtype=np.intp)
     first = pd.Series("", index=range(len(rows)), dtype=object)
     form = np.zeros(len(rows), bool)
+    cells_of = []
     for column in frame.columns:
         cells = frame[column].iloc[rows].astype(str).str.strip().reset_index(drop=True)
         first = first.where(first != "", cells)
         form |= (cells.str.contains("：", regex=False) | cells.str.endswith(":")).to_numpy(bool)
-    named = first.str.match(_TOTAL_OR_NOTE).to_numpy(bool)
+        cells_of.append(cells)
+    filled = [c[c != ""] for c in cells_of]
+    units = np.ones(len(rows), bool)  # every filled cell a bracketed unit: (°) | （万元）
+    for c in filled:
+        units[c.index] &= c.str.match(_UNIT).to_numpy(bool)
+    units &= first.to_numpy() != ""
+    item = (first.str.match(_TOTAL) | first.str.fullmatch(_HEADING)).to_numpy(bool) | units
     in_tail = rows >= tail
-    foot = in_tail & (named | form)
+    foot = in_tail & (first.str.match(_NOTE).to_numpy(bool) | form)
     if foot.any():
         foot |= in_tail & (rows >= rows[np.argmax(foot)])
-    found = (named & np.isin(rows, blank)) | foot
+    found = item | foot
     return rows[found], first[found].tolist()
 
 
@@ -974,20 +1045,20 @@ def locate(table: Table, crs: str | None = None, lon: str | None = None,
     for i in np.flatnonzero(messages[1] != ""):  # only rows with a problem cost any time
         problem[i] = f"{problem[i]}; {messages[1][i]}" if problem[i] else messages[1][i]
     unplaced = np.isnan(x) & np.isnan(y)
-    none = np.flatnonzero(unplaced)
-    blank = none[(frame[lon].iloc[none].astype(str).str.strip() == "").to_numpy()
-                 & (frame[lat].iloc[none].astype(str).str.strip() == "").to_numpy()]
     placed = np.flatnonzero(~unplaced)  # a list without any coordinates has no foot to tell
-    totals, firsts = _totals_and_notes(frame, blank, placed[-1] + 1 if len(placed) else len(frame))
+    totals, firsts = _totals_and_notes(frame, np.flatnonzero(unplaced),
+                                       placed[-1] + 1 if len(placed) else len(frame))
+    if len(frame) > 1 and _column_numbers(frame.iloc[0]):  # 栏次 1 2 3 … under the header
+        totals, firsts = np.r_[0, totals], ["1 2 3 …", *firsts]
     for i in np.flatnonzero(problem != ""):
         problem[i] += "; fill in or correct the coordinates"
     not_project = np.zeros(len(frame), bool)
     not_project[totals] = True
     for i, first in zip(totals, firsts):
         problem[i] = (f"{_clip(first)!r} looks like a total or a note of the sheet, not a project:"
-                      " left out of the counts")
+                      " left out of the counts")  # a heading or a line of units alike
     try:
-        wx, wy = xy_to_wgs84(x, y, crs or "wgs84")
+        wx, wy = xy_to_wgs84(x, y, crs or table.crs or "wgs84")  # a table's: by its column names
     except ValueError as err:
         raise InputError(str(err)) from err
     return Located(frame, problem, lon=np.asarray(wx, dtype=float), lat=np.asarray(wy, dtype=float),

@@ -210,6 +210,9 @@ CLAUSES = [
     (r"the column " + Q + r" names each row's", r"“\g<q>”列注明每行所在的图层"),
     (r"field names that are not in Latin letters could not be read: the columns (?P<names>.+) hold "
      r"their values", lambda m: f"非拉丁字母的字段名无法读出：其值在{_names(m['names'])}列中"),
+    (r"the columns (?P<names>.+) are named for (?P<datum>\w+): read as (?P=datum) \(choose another "
+     r"system if they are not\)", lambda m: f"列名{_names(m['names'].replace(' and ', ', '))}表明坐标为 "
+     f"{m['datum']}：已按 {m['datum']} 读取（如不是，请另选坐标系）"),
     (r"read the table " + Q + r", which has no geometry, by its coordinate columns",
      r"已按坐标列读取没有几何图形的表“\g<q>”"),
     (r"layers without geometry not read: (?P<names>.+)",
@@ -217,6 +220,8 @@ CLAUSES = [
     (r"layers (?P<names>.+) brought into the coordinate system of " + Q,
      lambda m: f"图层{_names(m['names'])}已转换到图层“{m['q']}”的坐标系"),
     (r"read the first, " + Q, r"已读取第一个：“\g<q>”"),
+    (r"read " + Q + r", the first shown with coordinate columns", r"已读取第一个有坐标列的可见工作表：“\g<q>”"),
+    (r"read " + Q + r", the first shown", r"已读取第一个可见的工作表：“\g<q>”"),
     (r"formulas without a saved result, read as empty, in rows (?P<rows>.+) \(the workbook was "
      r"not saved by Excel: open and save it there\)",
      lambda m: f"{_rows(m['rows'])}的公式没有保存计算结果，已按空值读取"

@@ -28,7 +28,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyproj
 import pyarrow.compute as pc
 import shapely
 
@@ -236,11 +235,13 @@ def check(source: bytes | str | Path | Table, filename: str | None = None, crs: 
 def _read_as_wgs84(table: Table, crs: str | None) -> bool:
     """Whether the coordinates were read as WGS84 (or CGCS2000): given so, or declared so by
     the file, or a table with no system given."""
-    if crs is not None:
-        return normalize_crs(crs) in (WGS84, CGCS2000)
-    if table.geometry is None or table.crs is None:
+    chosen = crs if crs is not None else table.crs  # a table's: named by its columns (百度经度)
+    if chosen is None:
         return table.geometry is None
-    return pyproj.CRS(table.crs).to_epsg() in (4326, 4490)
+    try:
+        return normalize_crs(chosen) in (WGS84, CGCS2000)
+    except ValueError:  # a file's own system without an EPSG code: not WGS84
+        return False
 
 
 # ---- for the page -------------------------------------------------------------------------------

@@ -858,3 +858,51 @@ def test_a_kml_whose_folders_share_a_name_says_its_field_names_could_not_be_read
     table = read_input(tmp_path / "项目.kml")
     assert any(n.startswith("field names that are not in Latin letters could not be read: the "
                             "columns '______'") for n in table.notes)
+
+
+def test_projects_without_coordinates_below_a_subtotal_or_a_total_stay_projects():
+    text = ("序号,项目名称,经度,纬度\n1,钱江新城,120.2082401,30.2580532\n2,世纪城,120.2387733,30.2427619\n"
+            ",上城区小计,,\n3,滨江甲,,\n4,滨江乙,,\n,滨江区小计,,\n,合计,,\n5,合计之后的项目,,\n"
+            "填表人 李四,,,\n单位（盖章）,,,\n统计截至2025年6月,,,\n")
+    located = locate(read_input(text.encode(), "p.csv"))
+    assert located.not_project.tolist() == [False, False, True, False, False, True, True, False,
+                                            True, True, True]
+    assert all("fill in or correct the coordinates" in located.problem[i] for i in (3, 4, 7))
+
+
+def test_group_headings_lines_of_units_and_column_numbers_are_not_projects():
+    text = ("序号,项目名称,经度,纬度,投资\n"
+            "栏次 1,2,3,4,5\n".replace("栏次 ", "") +
+            ",（°）,（°）,（°）,（万元）\n"
+            "一,杭州市,,,\n（一）,金融机构集聚类,,,\n1,钱江新城,120.2082401,30.2580532,3\n"
+            "二、,宁波市,,,\n第三部分,其他,,,\n2,缺坐标的项目,,,4\n")
+    located = locate(read_input(text.encode(), "p.csv"))
+    assert located.not_project.tolist() == [True, True, True, True, False, True, True, False]
+    assert "fill in or correct the coordinates" in located.problem[7] and located.problem[4] == ""
+    assert located.problem[0].startswith("'1 2 3 …' looks like a total or a note")
+
+
+def test_a_project_numbered_in_arabic_or_named_like_a_word_is_still_a_project():
+    text = "序号,项目名称,经度,纬度\n1,钱江新城,120.2082401,30.2580532\n一号,一号地块,,\n人,人才大厦,,\n"
+    located = locate(read_input(text.encode(), "p.csv"))
+    assert located.not_project.tolist() == [False, False, False]
+
+
+def test_the_list_sheet_is_the_first_shown_that_names_coordinates(tmp_path):
+    book = openpyxl.Workbook()
+    lists = book.active
+    lists.title = "下拉选项"
+    lists.append(["上城区"])
+    lists.append(["萧山区"])
+    lists.sheet_state = "hidden"
+    book.create_sheet("填表说明").append(["请按 WGS84 填写经纬度"])
+    data = book.create_sheet("项目表")
+    data.append(["项目名称", "经度", "纬度"])
+    data.append(["钱江新城", 120.2082401, 30.2580532])
+    book.save(tmp_path / "p.xlsx")
+    table = read_input(tmp_path / "p.xlsx")
+    assert table.frame.values.tolist() == [["钱江新城", "120.2082401", "30.2580532"]]
+    assert table.notes == ["the workbook holds 3 sheets; read '项目表', the first shown with coordinate columns"]
+    data.sheet_state = "hidden"  # no shown sheet names coordinates: the first shown is read
+    book.save(tmp_path / "q.xlsx")
+    assert read_input(tmp_path / "q.xlsx").notes[0] == "the workbook holds 3 sheets; read '填表说明', the first shown"

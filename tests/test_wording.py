@@ -228,6 +228,16 @@ def test_notes_of_tables():
         "（此工作簿不是由 Excel 保存的：请用 Excel 打开并保存）"]
 
 
+def test_notes_of_a_workbook_whose_list_is_not_its_first_sheet_and_of_columns_named_for_baidu():
+    notes = read_input(workbook(("填表说明", [["请填写"]]), ("项目表", [["名称", "百度经度", "百度纬度"],
+                                                                   ["甲", 120.2, 30.2]])), "清单.xlsx").notes
+    assert [chinese(n, *c) for n, c in zip(notes, [["项目表"], ["百度经度", "百度纬度"]])] == [
+        "工作簿有 2 个工作表；已读取第一个有坐标列的可见工作表：“项目表”",
+        "列名“百度经度”、“百度纬度”表明坐标为 bd09：已按 bd09 读取（如不是，请另选坐标系）"]
+    notes = read_input(workbook(("说明", [["请填写"]]), ("表", [["名称"]])), "清单.xlsx").notes
+    assert chinese(notes[0], "说明") == "工作簿有 2 个工作表；已读取第一个：“说明”"
+
+
 # ---- spatial files --------------------------------------------------------------------------------
 
 def test_a_shapefile_without_prj_and_cpg(tmp_path):

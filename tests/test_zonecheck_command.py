@@ -143,3 +143,29 @@ def test_the_summary_tells_the_totals_and_notes_apart_from_the_problems(tmp_path
     assert "共 4 行，其中 1 行有问题，2 行是表格的合计或注释，已写入" in said
     rows = rows_of(tmp_path / "o.csv")
     assert [r["港湾六城"] for r in rows] == ["true", "", "", ""]  # not "false" where nothing is known
+
+
+@pytest.mark.parametrize("lon_name, lat_name, datum, shift", [
+    ("百度经度", "百度纬度", "bd09", "wgs_bd"), ("经度(GCJ02)", "纬度(GCJ02)", "gcj02", "wgs_gcj"),
+    ("高德经度", "高德纬度", "gcj02", "wgs_gcj"), ("lng_bd09", "lat_bd09", "bd09", "wgs_bd")])
+def test_columns_named_for_baidu_or_amap_are_read_in_that_system(tmp_path, capsys, lon_name, lat_name,
+                                                                  datum, shift):
+    import prcoords  # test-only: an independent GCJ-02/BD-09 implementation
+
+    lat, lon = getattr(prcoords, shift)((QJL[1], QJL[0]))
+    (tmp_path / "p.csv").write_text(f"名称,{lon_name},{lat_name}\n钱江路站,{lon:.7f},{lat:.7f}\n", encoding="utf-8")
+    code, said = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv")
+    row = rows_of(tmp_path / "o.csv")[0]
+    assert code == 0 and f"are named for {datum}: read as {datum}" in said
+    assert abs(float(row["lon_wgs84"]) - QJL[0]) < 2e-6 and abs(float(row["lat_wgs84"]) - QJL[1]) < 2e-6
+    assert (row["district"], row["core_zone"]) == ("上城区", "钱江新城")
+    run(capsys, tmp_path / "p.csv", "-o", tmp_path / "w.csv", "--crs", "wgs84")  # the user says otherwise
+    assert abs(float(rows_of(tmp_path / "w.csv")[0]["lon_wgs84"]) - lon) < 1e-6
+
+
+def test_degree_columns_are_taken_before_x_y_columns_of_metres(tmp_path, capsys):
+    (tmp_path / "p.csv").write_text(f"名称,X,Y,经度,纬度\n钱江路站,520040.1,3348738.1,{QJL[0]},{QJL[1]}\n",
+                                    encoding="utf-8")
+    code, _ = run(capsys, tmp_path / "p.csv", "-o", tmp_path / "o.csv")
+    row = rows_of(tmp_path / "o.csv")[0]
+    assert code == 0 and row["problem"] == "" and row["district"] == "上城区"
