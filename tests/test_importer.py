@@ -906,3 +906,11 @@ def test_the_list_sheet_is_the_first_shown_that_names_coordinates(tmp_path):
     data.sheet_state = "hidden"  # no shown sheet names coordinates: the first shown is read
     book.save(tmp_path / "q.xlsx")
     assert read_input(tmp_path / "q.xlsx").notes[0] == "the workbook holds 3 sheets; read '填表说明', the first shown"
+
+
+def test_a_foot_that_starts_right_below_the_last_project_with_a_line_of_a_form():
+    # 联系电话：… is a line of a form by its colon alone; what follows it is the foot too.
+    text = ("名称,经度,纬度\n钱江新城,120.2082401,30.2580532\n联系电话：0571-87000000,,\n"
+            "以上由区发改局汇总,,\n")
+    located = locate(read_input(text.encode(), "p.csv"))
+    assert located.not_project.tolist() == [False, True, True]
