@@ -145,12 +145,15 @@ def _refuse(err: InputError) -> None:
     st.stop()
 
 
-def _crs(declared: str | None) -> str | None:
+def _crs(declared: str | None, by_names: bool = False) -> str | None:
+    """The coordinate system chosen; None for the one the file declares (a table's: by the
+    names of its coordinate columns, 百度经度), or when none is chosen yet."""
     options = list(CRS_CHOICES)
     if declared:
         options = ["declared"] + options
-    names = {"declared": (f"文件声明的坐标系（{declared}）", f"As the file declares ({declared})"),
-             **CRS_CHOICES}
+    shown = t(*DATUMS[declared]) if declared in DATUMS else declared
+    names = {"declared": (f"列名所示的坐标系（{shown}）", f"As the column names say ({shown})") if by_names
+             else (f"文件声明的坐标系（{shown}）", f"As the file declares ({shown})"), **CRS_CHOICES}
     if not declared:
         st.markdown(t("**坐标系**：文件没有说明坐标所用的坐标系，请选择。",
                       "**Coordinate system**: the file does not say which one its coordinates use; "
@@ -204,7 +207,7 @@ def ask_reading(upload) -> Reading | None:
             _refuse(err)
     except InputError as err:
         _refuse(err)
-    crs = _crs(table.crs)
+    crs = _crs(table.crs, by_names=table.geometry is None)
     lon, lat = _columns(table.frame) if table.geometry is None else (None, None)
     st.session_state["zc-choices"] = {key: st.session_state.get(key) for key in CHOICES}
     if table.geometry is None and (lon is None or lat is None):
@@ -212,7 +215,7 @@ def ask_reading(upload) -> Reading | None:
                    if chosen is None]
         st.info(t(f"未能从列名认出{'和'.join(missing)}列：请在上方选择。",
                   f"No {' and '.join(missing)} column recognised by its name: choose it above."))
-    if table.geometry is None and (crs is None or lon is None or lat is None):
+    if table.geometry is None and ((crs is None and table.crs is None) or lon is None or lat is None):
         st.stop()
     return Reading(encoding, header_row, crs, lon, lat)
 

@@ -213,3 +213,20 @@ def test_a_form_with_a_two_level_header_and_a_total_below_counts_its_projects(ap
     assert [m.split() for m in metrics] == [["项目", "2"], ["位于核心区/拥江扩面", "2"], ["位于港湾六城", "2"],
                                             ["有问题的行", "0"]]
     assert page.get_by_text("行有问题").count() == 0  # no warning: every project is placed
+
+
+def test_a_list_with_baidu_columns_is_read_as_bd09_without_asking(app_url, page, tmp_path):
+    import prcoords  # test-only: an independent BD-09 implementation
+
+    rows = []
+    for name, (lon, lat) in (("钱江路站项目", QJL), ("世纪城项目", SJC)):
+        blat, blon = prcoords.wgs_bd((lat, lon))
+        rows.append(f"{name},{blon:.7f},{blat:.7f}")
+    source = tmp_path / "百度坐标.csv"
+    source.write_text("项目名称,百度经度,百度纬度\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    upload(page, app_url, source)
+    page.get_by_text("列名“百度经度”、“百度纬度”表明坐标为 bd09").wait_for(timeout=60000)
+    settled(page)
+    assert "列名所示的坐标系（BD-09（百度））" in page.locator("[data-testid=stMain]").inner_text()
+    metrics = [m.split() for m in page.locator("[data-testid=stMetric]").all_inner_texts()]
+    assert metrics == [["项目", "2"], ["位于核心区/拥江扩面", "2"], ["位于港湾六城", "2"], ["有问题的行", "0"]]
