@@ -227,6 +227,6 @@ def test_a_list_with_baidu_columns_is_read_as_bd09_without_asking(app_url, page,
     upload(page, app_url, source)
     page.get_by_text("列名“百度经度”、“百度纬度”表明坐标为 bd09").wait_for(timeout=60000)
     settled(page)
-    assert "列名所示的坐标系（BD-09（百度））" in page.locator("[data-testid=stMain]").inner_text()
+    assert shown_choice(page, "坐标系") == "列名所示的坐标系（BD-09（百度））"
     metrics = [m.split() for m in page.locator("[data-testid=stMetric]").all_inner_texts()]
     assert metrics == [["项目", "2"], ["位于核心区/拥江扩面", "2"], ["位于港湾六城", "2"], ["有问题的行", "0"]]
