@@ -102,7 +102,7 @@ def _belts(city_value: str) -> str:
     return SEPARATOR.join(belts)
 
 
-def _outside_messages(lon, lat, swapped, lang: str = "en") -> np.ndarray:
+def _outside_messages(lon, lat, swapped, lang: str) -> np.ndarray:
     """The problem sentence of each point outside Zhejiang (vectorised with Arrow: a million
     such rows are formatted in a fraction of a second): swapped, not degrees at all (metres
     read as degrees), or elsewhere on Earth."""
@@ -136,13 +136,12 @@ NOT_FINITE = ("the coordinates are not finite numbers (infinite, or too large fo
 def _kept_names(columns) -> dict:
     """Input columns whose names the output uses (ADDED, and "geometry" for the spatial
     formats) get a new name ending in _input (then _input2, ...): nothing is overwritten."""
-    taken, renames = set(map(str, columns)) | set(ADDED) | {"geometry"}, {}
+    taken, renames = set(map(str, columns)), {}  # a new name ends in _input: no output name
     for column in columns:
         if column in ADDED or column == "geometry":
             new, k = f"{column}_input", 2
             while new in taken:
                 new, k = f"{column}_input{k}", k + 1
-            taken.add(new)
             renames[column] = new
     return renames
 

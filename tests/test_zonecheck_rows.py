@@ -415,3 +415,26 @@ def test_the_pages_table_shows_an_empty_text_cell_empty_not_none(tmp_path):
     shown = for_reader(check(tmp_path / "p.gpkg", lang="zh"))
     assert shown["名称"].tolist() == ["甲", ""] and shown["备注"].tolist() == ["", "x"]
     assert shown["n"].iloc[0] == 1.5 and np.isnan(shown["n"].iloc[1])  # numbers stay numbers
+
+
+@pytest.mark.parametrize("lon, lat, said", [
+    (10.1234567, 10.7654321, "(10.12346, 10.76543) is outside Zhejiang"),  # five decimals shown
+    (5, 40, "(5, 40) is outside Zhejiang"),  # not "swapped": (40, 5) is not in Zhejiang either
+    (180, 90, "(180, 90) is outside Zhejiang"),  # still degrees, at their very ends
+    (120.2, 3348738.1, "(120.2, 3348738.1) are not degrees"),  # a latitude beyond 90
+    (180.5, 30.2, "(180.5, 30.2) are not degrees"),
+])
+def test_the_sentence_of_a_point_outside_zhejiang(lon, lat, said):
+    from layers.zonecheck import check
+
+    problem = check(f"name,lon,lat\np,{lon},{lat}\n".encode(), "p.csv").table["problem"].iloc[0]
+    assert problem.startswith(said), problem
+
+
+def test_a_third_column_named_like_an_output_column_gets_the_next_free_name():
+    from layers.zonecheck import check
+
+    text = f"problem,problem_input,problem_input2,lon,lat\na,b,c,{QJL[0]},{QJL[1]}\n"
+    table = check(text.encode(), "p.csv").table
+    assert list(table.columns[:3]) == ["problem_input3", "problem_input", "problem_input2"]
+    assert table["problem_input3"].iloc[0] == "a" and table["problem"].iloc[0] == ""
