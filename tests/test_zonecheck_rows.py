@@ -438,3 +438,16 @@ def test_a_third_column_named_like_an_output_column_gets_the_next_free_name():
     table = check(text.encode(), "p.csv").table
     assert list(table.columns[:3]) == ["problem_input3", "problem_input", "problem_input2"]
     assert table["problem_input3"].iloc[0] == "a" and table["problem"].iloc[0] == ""
+
+
+def test_a_polygon_and_a_line_get_a_point_inside_them_as_their_lon_lat(tmp_path):
+    from layers.zonecheck import check
+
+    square = box(120.2377733, 30.2417619, 120.2397733, 30.2437619)  # around 钱江世纪城站
+    line = LineString([(120.2062401, 30.2580532), (120.2102401, 30.2580532)])  # along 钱江路站
+    gpd.GeoDataFrame({"名称": ["地块", "道路"]}, geometry=[square, line], crs=4326).to_file(tmp_path / "p.gpkg")
+    table = check(tmp_path / "p.gpkg").table
+    for i, shape in enumerate((square, line)):
+        point = shapely.Point(table["lon_wgs84"].iloc[i], table["lat_wgs84"].iloc[i])
+        assert shape.distance(point) < 1e-7, (i, point)  # on the shape, to the 7 decimals written
+    assert table["district"].tolist() == ["萧山区 (100%)", "上城区 (100%)"]
