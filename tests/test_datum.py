@@ -183,3 +183,17 @@ def test_when_gcj02_and_bd09_both_put_the_points_in_place_the_hint_does_not_gues
     said = capsys.readouterr().err
     assert "按 gcj02 或 bd09 读取均为 0 个：输入很可能使用二者之一；请向数据提供方确认是哪一种" in said
     assert "run again" not in said
+
+
+def test_lines_and_polygons_are_not_taken_for_shifted_points(tmp_path):
+    # Small squares around riverside sites shifted as GCJ-02 would shift points: a polygon is
+    # drawn on a map, not typed from an app's coordinates, so it is no sign of a datum.
+    lon, lat, gx, gy = riverside_sites(wgs84_to_gcj02)
+    squares = [Point(a, b).buffer(0.0005, cap_style="square") for a, b in zip(gx, gy)]
+    gpd.GeoDataFrame({"名称": [f"地块{i}" for i in range(len(gx))]}, geometry=squares,
+                     crs=4326).to_file(tmp_path / "squares.geojson")
+    assert check(tmp_path / "squares.geojson").hint is None
+    points = [Point(a, b) for a, b in zip(gx, gy)]
+    gpd.GeoDataFrame({"名称": [f"点{i}" for i in range(len(gx))]}, geometry=points,
+                     crs=4326).to_file(tmp_path / "points.geojson")
+    assert check(tmp_path / "points.geojson").hint is not None  # the same sites as points

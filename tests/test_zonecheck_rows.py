@@ -451,3 +451,34 @@ def test_a_polygon_and_a_line_get_a_point_inside_them_as_their_lon_lat(tmp_path)
         point = shapely.Point(table["lon_wgs84"].iloc[i], table["lat_wgs84"].iloc[i])
         assert shape.distance(point) < 1e-7, (i, point)  # on the shape, to the 7 decimals written
     assert table["district"].tolist() == ["萧山区 (100%)", "上城区 (100%)"]
+
+
+def test_positions_are_written_to_seven_decimals():
+    from layers.zonecheck import check
+
+    row = check("name,lon,lat\np,120.20824012345,30.25805321987\n".encode(), "p.csv").table.iloc[0]
+    assert (row["lon_wgs84"], row["lat_wgs84"]) == (120.2082401, 30.2580532)
+
+
+def test_the_file_name_and_the_encoding_given_reach_the_reader():
+    from geo.importer import InputError
+    from layers.zonecheck import check
+
+    with pytest.raises(InputError, match=r"^清单\.csv: the file is empty\.$"):
+        check(b" ", "清单.csv")
+    text = "名称,经度,纬度\n钱江新城项目,120.2082401,30.2580532\n".encode("gbk")
+    assert "read as GBK" in check(text, "p.csv", encoding="gbk").notes[0]
+
+
+def test_a_polygon_across_two_harbor_cities_is_in_the_harbor(tmp_path):
+    from layers.load import load_layer
+    from layers.zonecheck import check
+
+    cities = load_layer("cities").located.set_index("name_zh").geometry
+    border = cities["杭州市"].boundary.intersection(cities["绍兴市"].boundary)
+    centre = border.interpolate(0.5, normalized=True) if border.geom_type != "Point" else border
+    square = centre.buffer(0.01, cap_style="square")
+    gpd.GeoDataFrame({"名称": ["跨市地块"]}, geometry=[square], crs=4326).to_file(tmp_path / "p.gpkg")
+    row = check(tmp_path / "p.gpkg").table.iloc[0]
+    assert set(re.sub(r" \(\d+%\)", "", row["city"]).split(";")) == {"杭州市", "绍兴市"}
+    assert bool(row["in_harbor"]) is True
