@@ -67,6 +67,16 @@ class Result:
         return np.ones(len(self.table), bool) if marked is None else ~marked
 
     @property
+    def problems(self) -> int:
+        """How many projects have a problem (the totals and notes of a sheet not counted)."""
+        return int(((self.table["problem"] != "") & self.projects).sum())
+
+    @property
+    def foot(self) -> int:
+        """How many rows are a total, a note or a sign-off line of the sheet."""
+        return len(self.table) - int(self.projects.sum())
+
+    @property
     def frame(self) -> gpd.GeoDataFrame:
         """The table with its geometry (built on demand: a million points cost a second)."""
         return gpd.GeoDataFrame(self.table, geometry=self.located.geoseries().values, crs=WGS84)
@@ -350,11 +360,8 @@ def main(argv=None) -> int:
         print(say(found + advice), file=sys.stderr)
         shown = ", ".join(map(str, result.numbers(h.rows[:10]))) + (", …" if len(h.rows) > 10 else "")
         print(say(f"out of place as read: rows {shown}"), file=sys.stderr)
-    projects = result.projects
-    problems = int(((result.table["problem"] != "") & projects).sum())
-    foot = len(projects) - int(projects.sum())
-    print(say(f"{len(result.table):,} rows, {problems:,} with a problem"
-              + (f", {foot:,} a total or a note of the sheet" if foot else "")
+    print(say(f"{len(result.table):,} rows, {result.problems:,} with a problem"
+              + (f", {result.foot:,} a total or a note of the sheet" if result.foot else "")
               + f", written to {args.output} in {time.perf_counter() - start:.1f} s"), file=sys.stderr)
     return 0
 

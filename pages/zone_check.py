@@ -30,11 +30,9 @@ reading = ask_reading(upload)  # encoding, header row, coordinate system, column
 result, seconds, stem = outcome(upload, reading)
 
 tab = result.table
-projects = result.projects  # not the totals and notes of a sheet
-problems = int(((tab["problem"] != "") & projects).sum())
-foot = len(tab) - int(projects.sum())
+problems, foot = result.problems, result.foot  # among projects; totals and notes of a sheet
 cols = st.columns(4)
-cols[0].metric(t("项目", "Projects"), f"{int(projects.sum()):,}")
+cols[0].metric(t("项目", "Projects"), f"{int(result.projects.sum()):,}")
 cols[1].metric(t("位于核心区/拥江扩面", "In the core zone"), f"{int((tab['core_zone'] != '').sum()):,}")
 cols[2].metric(t("位于港湾六城", "In the six harbor cities"), f"{int(tab['in_harbor'].sum()):,}")
 cols[3].metric(t("有问题的行", "Rows with a problem"), f"{problems:,}")
