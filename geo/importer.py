@@ -599,10 +599,11 @@ class _NoGeometry(Exception):
     """A file whose layers are all tables without geometry."""
 
 
-def _read_layers(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame, list[str]]:
+def _read_layers(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame, list[str], list[str]]:
     """Every layer with geometry (the folders of a KML, the layers of a GeoPackage), one after
     another, with a column ``layer`` naming each row's when there are several; layers in
-    another coordinate system than the first are brought into the first's."""
+    another coordinate system than the first are brought into the first's. Returns the rows,
+    the notes, and the names of the layers read, in order."""
     listed = pyogrio.list_layers(path)
     spatial = [str(name) for name, kind in listed if kind is not None]
     if not spatial:
@@ -618,7 +619,7 @@ def _read_layers(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame, li
     if without:
         notes.append(f"layers without geometry not read: {', '.join(map(repr, without))}")
     if len(frames) == 1:
-        return frames[0], notes
+        return frames[0], notes, spatial
     crs = frames[0].crs
     moved = [name for name, f in zip(spatial, frames) if f.crs is not None and crs is not None
              and not f.crs.equals(crs)]
@@ -633,7 +634,7 @@ def _read_layers(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame, li
     if moved:
         notes.append(f"layers {', '.join(map(repr, moved))} brought into the coordinate system "
                      f"of {spatial[0]!r}")
-    return gdf, notes
+    return gdf, notes, spatial
 
 
 def _local(tag: str) -> str:
@@ -683,7 +684,7 @@ def _mend_kml_names(path: Path, gdf: gpd.GeoDataFrame, layers: list[str],
 def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None,
                   retry: bool = True) -> Table:
     try:
-        gdf, notes = _read_layers(path, encoding)
+        gdf, notes, layers = _read_layers(path, encoding)
     except _NoGeometry as tables:
         for name in tables.args[0]:  # a table of the projects with their coordinates in columns
             frame = pyogrio.read_dataframe(path, layer=name, encoding=encoding, read_geometry=False)
@@ -699,8 +700,7 @@ def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None,
             return _read_spatial(path, kind, filename, encoding, retry=False)
         raise InputError(f"{filename}: cannot be read as {kind} ({err}).") from err
     if kind == "kml":
-        gdf = _mend_kml_names(path, gdf, [str(n) for n, k in pyogrio.list_layers(path) if k is not None],
-                              notes)
+        gdf = _mend_kml_names(path, gdf, layers, notes)
     # GDAL gives a GeoJSON or KML file WGS84 itself (both formats are WGS84 by definition).
     declared = gdf.crs.to_string() if gdf.crs is not None else None
     geometry = gdf.geometry
