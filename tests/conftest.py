@@ -134,3 +134,28 @@ def page(browser):
     assert pg.external == [], "requests left the machine"
     assert pg.errors == [], "the console shows errors"
     context.close()
+
+
+def settled(page):
+    """Wait until the page's rerun has finished (Streamlit's running indicator is gone)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')",
+                           timeout=60000)
+    # and no element of the last run is still shown (a download pressed there serves its file)
+    page.wait_for_function("!document.querySelector('[data-stale=true]')", timeout=60000)
+
+
+def download(page, name: str):
+    """Press the download button `name` once the page has settled; the downloaded file."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    button = page.get_by_role("button", name=name, exact=True)
+    for attempt in range(3):  # a click that lands while the map reruns its part is lost: again
+        settled(page)
+        try:
+            with page.expect_download(timeout=20000) as pressed:
+                button.click()
+            return pressed.value
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise

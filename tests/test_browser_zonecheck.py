@@ -10,10 +10,9 @@ import sys
 import geopandas as gpd
 import numpy as np
 import openpyxl
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from shapely.geometry import Point
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, download, settled
 from geo.crs import wgs84_to_gcj02
 from layers.load import ROOT
 from test_datum import riverside_sites
@@ -43,15 +42,6 @@ def upload(page, app_url, path, lang=""):
     page.locator("input[type=file]").set_input_files(str(path))
 
 
-def settled(page):
-    """Wait until the page's rerun has finished (Streamlit's running indicator is gone)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')",
-                           timeout=60000)
-    # and no element of the last run is still shown (a download pressed there serves its file)
-    page.wait_for_function("!document.querySelector('[data-stale=true]')", timeout=60000)
-
-
 def choose_crs(page, name):
     settled(page)  # a rerun under way would close the list as it opens
     page.get_by_role("combobox", name=re.compile("坐标系|Coordinate system")).click()
@@ -69,10 +59,8 @@ def test_an_excel_sheet_with_a_title_row_is_checked_and_downloads_as_the_command
     choose_crs(page, "WGS84")
     page.get_by_text("1 行有问题：已保留在结果中，排在表格最前").wait_for(timeout=60000)
     page.get_by_text("表头在第 3 行").wait_for(timeout=10000)
-    with page.expect_download() as download:
-        page.get_by_role("button", name="CSV", exact=True).click()
     downloaded = tmp_path / "page.csv"
-    download.value.save_as(downloaded)
+    download(page, "CSV").save_as(downloaded)
     # Both equal a fixed file, checked by hand (钱江路站 in 上城区/钱江新城/杭州金融城, 钱江世纪城站
     # in 萧山区/钱江世纪城/钱塘江金融城; 杭州 in the G60 and G92 belts, 三(三)1-2).
     expected = (ROOT / "tests" / "expected" / "government_sheet_zones.csv").read_bytes()
@@ -93,21 +81,8 @@ def test_an_amap_geojson_stamped_wgs84_is_spotted_and_corrected_on_the_page(app_
     assert f"有 {len(lon)} 个落在钱塘江中或紧贴海岸线外（序号 1、2、3、4、5、6、7、8、9、10 等）；" in alerts
     choose_crs(page, "GCJ-02")  # override what the file declares
     page.wait_for_function("!document.body.innerText.includes('文件很可能使用')", timeout=30000)
-    settled(page)
-    csv_button = page.get_by_role("button", name="CSV", exact=True)
-    for _ in range(300):  # the stale copy of the earlier result is gone
-        if csv_button.count() == 1:
-            break
-        page.wait_for_timeout(100)
-    for _ in range(3):  # a click that lands while the map reruns its part is lost: again
-        try:
-            with page.expect_download(timeout=20000) as download:
-                csv_button.click()
-            break
-        except PlaywrightTimeout:
-            settled(page)
     out = tmp_path / "fixed.csv"
-    download.value.save_as(out)
+    download(page, "CSV").save_as(out)
     import pandas as pd
 
     fixed = pd.read_csv(out, encoding="utf-8-sig")
