@@ -4,7 +4,8 @@
 
 writes OUTDIR/qiantang_harbor.gpkg (one layer per registry layer; every feature with
 name_zh, name_en, source and accuracy) and CSV tables in UTF-8 with BOM, so that Excel opens
-them: targets, baselines, harbors, tasks, projects (Annex 5), units.
+them: targets, baselines, harbors, tasks, projects (Annex 5), units, and zone_areas (each
+zone's published area beside the area drawn, with sources).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from layers.extents import area_table
 from layers.load import load_all
 from layers.plan import table
 
@@ -38,6 +40,9 @@ def write_dataset(outdir: str | Path) -> list[Path]:
         path = outdir / f"{name}.csv"
         table(source).to_csv(path, index=False, encoding="utf-8-sig")
         written.append(path)
+    path = outdir / "zone_areas.csv"
+    area_table().to_csv(path, index=False, encoding="utf-8-sig")
+    written.append(path)
     return written
 
 

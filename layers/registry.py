@@ -134,6 +134,11 @@ LAYERS: tuple[Layer, ...] = (
           Style("#117864", "#48c9b0", 0.9, 1.5, radius=8), ("annex1", "annex3"),
           targets=("A4-8",), tasks=("三(五)1", "三(五)2", "三(五)3"), ref="三(五)",
           names=Names(4, "plain", 12)),
+    # Published extents the plan's zones are not drawn to, kept for comparison (data/extents.csv):
+    # in the data page and the export, on no map.
+    Layer("published_extents", "已发布范围（参考）", "Published extents (reference)", "base",
+          "published_extents.geojson", Style("#5d6d7e", None, 0, 1.5, "2 4"), (),
+          ref="data/extents.csv", plan_layer=False),
 )
 
 # Draw order, bottom first, whatever the user toggles: the base map under the plan's layers;

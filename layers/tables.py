@@ -72,6 +72,12 @@ HEADERS = {
     "group": ("组", "Group"), "features": ("要素数", "Features"), "located": ("已定位", "Located"),
     "source": ("来源", "Source"), "accuracy": ("精度", "Accuracy"), "license": ("许可", "License"),
     "origin": ("几何文件", "Geometry file"), "warnings": ("提示", "Warnings"),
+    "published_km2": ("发布面积（平方千米）", "Published area (km²)"),
+    "drawn_km2": ("绘制面积（平方千米）", "Drawn area (km²)"),
+    "difference_pct": ("差异（%）", "Difference (%)"), "extent_quote": ("四至（原文）", "—"),
+    "cite_zh": ("面积与四至出处", "—"), "cite_en": ("—", "Source of area and boundary"),
+    "confidence": ("出处类别", "Kind of source"), "note_zh": ("说明", "—"),
+    "note_en": ("—", "Note"),
 }
 
 
@@ -91,7 +97,8 @@ VALUES = {
            "period": lambda v: {"五年内": "within five years"}.get(v, v), "section": _digits,
            "part": _digits, "layer": lambda v: BY_ID[v].name_en if v in BY_ID else v,
            "group": lambda v: GROUPS.get(v, ("", v))[1]},
-    "zh": {"source": provenance_zh, "accuracy": provenance_zh, "license": provenance_zh, "layer": lambda v: BY_ID[v].name_zh if v in BY_ID else v,
+    "zh": {"source": provenance_zh, "accuracy": provenance_zh, "license": provenance_zh,
+           "confidence": provenance_zh, "layer": lambda v: BY_ID[v].name_zh if v in BY_ID else v,
            "group": lambda v: GROUPS.get(v, (v, ""))[0],
            "origin": lambda v: v.replace("bundled: ", "自带：").replace("configured: ", "配置：")},
 }

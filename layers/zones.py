@@ -20,7 +20,8 @@ from layers.load import config_key, load_layer
 from layers.plan import CITIES_OF_HARBOR, table
 
 KINDS = ("city", "district", "core_zone", "financial_city", "town")
-# The plan gives the towns no extent: a schematic disc around each placed point stands for it.
+# A town drawn as a point (no published extent found, data/extents.csv) counts as a disc of
+# this radius around it; a town drawn as an area counts as that area.
 TOWN_RADIUS_M = 1000
 EXTENSION_OF = {"滨江扩展区": "钱塘江金融城"}
 
@@ -53,9 +54,10 @@ def _zone_table(_config) -> gpd.GeoDataFrame:
     parts.append(_kind(financial, "financial_city",
                        financial["name_zh"].map(lambda n: EXTENSION_OF.get(n, n))))
     towns = load_layer("finance_towns").located
-    discs = towns.to_crs(METRIC).buffer(TOWN_RADIUS_M).to_crs(WGS84)
+    points = towns.geom_type == "Point"
+    areas = towns.geometry.where(~points, towns.to_crs(METRIC).buffer(TOWN_RADIUS_M).to_crs(WGS84))
     parts.append(gpd.GeoDataFrame({"kind": "town", "name": towns["name_zh"].values},
-                                  geometry=discs.values, crs=WGS84))
+                                  geometry=areas.values, crs=WGS84))
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=WGS84)
 
 

@@ -1,9 +1,11 @@
-"""数据与来源: every layer with its source, accuracy, feature count and license; the plan's
-tables; the whole dataset as a download (the same files as `python -m layers.export`)."""
+"""数据与来源: every layer with its source, accuracy, feature count and license; each zone's
+published area beside the area drawn; the plan's tables; the whole dataset as a download (the
+same files as `python -m layers.export`)."""
 
 import streamlit as st
 
 from layers.export import dataset_zip
+from layers.extents import area_table
 from layers.load import config_key, summary
 from layers.plan import check, table
 from layers.tables import for_reader
@@ -26,6 +28,15 @@ st.subheader(t("图层", "Layers"))
 st.dataframe(for_reader(layers, lang()), hide_index=True, width="stretch")
 for _, row in layers[layers["warnings"] != ""].iterrows():
     st.warning(f"{t(row['name_zh'], row['name_en'])}: {row['warnings']}")
+
+st.subheader(t("各区范围：发布面积与绘制面积", "Zones: published area and area drawn"))
+st.caption(t("每个区的已发布面积与图上所绘面积（平方千米，按 CGCS2000 3 度带投影计算）及其差异；"
+             "差异越大、精度越粗，线条越不可作为边界依据。未发布面积的区写明未发布。",
+             "Each zone's published area beside the area drawn on the map (km², measured in the "
+             "CGCS2000 3-degree Gauss–Krüger projection) and the difference: the larger it is and "
+             "the coarser the accuracy, the less the line can be relied on as a boundary. A zone "
+             "with no published area says so."))
+st.dataframe(for_reader(area_table(), lang()), hide_index=True, width="stretch")
 
 problems = check()
 if problems:

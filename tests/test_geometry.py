@@ -14,8 +14,8 @@ from geo.crs import bd09_to_wgs84, gcj02_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
 from layers.load import load_layer
 from layers.registry import LAYERS
 
-REFERENCE = pd.read_csv(
-    __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "reference-points.csv")
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+REFERENCE = pd.read_csv(ROOT / "data" / "reference-points.csv")
 
 
 def zone(layer_id, name):
@@ -61,32 +61,81 @@ def test_admin_layers_are_complete():
     assert cities["杭州市"].contains(ref("钱江路站")) and cities["宁波市"].contains(ref("梅山岛"))
 
 
-@pytest.mark.parametrize("point, layer, name", [
-    ("钱江路站", "core_zone", "钱江新城"),
-    ("市民中心站", "core_zone", "钱江新城"),
-    ("钱江世纪城站", "core_zone", "钱江世纪城"),
-    ("博览中心站", "core_zone", "钱江世纪城"),
-    ("三堡站", "riverside_extension", "钱江新城二期"),
-    ("江河汇", "riverside_extension", "钱江新城二期"),
-    ("婺江路站", "riverside_extension", "望江新城"),
-    ("近江站", "riverside_extension", "望江新城"),
-    ("望江街道", "riverside_extension", "望江新城"),
-    ("奥体中心站", "riverside_extension", "滨江区"),
-    ("钱江路站", "financial_cities", "杭州金融城"),
-    ("江河汇", "financial_cities", "杭州金融城"),
-    ("钱江世纪城站", "financial_cities", "钱塘江金融城"),
-    ("博览中心站", "financial_cities", "钱塘江金融城"),
-    ("北仑区", "six_cities", "宁波市"),
-])
-def test_reference_point_in_its_zone(point, layer, name):
-    assert zone(layer, name).contains(ref(point))
+# Landmarks the published descriptions (data/extents.csv, the plan's Annex 5) put inside a
+# zone, with the reason; coordinates from data/reference-points.csv (OSM, Wikipedia, metro).
+INSIDE = [
+    ("杭州市民中心", "published_extents", "钱江新城核心区（CBD）", "the CBD's buildings (杭州网)"),
+    ("杭州市民中心", "core_zone", "钱江新城", "east of 秋涛路, in the CBD core"),
+    ("江河汇站", "core_zone", "钱江新城", "east of 秋涛路, south of 艮山西路, west of 钱江二桥"),
+    ("三堡站", "core_zone", "钱江新城", "at 运河东路 × 钱江路, west of 杭甬高速"),
+    ("近江站", "core_zone", "钱江新城", "at 婺江路 × 富春路, east of 秋涛路 (en.wikipedia)"),
+    ("五堡站", "riverside_extension", "钱江新城二期", "east of 杭甬高速, south of 艮山东路"),
+    ("杭州市民中心", "financial_cities", "杭州金融城", "its 5 km² of the CBD core (浙江日报 2019)"),
+    ("江河汇站", "financial_cities", "杭州金融城", "its 2 km² of 江河汇 (浙江日报 2019)"),
+    ("博览中心站", "core_zone", "钱江世纪城", "杭州国际博览中心, 萧山区钱江世纪城奔竞大道353号"),
+    ("钱江世纪城站", "core_zone", "钱江世纪城", "the station at 平澜路 × 市心北路"),
+    ("钱江世纪城站", "financial_cities", "钱塘江金融城", "between the river and 奔竞大道"),
+    ("北仑区", "six_cities", "宁波市", "a district of 宁波"),
+]
+# And those they put outside.
+OUTSIDE = [
+    ("江河汇站", "published_extents", "钱江新城核心区（CBD）", "north of 庆春东路"),
+    ("杭州东站", "core_zone", "钱江新城", "north of 艮山西路"),
+    ("城站", "core_zone", "钱江新城", "west of 秋涛路"),
+    ("近江站", "riverside_extension", "望江新城", "east of 秋涛路"),
+    ("三堡站", "riverside_extension", "钱江新城二期", "west of 杭甬高速"),
+    ("七堡站", "riverside_extension", "钱江新城二期", "north of 艮山东路"),
+    ("杭州东站", "financial_cities", "杭州金融城", "north of 凤起东路"),
+    ("星民站", "core_zone", "钱江世纪城", "in 滨江区, west of the 钱江三桥 approach"),
+    ("黄龙体育中心站", "finance_towns", "西湖蚂蚁小镇", "east of 古荡"),
+]
+
+
+@pytest.mark.parametrize("point, layer, name, why", INSIDE, ids=[f"{p} in {n}" for p, _, n, _ in INSIDE])
+def test_a_landmark_is_in_the_zone_its_description_puts_it_in(point, layer, name, why):
+    assert zone(layer, name).contains(ref(point)), why
+
+
+@pytest.mark.parametrize("point, layer, name, why", OUTSIDE, ids=[f"{p} not in {n}" for p, _, n, _ in OUTSIDE])
+def test_a_landmark_is_outside_the_zone_its_description_leaves_it_out_of(point, layer, name, why):
+    assert not zone(layer, name).contains(ref(point)), why
 
 
 def test_points_outside_the_core_zone_stay_outside():
     xianghu = ref("湘湖站")
     for layer in ("core_zone", "riverside_extension", "financial_cities"):
         assert not load_layer(layer).located.geometry.contains(xianghu).any(), layer
-    assert not zone("core_zone", "钱江新城").contains(ref("三堡站"))
+
+
+def _geodesic_km2(geom) -> float:
+    """Area on the WGS84 ellipsoid (pyproj.Geod): independent of the projected area the app uses."""
+    from pyproj import Geod
+
+    return abs(Geod(ellps="WGS84").geometry_area_perimeter(geom)[0]) / 1e6
+
+
+def test_every_zone_with_a_published_area_is_drawn_within_15_percent_of_it():
+    published = pd.read_csv(ROOT / "data" / "extents.csv", dtype=str, keep_default_na=False)
+    checked = []
+    for _, row in published[published["area_km2"] != ""].iterrows():
+        drawn = _geodesic_km2(zone(row["layer"], row["name_zh"]))
+        assert drawn == pytest.approx(float(row["area_km2"]), rel=0.15), row["name_zh"]
+        checked.append(row["name_zh"])
+    assert {"钱江新城", "钱江世纪城", "钱江新城二期", "望江新城", "杭州金融城", "钱江新城核心区（CBD）",
+            "西湖蚂蚁小镇", "南湖基金小镇", "南太湖绿色金融中心"} <= set(checked)
+
+
+def test_the_published_figures_are_those_of_their_sources():
+    """Hand-checked against the stored pages: 杭州网 钱江新城 topic page, 萧山日报 2012-12-26,
+    上城区 2019, 浙江日报 2019-06-28, and the plan's Annex 5 三4."""
+    published = pd.read_csv(ROOT / "data" / "extents.csv", dtype=str, keep_default_na=False)
+    area = dict(zip(published["name_zh"], published["area_km2"]))
+    assert (area["钱江新城"], area["钱江新城二期"], area["钱江新城（一、二期）"]) == ("15.8", "5.2", "20.98")
+    assert (area["钱江新城核心区（CBD）"], area["钱江世纪城"], area["望江新城"]) == ("4.02", "22", "2.23")
+    assert (area["杭州金融城"], area["南太湖绿色金融中心"], area["钱塘江金融城"]) == ("17", "5", "")
+    for _, row in published[published["area_km2"] != ""].iterrows():
+        number = row["area_km2"].rstrip("0").rstrip(".")
+        assert number in row["area_quote"].replace("22余", "22"), row["name_zh"]  # the quote says it
 
 
 def test_river_follows_its_course_and_zones_keep_to_their_bank():

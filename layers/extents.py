@@ -1,0 +1,51 @@
+"""How far to trust each drawn zone: its published area beside the area drawn, with the
+published boundary (四至) it follows and the source of both (data/extents.csv).
+
+The drawn area is measured on the geometry the app uses, so an official file configured in
+layers.toml is compared with the published figure in the same way as the bundled sketch.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo.crs import METRIC
+from layers.load import load_layer
+from layers.plan import DATA
+
+# The layers whose features are zones a planner may ask "how far to trust this line?" of.
+ZONE_LAYERS = ("core_zone", "riverside_extension", "financial_cities", "finance_towns",
+               "major_projects", "published_extents")
+COLUMNS = ["layer", "name_zh", "name_en", "published_km2", "drawn_km2", "difference_pct",
+           "extent_quote", "cite_zh", "cite_en", "confidence", "source", "accuracy",
+           "note_zh", "note_en"]
+
+
+def published() -> pd.DataFrame:
+    """data/extents.csv: one row per zone with its published area (blank where none is)."""
+    return pd.read_csv(DATA / "extents.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def area_table() -> pd.DataFrame:
+    """Every feature of the zone layers: published area, drawn area (km², in EPSG:4549), the
+    difference in per cent of the published area, and where both come from. A point has no
+    drawn area; a zone with no published area has no difference."""
+    rows = []
+    facts = published().set_index(["layer", "name_zh"])
+    for layer in ZONE_LAYERS:
+        frame = load_layer(layer).frame
+        areas = frame.geometry.to_crs(METRIC).area / 1e6
+        for (_, feature), area in zip(frame.iterrows(), areas):
+            fact = facts.loc[(layer, feature["name_zh"])] if (layer, feature["name_zh"]) in facts.index \
+                else pd.Series("", index=facts.columns)
+            drawn = round(float(area), 2) if area > 0 else None
+            stated = float(fact["area_km2"]) if fact["area_km2"] else None
+            rows.append({
+                "layer": layer, "name_zh": feature["name_zh"], "name_en": feature["name_en"],
+                "published_km2": stated, "drawn_km2": drawn,
+                "difference_pct": round(100 * (drawn - stated) / stated) if drawn and stated else None,
+                "extent_quote": fact["extent_quote"], "cite_zh": fact["cite_zh"],
+                "cite_en": fact["cite_en"], "confidence": fact["confidence"],
+                "source": feature["source"], "accuracy": feature["accuracy"],
+                "note_zh": fact["note_zh"], "note_en": fact["note_en"]})
+    return pd.DataFrame(rows, columns=COLUMNS)
