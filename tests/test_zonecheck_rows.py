@@ -188,20 +188,31 @@ def test_the_command_line_in_chinese_speaks_chinese(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("错误：")
 
 
-def test_a_finance_town_is_a_1_km_disc_around_its_point():
-    # layers/zones.py: the plan gives towns no extent; a 1 km disc stands for each. Points 950 m
-    # and 1,050 m due east of 南湖基金小镇's point, by the geodesic (pyproj.Geod, not the code's
-    # Gauss-Kruger buffer).
+def _east_of(lon, lat, metres):
+    """Points ``metres`` due east of (lon, lat), by the geodesic (pyproj.Geod, not the code's
+    Gauss-Kruger buffer)."""
     from pyproj import Geod
 
+    x, y, _ = Geod(ellps="WGS84").fwd([lon] * len(metres), [lat] * len(metres), [90] * len(metres),
+                                      metres)
+    return "name,lon,lat\n" + "".join(f"p{i},{a},{b}\n" for i, (a, b) in enumerate(zip(x, y)))
+
+
+def test_a_finance_town_drawn_as_a_point_is_a_1_km_disc_around_it():
+    # layers/zones.py: a town with no published extent (运河财富小镇) counts as a 1 km disc.
     from layers.load import load_layer
 
-    towns = load_layer("finance_towns").located.set_index("name_zh").geometry
-    centre = towns["南湖基金小镇"]
-    (x_in, x_out), (y_in, y_out), _ = Geod(ellps="WGS84").fwd(
-        [centre.x, centre.x], [centre.y, centre.y], [90, 90], [950, 1050])
-    text = f"name,lon,lat\nin,{x_in},{y_in}\nout,{x_out},{y_out}\n"
-    assert check(text.encode(), "p.csv").table["town"].tolist() == ["南湖基金小镇", ""]
+    centre = load_layer("finance_towns").located.set_index("name_zh").geometry["运河财富小镇"]
+    text = _east_of(centre.x, centre.y, [950, 1050])
+    assert check(text.encode(), "p.csv").table["town"].tolist() == ["运河财富小镇", ""]
+
+
+def test_a_finance_town_drawn_as_an_area_is_that_area():
+    # 南湖基金小镇: a disc of its published 2.04 km² (data/extents.csv), radius
+    # sqrt(2.04 km² / pi) = 806 m by hand: in at 780 m, out at 830 m (not the 1 km of a point).
+    centre = (120.7950, 30.7250)  # its placed centre (scripts/build_plan_geometry.py)
+    text = _east_of(*centre, [780, 830, 950])
+    assert check(text.encode(), "p.csv").table["town"].tolist() == ["南湖基金小镇", "", ""]
 
 
 def test_the_binjiang_extension_counts_as_qiantang_financial_city():
