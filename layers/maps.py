@@ -12,7 +12,7 @@ import pandas as pd
 import shapely
 from pypinyin import lazy_pinyin
 
-from geo.crs import gcj02_to_wgs84, transform_geometry, wgs84_to_gcj02
+from geo.crs import METRIC, gcj02_to_wgs84, transform_geometry, wgs84_to_gcj02
 from geo.labels import place_labels
 from geo.webmap import MapLayer, build_map, for_display
 from layers.load import config_key, load_layer
@@ -93,6 +93,9 @@ def _display_frame(map_id: str, layer_id: str, gcj02: bool, _config):
     if key:
         frame = frame[frame[key[0]] == key[1]]
     frame = for_display(frame, TOLERANCE[map_id], coverage=layer.coverage)
+    if layer.symbol_below_km2:  # too small to see at the map's scale: drawn as its symbol
+        small = frame.to_crs(METRIC).area < layer.symbol_below_km2 * 1e6
+        frame = frame.set_geometry(frame.geometry.where(~small, frame.geometry.representative_point()))
     if gcj02:
         frame = frame.set_geometry(frame.geometry.apply(lambda g: _shift(g, True)))
     return frame
@@ -116,20 +119,23 @@ def _labels(map_id: str, layer_id: str, lang: str, gcj02: bool, _config) -> tupl
 
 
 def _clear_of_smaller(map_id: str, layer_id: str, frame, gcj02: bool, config):
-    """A plan area's shape for its name: without the smaller plan areas inside it (杭州金融城
-    without 钱江新城), so that its name is not written on another zone; unchanged when little
-    would be left."""
+    """A plan area's shape for its name: without the other plan areas lying mostly inside it
+    (杭州金融城 without 钱江新城), so that its name is not written on another zone. The areas
+    overlapping it most are taken away first, each only while a third of it is left."""
     if not BY_ID[layer_id].plan_layer:
         return frame
     others = [g for layer in layers_for_map(map_id) if layer.plan_layer
               for g in _display_frame(map_id, layer.id, gcj02, config).geometry
               if g.geom_type.endswith("Polygon")]
     shapes = []
-    for geom in frame.geometry:  # smaller areas lying mostly inside (not a belt across cities)
-        smaller = [g for g in others if g.area < geom.area and g.intersects(geom)
-                   and g.intersection(geom).area >= 0.5 * g.area]
-        rest = geom.difference(shapely.union_all(smaller)) if smaller else geom
-        shapes.append(rest if rest.area >= 0.3 * geom.area else geom)
+    for geom in frame.geometry:  # areas lying mostly inside (not a belt across cities)
+        inside = [g for g in others if not g.equals(geom) and g.intersects(geom)
+                  and g.intersection(geom).area >= 0.5 * g.area]
+        rest = geom
+        for g in sorted(inside, key=lambda g: -g.intersection(geom).area):
+            if rest.difference(g).area >= 0.3 * geom.area:
+                rest = rest.difference(g)
+        shapes.append(rest)
     return frame.set_geometry(shapes, crs=frame.crs)
 
 

