@@ -277,3 +277,20 @@ def test_with_amap_on_the_map_draws_shifted_and_reads_clicks_back_in_wgs84():
     lon, lat = from_display(shown.x, shown.y, True)
     assert abs(lon - qjl.x) < 1e-7 and abs(lat - qjl.y) < 1e-7
     assert to_display(qjl, False) is qjl and from_display(1.0, 2.0, False) == (1.0, 2.0)
+
+
+def test_a_town_drawn_as_an_area_is_its_symbol_on_the_provincial_maps():
+    # 南湖基金小镇 is a disc of its published 2.04 km² (data/extents.csv): too small to see on
+    # the whole province, so drawn there as the towns' point symbol, with its name; its data,
+    # and so the zone check, keep the area.
+    from layers.load import load_layer
+    from layers.maps import map_layers
+
+    area = load_layer("finance_towns").frame.set_index("name_zh").geometry["南湖基金小镇"]
+    assert area.geom_type == "Polygon"
+    for map_id in ("annex1", "annex3"):
+        towns = {layer.id: layer for layer in map_layers(map_id)}["finance_towns"]
+        shown = towns.frame.set_index("name_zh").geometry["南湖基金小镇"]
+        assert shown.geom_type == "Point" and area.contains(shown), map_id
+        label = next(x for x in towns.labels if x["text"] == "南湖基金小镇")
+        assert label["minZoom"] == 0  # named as a point is, from the opening view
