@@ -154,7 +154,10 @@ def _load_layer(layer_id: str, config: tuple[str, int, int]) -> LayerData:
         frame = gpd.GeoDataFrame(facts.merge(keep, on="name_zh", how="left"),
                                  geometry="geometry", crs=WGS84)
         missing = frame["geometry"].isna()
-        frame.loc[missing, "source"] = "not located: the plan gives no place for it"
+        frame.loc[missing, "source"] = (
+            "not in the configured file" if origin.startswith("configured") else
+            "not located: the plan gives no place for it, and no published address with a "
+            "position was found")
         frame.loc[missing, "accuracy"] = "no geometry"
         frame["license"] = frame["license"].fillna(layer.license)
         extra = sorted(set(geometry["name_zh"]) - set(facts["name_zh"]))

@@ -30,6 +30,7 @@ def test_every_plan_feature_is_located_or_says_why():
         frame = load.load_layer(layer.id).frame
         missing = frame[frame.geometry.isna()]
         assert (missing["accuracy"] == "no geometry").all()
+        assert missing["source"].str.contains("no published address with a position").all()
         if layer.id != "key_projects":
             assert missing.empty, (layer.id, list(missing["name_zh"]))
 
@@ -157,6 +158,7 @@ def test_a_feature_missing_from_the_configured_file_is_reported_not_taken_from_t
     assert data.warnings == ["no geometry for: 钱江世纪城"]
     frame = data.frame.set_index("name_zh")
     assert frame.geometry["钱江世纪城"] is None and frame.loc["钱江世纪城", "accuracy"] == "no geometry"
+    assert frame.loc["钱江世纪城", "source"] == "not in the configured file"  # not "not located"
 
 
 @pytest.mark.parametrize("change, reason", [
