@@ -49,3 +49,22 @@ def area_table() -> pd.DataFrame:
                 "source": feature["source"], "accuracy": feature["accuracy"],
                 "note_zh": fact["note_zh"], "note_en": fact["note_en"]})
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+# How a figure of the area table is written, and what an empty cell means, in each language.
+FIGURES = {"published_km2": ("{:g}", "未发布", "none published"),
+           "drawn_km2": ("{:.2f}", "点，无面积", "a point, no area"),
+           "difference_pct": ("{:+.0f}", "—", "—")}
+
+
+def area_table_for_reader(lang: str) -> pd.DataFrame:
+    """:func:`area_table` as a reader sees it in ``lang``: headers and sources in that language,
+    figures written as text (the difference with its sign), and an empty figure said in words
+    (none published, a point) rather than left blank."""
+    from layers.tables import for_reader
+
+    frame = area_table()
+    for column, (form, zh, en) in FIGURES.items():
+        frame[column] = [form.format(v) if pd.notna(v) else (en if lang == "en" else zh)
+                         for v in frame[column]]
+    return for_reader(frame, lang)

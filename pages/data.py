@@ -5,7 +5,7 @@ same files as `python -m layers.export`)."""
 import streamlit as st
 
 from layers.export import dataset_zip
-from layers.extents import area_table
+from layers.extents import area_table_for_reader
 from layers.load import config_key, summary
 from layers.plan import check, table
 from layers.tables import for_reader
@@ -36,7 +36,7 @@ st.caption(t("每个区的已发布面积与图上所绘面积（平方千米，
              "CGCS2000 3-degree Gauss–Krüger projection) and the difference: the larger it is and "
              "the coarser the accuracy, the less the line can be relied on as a boundary. A zone "
              "with no published area says so."))
-st.dataframe(for_reader(area_table(), lang()), hide_index=True, width="stretch")
+st.dataframe(area_table_for_reader(lang()), hide_index=True, width="stretch")
 
 problems = check()
 if problems:

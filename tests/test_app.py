@@ -66,8 +66,11 @@ def test_data_page_lists_every_layer_with_provenance():
     assert "行政边界" in set(layers["精度"])
     assert at.get("download_button")
     areas = at.dataframe[1].value.set_index("名称")  # published area beside the area drawn
-    assert areas.loc["钱江世纪城", "发布面积（平方千米）"] == 22
-    assert abs(areas.loc["钱江新城", "差异（%）"]) <= 15
+    assert areas.loc["钱江世纪城", "发布面积（平方千米）"] == "22"  # 萧山日报 2012: 22余平方公里
+    assert abs(int(areas.loc["钱江新城", "差异（%）"])) <= 15
+    # none published: said, not left blank or shown as "None"
+    assert areas.loc["钱塘江金融城", "发布面积（平方千米）"] == "未发布"
+    assert areas.loc["运河财富小镇", "绘制面积（平方千米）"] == "点，无面积"
     assert "萧山日报" in areas.loc["钱江世纪城", "面积与四至出处"]
 
 
