@@ -16,9 +16,6 @@ from layers.plan import DATA
 # The layers whose features are zones a planner may ask "how far to trust this line?" of.
 ZONE_LAYERS = ("core_zone", "riverside_extension", "financial_cities", "finance_towns",
                "major_projects", "published_extents")
-COLUMNS = ["layer", "name_zh", "name_en", "published_km2", "drawn_km2", "difference_pct",
-           "extent_quote", "cite_zh", "cite_en", "confidence", "source", "accuracy",
-           "note_zh", "note_en"]
 
 
 def published() -> pd.DataFrame:
@@ -38,7 +35,7 @@ def area_table() -> pd.DataFrame:
         for (_, feature), area in zip(frame.iterrows(), areas):
             fact = facts.loc[(layer, feature["name_zh"])] if (layer, feature["name_zh"]) in facts.index \
                 else pd.Series("", index=facts.columns)
-            drawn = round(float(area), 2) if area > 0 else None
+            drawn = round(float(area), 2) if area else None  # a point has no area
             stated = float(fact["area_km2"]) if fact["area_km2"] else None
             rows.append({
                 "layer": layer, "name_zh": feature["name_zh"], "name_en": feature["name_en"],
@@ -48,7 +45,7 @@ def area_table() -> pd.DataFrame:
                 "cite_en": fact["cite_en"], "confidence": fact["confidence"],
                 "source": feature["source"], "accuracy": feature["accuracy"],
                 "note_zh": fact["note_zh"], "note_en": fact["note_en"]})
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows)
 
 
 # How a figure of the area table is written, and what an empty cell means, in each language.

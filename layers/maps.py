@@ -129,14 +129,14 @@ def _clear_of_smaller(map_id: str, layer_id: str, frame, gcj02: bool, config):
               if g.geom_type.endswith("Polygon")]
     shapes = []
     for geom in frame.geometry:  # areas lying mostly inside (not a belt across cities)
-        inside = [g for g in others if not g.equals(geom) and g.intersects(geom)
+        inside = [g for g in others if g.intersects(geom)  # itself too: nothing would be left
                   and g.intersection(geom).area >= 0.5 * g.area]
         rest = geom
         for g in sorted(inside, key=lambda g: -g.intersection(geom).area):
             if rest.difference(g).area >= 0.3 * geom.area:
                 rest = rest.difference(g)
         shapes.append(rest)
-    return frame.set_geometry(shapes, crs=frame.crs)
+    return frame.set_geometry(shapes)
 
 
 def _classes(layer: Layer, lang: str) -> dict[str, dict]:

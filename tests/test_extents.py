@@ -17,7 +17,7 @@ def geodesic_km2(geom) -> float:
     return abs(Geod(ellps="WGS84").geometry_area_perimeter(geom)[0]) / 1e6
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def table():
     return area_table()
 

@@ -1,6 +1,7 @@
 """Search, picking and the panel's words: against the plan's names and hand-made cases."""
 
 import pandas as pd
+import pytest
 
 from geo.webmap import MapLayer, _style, _symbol
 from layers.english import provenance_zh, ref_en, scope_en, sections_en, units_en
@@ -225,15 +226,18 @@ def test_data_tables_read_in_one_language():
         "roads ±50 m")
 
 
-def test_a_zones_name_stays_off_the_smaller_zones_inside_it():
+@pytest.mark.parametrize("gcj02", [False, True], ids=["wgs84", "over-amap"])
+def test_a_zones_name_stays_off_the_smaller_zones_inside_it(gcj02):
     import shapely
 
+    from geo.crs import transform_geometry, wgs84_to_gcj02
     from layers.load import load_layer
     from layers.maps import map_layers
 
     labels = {x["text"]: shapely.Point(x["lng"], x["lat"])
-              for layer in map_layers("annex2") for x in layer.labels}
-    zones = {n: g for layer_id in ("core_zone", "financial_cities")
+              for layer in map_layers("annex2", gcj02=gcj02) for x in layer.labels}
+    shown = (lambda g: transform_geometry(g, wgs84_to_gcj02)) if gcj02 else (lambda g: g)
+    zones = {n: shown(g) for layer_id in ("core_zone", "financial_cities")
              for n, g in zip(load_layer(layer_id).located["name_zh"],
                              load_layer(layer_id).located.geometry)}
     assert zones["杭州金融城"].contains(labels["杭州金融城"])
