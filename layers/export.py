@@ -17,6 +17,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from layers.english import provenance_zh
 from layers.extents import area_table
 from layers.load import load_all
 from layers.plan import table
@@ -41,7 +42,10 @@ def write_dataset(outdir: str | Path) -> list[Path]:
         table(source).to_csv(path, index=False, encoding="utf-8-sig")
         written.append(path)
     path = outdir / "zone_areas.csv"
-    area_table().to_csv(path, index=False, encoding="utf-8-sig")
+    areas = area_table()
+    for column in ("source", "accuracy", "confidence"):  # beside the English, for Chinese readers
+        areas.insert(areas.columns.get_loc(column) + 1, f"{column}_zh", areas[column].map(provenance_zh))
+    areas.to_csv(path, index=False, encoding="utf-8-sig")
     written.append(path)
     return written
 

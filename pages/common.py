@@ -83,9 +83,21 @@ def set_param(key: str, value: str | None) -> None:
         st.query_params[key] = value
 
 
+_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]*[A-Za-z0-9/_#=%-]")
+
+
+def _escaped(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
+
+
 def plain(text: str) -> str:
-    """Data text for st.markdown: Markdown syntax escaped so that it shows as typed."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
+    """Data text for st.markdown: Markdown syntax escaped so that it shows as typed; a web
+    address (a source's) is a link to exactly that address, ending where its ASCII ends."""
+    text, out, end = str(text), [], 0
+    for url in _URL.finditer(text):
+        out += [_escaped(text[end:url.start()]), f"[{_escaped(url.group())}]({url.group()})"]
+        end = url.end()
+    return "".join(out) + _escaped(text[end:])
 
 
 # ---- basemap -------------------------------------------------------------------------------

@@ -41,6 +41,9 @@ def test_export_command_writes_every_layer_and_table(tmp_path):
     assert areas.loc["钱江新城核心区（CBD）", "published_km2"] == 4.02
     assert areas.loc["钱江新城", "drawn_km2"] > 0 and "z.hangzhou.com.cn" in areas.loc["钱江新城", "cite_en"]
     assert pd.isna(areas.loc["钱塘江金融城", "published_km2"])  # none published: none invented
+    assert areas.loc["钱江新城", "confidence_zh"] == "政府或官方新闻网站"  # and in Chinese beside
+    assert areas.loc["钱江新城", "source_zh"].startswith("按已发布的四至（一期）绘制")
+    assert areas.loc["钱江新城", "accuracy_zh"].startswith("道路 ±50 米")
 
 
 def test_download_zip_holds_the_same_files():

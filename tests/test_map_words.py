@@ -298,3 +298,17 @@ def test_a_town_drawn_as_an_area_is_its_symbol_on_the_provincial_maps():
         assert shown.geom_type == "Point" and area.contains(shown), map_id
         label = next(x for x in towns.labels if x["text"] == "南湖基金小镇")
         assert label["minZoom"] == 0  # named as a point is, from the opening view
+
+
+def test_a_sources_address_is_a_link_to_exactly_that_address():
+    # The panel's source text is Markdown-escaped; a web address in it must stay a working link,
+    # ending where the address ends (not at the full-width bracket after it), with no backslashes.
+    from pages.common import plain
+
+    text = "杭州网“钱江新城”专题页，http://z.hangzhou.com.cn/2015/hzxsjwh/qjxc/index.htm（约2015年）; a_b"
+    assert plain(text) == ("杭州网“钱江新城”专题页，[http://z\\.hangzhou\\.com\\.cn/2015/hzxsjwh/qjxc/"
+                           "index\\.htm](http://z.hangzhou.com.cn/2015/hzxsjwh/qjxc/index.htm)（约2015年）; a\\_b")
+    # hostile text cannot make a link of its own, nor a target that is not the web address
+    hostile = "see http://x.example/](javascript:alert(1)) *b*"
+    assert plain(hostile) == ("see [http://x\\.example/](http://x.example/)\\]\\(javascript:alert\\(1\\)\\) "
+                              "\\*b\\*")

