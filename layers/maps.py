@@ -309,7 +309,10 @@ def result_layers(frame, category, lang: str = "zh", limit: int = 5000, selectio
     At most ``limit`` rows are drawn (the first ones); the page says so when there are more."""
     from layers.zonecheck import CATEGORIES
 
-    out = [layer for layer in map_layers("annex2", lang) if layer.id in ("core_zone", "financial_cities")]
+    # the zones the check reports as 核心区/拥江扩面 and 金融城 (towns are symbols at this scale)
+    out = sorted((layer for layer in map_layers("annex2", lang)
+                  if layer.id in ("riverside_extension", "core_zone", "financial_cities")),
+                 key=lambda layer: DRAW_ORDER.index(layer.id))  # as on the core-zone map
     for layer in out:
         layer.interactive = False
     cities = map_layers("annex1", lang)

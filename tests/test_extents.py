@@ -28,7 +28,8 @@ def test_every_feature_of_the_zone_layers_has_one_row_in_layer_order(table):
     assert len(expected) == 20
 
 
-@pytest.mark.parametrize("row", PUBLISHED.to_dict("records"), ids=lambda r: f"{r['layer']}:{r['name_zh']}")
+@pytest.mark.parametrize("row", PUBLISHED.to_dict("records"),
+                         ids=[f"{r['layer']}-{i}" for i, r in enumerate(PUBLISHED.to_dict("records"))])
 def test_a_zone_carries_its_published_figures_and_sources(table, row):
     mine = table[(table["layer"] == row["layer"]) & (table["name_zh"] == row["name_zh"])]
     assert len(mine) == 1

@@ -312,3 +312,16 @@ def test_a_sources_address_is_a_link_to_exactly_that_address():
     hostile = "see http://x.example/](javascript:alert(1)) *b*"
     assert plain(hostile) == ("see [http://x\\.example/](http://x.example/)\\]\\(javascript:alert\\(1\\)\\) "
                               "\\*b\\*")
+
+
+def test_the_zone_check_map_shows_every_zone_the_check_reports_as_core_zone():
+    # The check's 核心区/拥江扩面 column counts the riverside extension (layers/zones.py): its map
+    # draws that layer under the core zone, with the financial cities.
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from layers.maps import result_layers
+
+    frame = gpd.GeoDataFrame({"名称": ["a"]}, geometry=[Point(120.2, 30.25)], crs=4326)
+    ids = [layer.id for layer in result_layers(frame, pd.Series(["core_zone"]))]
+    assert ids[:5] == ["province", "cities", "riverside_extension", "core_zone", "financial_cities"]
