@@ -334,6 +334,6 @@ def result_layers(frame, category, lang: str = "zh", limit: int = 5000, selectio
         drawn = gpd.GeoDataFrame({"label": [""]}, geometry=[selection], crs="EPSG:4326")
         out.insert(len(out) - sum(layer.group == "result" for layer in out), MapLayer(
             id="result_selection", name="Selection" if lang == "en" else "选区", group="result",
-            frame=drawn, color="#d35400", fill="#d35400", fill_opacity=0.06, weight=2.5, dash="6 4",
+            frame=drawn, color="#c2185b", fill="#c2185b", fill_opacity=0.06, weight=2.5, dash="6 4",
             interactive=False))
     return out

@@ -289,7 +289,7 @@ def test_zone_check_polygon_selects_projects(app_url, page):
     one_map = "document.querySelectorAll(\"iframe[title*='st_folium']\").length === 1"
     page.wait_for_function(one_map, timeout=30000)  # the map of the last run gone
     drawn = page.frame_locator("iframe[title*='st_folium']").locator(
-        ".leaflet-overlay-pane path[stroke='#d35400']")
+        ".leaflet-overlay-pane path[stroke='#c2185b']")
     drawn.first.wait_for(timeout=30000)
     page.get_by_role("button", name="清除选区").click()
     page.get_by_text("用地图左侧的画笔工具画一个多边形").wait_for(timeout=30000)
