@@ -57,7 +57,8 @@ def test_the_speaker_notes_quote_the_plan():
     ('colour = "red"', "colour", "不是场景的字段", "is not a field of a scene"),
     ('notes_en = 3', "notes_en", "应为文字", "must be a text"),
     ('id = ""', "id", "缺少", "missing"),
-])
+], ids=["layer", "layers-text", "fit-feature", "view-place", "view-short", "no-view", "target", "task",
+        "title", "unknown-field", "notes", "id"])
 def test_a_bad_scene_is_named_with_its_field_and_the_others_are_kept(tmp_path, change, field, zh, en):
     bad = GOOD.replace('id = "core"', 'id = "bad"')
     key = change.split(" =")[0]
