@@ -174,3 +174,23 @@ def test_a_missing_or_garbled_file_says_so(tmp_path):
 
 def test_the_bundled_file_is_the_one_in_data():
     assert SCENES.name == "scenes.toml" and SCENES.parent.name == "data"
+
+
+def test_a_file_cut_off_says_so_without_a_line(tmp_path):
+    path = tmp_path / "scenes.toml"
+    path.write_text('[[scene]]\nid = "', encoding="utf-8")  # tomllib: "(at end of document)"
+    assert load_scenes(path) == ([], [Problem(
+        "—", "—", "无法读取场景文件 scenes.toml：不符合 TOML 写法",
+        "the scene file scenes.toml cannot be read: it is not TOML")])
+
+
+def test_an_empty_file_has_no_scenes_and_no_problem_and_notes_default_to_empty(tmp_path):
+    path = tmp_path / "scenes.toml"
+    path.write_text("# no scenes yet\n", encoding="utf-8")
+    assert load_scenes(path) == ([], [])
+    path.write_text(GOOD, encoding="utf-8")
+    # the core zone's tasks, from data/features.csv (钱江新城 and 钱江世纪城: 三(一)1–5)
+    tasks = tuple(f"三(一){i}" for i in range(1, 6))
+    assert load_scenes(path)[0] == [Scene("core", "核心区", "Core zone", ("core_zone",), (("core_zone", ""),),
+                                          tasks=tasks)]
+    assert load_scenes(path)[0][0].notes_zh == "" and load_scenes(path)[0][0].notes_en == ""
