@@ -114,4 +114,6 @@ def for_reader(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     for column, word in VALUES["en" if lang == "en" else "zh"].items():
         if column in out:
             out[column] = out[column].map(lambda v, w=word: w(v) if v not in ("", None) else v)
+    if lang == "en" and {"scope", "scope_zh"} <= set(frame.columns):  # a code, named in English
+        out["scope"] = [scope_en(c, z) for c, z in zip(frame["scope"], frame["scope_zh"])]
     return out.rename(columns={c: HEADERS[c][i] for c in keep if c in HEADERS})

@@ -211,6 +211,9 @@ def test_data_tables_read_in_one_language():
     assert en_t.loc["A4-1-1", ["Comparator", "Value", "Unit", "Year"]].tolist() == [
         "over", "9", "%", "2025"]
     assert "五年内" not in set(en_t["Period"]) and "within five years" in set(en_t["Period"])
+    # the scope's code in words: the free trade zone, and a city by its name
+    assert en_t.loc["A4-1-5", "Scope"] == "Harbor free trade zone"
+    assert en_t.loc["A4-2-1", "Scope"] == "Hangzhou" and "free_trade_zone" not in set(en_t["Scope"])
     worded = targets.loc[targets["value_text"] == "全覆盖", "id"].iloc[0]
     assert en_t.loc[worded, "Worded target"] == "full coverage"
     features = for_reader(table("features"), "en")
