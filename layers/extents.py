@@ -65,3 +65,20 @@ def area_table_for_reader(lang: str) -> pd.DataFrame:
         frame[column] = [form.format(v) if pd.notna(v) else (en if lang == "en" else zh)
                          for v in frame[column]]
     return for_reader(frame, lang)
+
+
+def area_sentence(layer: str, name_zh: str, lang: str) -> str:
+    """One zone's published and drawn areas in a sentence of ``lang`` (for its panel on the
+    map); "" for a feature that is not a zone of the area table or has no area."""
+    table = area_table()
+    rows = table[(table["layer"] == layer) & (table["name_zh"] == name_zh)]
+    if rows.empty or pd.isna(rows.iloc[0]["drawn_km2"]):
+        return ""
+    row = rows.iloc[0]
+    drawn = f"{row['drawn_km2']:.2f}"
+    if pd.isna(row["published_km2"]):
+        return (f"Area: {drawn} km² drawn; no published area found" if lang == "en"
+                else f"面积：图上 {drawn} 平方千米；未查到已发布的面积")
+    published, difference = f"{row['published_km2']:g}", f"{row['difference_pct']:+.0f} %"
+    return (f"Area: {published} km² published, {drawn} km² drawn ({difference})" if lang == "en"
+            else f"面积：已发布 {published} 平方千米，图上 {drawn} 平方千米（{difference}）")

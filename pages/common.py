@@ -16,6 +16,7 @@ from streamlit_folium import st_folium
 from geo.basemaps import BASEMAPS, tiles
 from geo.tiles import TileSourceError, publish
 from layers.english import provenance_zh, ref_en, sections_en
+from layers.extents import area_sentence
 from layers.links import links_for
 from layers.load import basemap_config, config_key, load_layer
 from layers.maps import from_display, layer_title, plan_map, search, to_display
@@ -376,6 +377,9 @@ def feature_panel(layer_id: str, feature_id: str) -> None:
         source, accuracy = provenance_zh(source), provenance_zh(accuracy)
     st.caption(f"{t('出处', 'Plan reference')}: {plain(ref)} · {t('几何来源', 'Geometry source')}: "
                f"{plain(source)} · {t('精度', 'Accuracy')}: {plain(accuracy)}")
+    area = area_sentence(layer_id, f["name_zh"], lang())
+    if area:
+        st.caption(plain(area))
     links = links_for(layer_id, feature_id)
     if len(links.targets):
         st.markdown(f"**{t('目标', 'Targets')}**")

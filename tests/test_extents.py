@@ -93,3 +93,15 @@ def test_for_a_reader_the_figures_are_text_and_an_empty_one_is_said(lang, words)
     assert rows.loc["运河财富小镇", list(words)[0]] == empty_published
     assert rows.loc["运河财富小镇", list(words)[1]] == empty_drawn
     assert rows.loc["运河财富小镇", list(words)[2]] == "—"
+
+
+def test_a_zones_panel_says_its_published_and_drawn_areas():
+    from layers.extents import area_sentence
+
+    # 望江新城: 2.23 km² published (上城区 2019), 2.09 drawn, -6 %; by hand as above
+    assert area_sentence("riverside_extension", "望江新城", "zh") == "面积：已发布 2.23 平方千米，图上 2.09 平方千米（-6 %）"
+    assert area_sentence("riverside_extension", "望江新城", "en") == "Area: 2.23 km² published, 2.09 km² drawn (-6 %)"
+    assert area_sentence("financial_cities", "钱塘江金融城", "zh") == "面积：图上 7.86 平方千米；未查到已发布的面积"
+    assert area_sentence("financial_cities", "钱塘江金融城", "en") == "Area: 7.86 km² drawn; no published area found"
+    assert area_sentence("finance_towns", "运河财富小镇", "zh") == ""  # a point
+    assert area_sentence("cities", "杭州市", "en") == ""  # not a zone of the table
