@@ -72,7 +72,7 @@ def scope_en(code: str, scope_zh: str) -> str:
 @lru_cache(maxsize=1)
 def _provenance() -> dict[str, str]:
     words = pd.read_csv(DATA / "provenance.csv", dtype=str, keep_default_na=False)
-    cites = pd.read_csv(DATA / "extents.csv", dtype=str, keep_default_na=False)  # the citations
+    cites = table("extents")  # the citations of the published extents
     cites = cites[cites["cite_en"] != ""]
     return dict(zip(words["en"], words["zh"])) | dict(zip(cites["cite_en"], cites["cite_zh"]))
 

