@@ -12,6 +12,7 @@ import pandas as pd
 from geo.crs import METRIC
 from layers.load import load_layer
 from layers.plan import table
+from layers.tables import for_reader
 
 # The layers whose features are zones a planner may ask "how far to trust this line?" of.
 ZONE_LAYERS = ("core_zone", "riverside_extension", "financial_cities", "finance_towns",
@@ -53,8 +54,6 @@ def area_table_for_reader(lang: str) -> pd.DataFrame:
     """:func:`area_table` as a reader sees it in ``lang``: headers and sources in that language,
     figures written as text (the difference with its sign), and an empty figure said in words
     (none published, a point) rather than left blank."""
-    from layers.tables import for_reader
-
     frame = area_table()
     for column, (form, zh, en) in FIGURES.items():
         frame[column] = [form.format(v) if pd.notna(v) else (en if lang == "en" else zh)
