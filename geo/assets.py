@@ -17,6 +17,7 @@ STATIC = Path(__file__).resolve().parents[1] / "static"
 URL_PREFIX = "/app/static"
 LEAFLET_DIR = "vendor/leaflet"
 SCRIPT = Path(__file__).with_name("webmap.js")  # the map behaviour of geo/webmap.py
+DECK_SCRIPT = Path(__file__).with_name("deck.js")  # scenes over that map (geo/webmap.py, deck=)
 
 
 def _leaflet_source() -> Path:
@@ -24,6 +25,16 @@ def _leaflet_source() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("Leaflet is missing: install requirements.txt (django-js-lib-leaflet)")
     return Path(list(spec.submodule_search_locations)[0]) / "static" / "js_lib_leaflet"
+
+
+def inline() -> tuple[str, str]:
+    """Leaflet's style, and Leaflet's script with geo/webmap.js and geo/deck.js, as text: for a
+    page that must work with no server (a file on a USB stick)."""
+    source = _leaflet_source()
+    css = (source / "leaflet.css").read_text(encoding="utf-8")
+    js = "\n;\n".join(path.read_text(encoding="utf-8")
+                       for path in (source / "leaflet.js", SCRIPT, DECK_SCRIPT))
+    return css, js
 
 
 def install(static: Path = STATIC) -> Path:

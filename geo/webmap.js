@@ -701,6 +701,15 @@ window.harborMap = function (map, cfg, layers) {
   });
 
   function changed() { restack(); refresh(); placeLabels(); writeUrl(); }
+  // Show exactly the layers ``ids`` (geo/deck.js: a scene's layers).
+  window.harbor.show = function (ids) {
+    cfg.layers.forEach(function (l) {
+      var on = ids.indexOf(l.id) >= 0;
+      if (on && !map.hasLayer(layers[l.id])) map.addLayer(layers[l.id]);
+      if (!on && map.hasLayer(layers[l.id])) map.removeLayer(layers[l.id]);
+    });
+    changed();
+  };
   map.on("zoomend moveend resize", placeLabels);
   map.on("resize", function () { if (needsFit || atHome()) fitHome(); });  // the opening view fills the new size
 

@@ -17,7 +17,7 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from geo.assets import HARBOR_JS, LEAFLET_CSS, LEAFLET_JS
+from geo.assets import HARBOR_JS, LEAFLET_CSS, LEAFLET_JS, inline
 from geo.labels import text_width
 
 COORD_DECIMALS = 5  # about 1 m
@@ -56,6 +56,28 @@ CSS = """
 .hm-style-zone{color:#7b241c}
 .hm-style-water{color:#1f5f8b;font-style:italic;font-weight:400}
 .hm-style-belt{color:#145a32;letter-spacing:.05em}
+</style>
+"""
+
+
+DECK_CSS = """
+<style>
+html.hm-deck,html.hm-deck body{margin:0;height:100%;overflow:hidden}
+html.hm-deck .folium-map{position:absolute!important;inset:0;height:100%!important;width:100%!important}
+.hm-deck .hm-item:has(> .hm-row.hm-off),.hm-deck .hm-group.hm-empty{display:none}
+.hm-deck .hm-row input,.hm-deck .hm-count,.hm-deck .hm-zoom{display:none}
+.hm-deck .hm-panel{font-size:calc(11px + .45vw);max-width:26vw}
+.hm-deck-panel{background:rgba(255,255,255,.94);padding:.6em 1em;border-radius:6px;
+  box-shadow:0 1px 6px rgba(0,0,0,.25);width:30vw;max-height:calc(100vh - 140px);overflow:auto;
+  font:calc(12px + .75vw)/1.35 system-ui,"Noto Sans CJK SC",sans-serif;color:#1b2631;box-sizing:border-box}
+.hm-deck-title{font-size:1.6em;margin:.1em 0 .3em;line-height:1.2}
+.hm-deck-lead{margin:0 0 .5em;color:#333}
+.hm-deck-section{font-size:1.05em;margin:.6em 0 .2em;color:#7b241c}
+.hm-deck-list{margin:0;padding-left:1.1em}.hm-deck-list li{margin:.15em 0}
+.hm-deck-nav{display:flex;align-items:center;gap:.4em;background:rgba(255,255,255,.94);padding:.3em .5em;
+  border-radius:6px;box-shadow:0 1px 6px rgba(0,0,0,.25);font:calc(12px + .6vw) system-ui,sans-serif}
+.hm-deck-button{font-size:1em;border:1px solid #888;background:#fff;border-radius:4px;cursor:pointer;padding:.1em .5em}
+.hm-deck-counter{min-width:4em;text-align:center}
 </style>
 """
 
@@ -124,27 +146,32 @@ def _script_json(value) -> str:
 
 
 class _Behaviour(MacroElement):
-    """Calls harborMap (geo/webmap.js, a static file) with the map, its data and its layers."""
+    """Calls harborMap (geo/webmap.js, a static file) with the map, its data and its layers;
+    then, for a deck, harborDeck (geo/deck.js) with its scenes."""
 
     _template = Template("{% macro script(this, kwargs) %}{{ this.code() }}{% endmacro %}")
 
-    def __init__(self, layers: dict, config: dict):
+    def __init__(self, layers: dict, config: dict, deck: dict | None = None):
         super().__init__()
         self._layers = layers
         self._config = config
+        self._deck = deck
 
     def code(self) -> str:
         variables = "{" + ",".join(f"{json.dumps(k)}: {v.get_name()}"
                                    for k, v in self._layers.items()) + "}"
-        return (f"harborMap({self._parent.get_name()}, {_script_json(self._config)}, "
+        code = (f"harborMap({self._parent.get_name()}, {_script_json(self._config)}, "
                 f"{variables});")
+        if self._deck is not None:
+            code += f"harborDeck(window.harbor, {_script_json(self._deck)});"
+        return code
 
 
 def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
               groups: list[tuple[str, str]], texts: dict[str, str], height: int = 600,
               tiles: dict | None = None, draw: bool = False, order: list[str] | None = None,
               scope: str | None = None, attribution: str = "",
-              script_url: str | None = None) -> folium.Map:
+              script_url: str | None = None, deck: dict | None = None) -> folium.Map:
     """A Leaflet map of ``layers`` fitted to ``bounds`` (minx, miny, maxx, maxy).
 
     ``groups`` orders the layer list: (group id, display name). ``texts`` holds the labels of
@@ -153,7 +180,8 @@ def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
     ``order`` is the draw order, bottom first (default: the order of ``layers``); ``scope``
     names the map in the page URL, where its view and visible layers are kept;
     ``attribution`` is shown as plain text. ``script_url`` is where the page serves
-    geo/webmap.js (see geo.assets).
+    geo/webmap.js (see geo.assets). ``deck`` makes the map a sequence of scenes (see
+    geo/deck.js for its fields), with every script and style inside the page itself.
     """
     fmap = folium.Map(tiles=None, control_scale=False, height=height, zoom_control=True,
                       zoom_snap=0.25, zoom_delta=0.5)
@@ -161,6 +189,11 @@ def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
     # Bootstrap and Font Awesome from CDNs.
     fmap.default_js = [("leaflet", LEAFLET_JS), ("harbor", script_url or HARBOR_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
+    if deck is not None:  # no server behind it: every asset inside the page
+        css, js = inline()
+        fmap.default_js, fmap.default_css = [], []
+        fmap.get_root().header.add_child(Element(f"<style>{css}</style>\n<script>{js}</script>"))
+        fmap.get_root().header.add_child(Element(DECK_CSS))
     fmap.get_root().header.add_child(Element(CSS))
     if tiles:
         folium.TileLayer(tiles["url"], attr=tiles["attribution"], name="basemap",
@@ -210,5 +243,5 @@ def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
               "order": [layer.id for layer in drawn], "labels": sorted(labels, key=lambda label: label["rank"]),
               "scope": scope, "attribution": attribution}
     # The view is set by webmap.js: from the URL when it has one, else fitted to ``bounds``.
-    _Behaviour(handles, config).add_to(fmap)
+    _Behaviour(handles, config, deck).add_to(fmap)
     return fmap

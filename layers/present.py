@@ -38,7 +38,7 @@ PAPERS = {"A4": (297, 210), "A3": (420, 297)}  # landscape, millimetres
 FORMATS = ("png", "pdf", "atlas", "pptx", "html")
 PLAN_TITLE = {"zh": "钱塘江金融港湾发展实施计划（2021-2025年）",
               "en": "Qiantang River Financial Harbor implementation plan (2021–2025)"}
-FIT_PAD = 0.06  # share of the fitted extent added around it
+FIT_PAD = 0.1  # share of the fitted extent added around it
 VIEW_PX = (1280, 720)  # the screen a scene's view = [lat, lon, zoom] is meant for
 WORDS = {
     "zh": {"legend": "图例", "targets": "主要目标", "tasks": "主要任务", "sources": "来源",
