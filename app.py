@@ -18,6 +18,7 @@ PAGES = {  # ?page= value: (file under pages/, Chinese title, English title)
     "layout": ("layout_map.py", "功能布局图", "Layout map"),
     "core-zone": ("core_zone_map.py", "核心区拥江扩面示意图", "Core zone"),
     "radiation": ("radiation_map.py", "辐射带动区示意图", "Radiation area"),
+    "present": ("present.py", "演示", "Presentation"),
     "zone-check": ("zone_check.py", "项目落区核查", "Zone check"),
     "data": ("data.py", "数据与来源", "Data and sources"),
 }

@@ -12,6 +12,7 @@ window.harborDeck = function (harbor, deck) {
   var host = window.parent && window.parent !== window ? window.parent : window;
   var current = -1;
   document.documentElement.classList.add("hm-deck");
+  map.invalidateSize();  // the deck's map fills the window
   if (map.keyboard) map.keyboard.disable();  // the arrow keys change scene, not pan
 
   function el(tag, cls, text) {
@@ -51,13 +52,16 @@ window.harborDeck = function (harbor, deck) {
         b.setAttribute("data-testid", testid);
         L.DomEvent.on(b, "click", function (e) { L.DomEvent.stop(e); onClick(); b.blur(); });
         bar.appendChild(b);
+        return b;
       }
       button("◀", T.previous, "deck-prev", function () { go(current - 1); });
       parts.counter = el("span", "hm-deck-counter");
       parts.counter.setAttribute("data-testid", "deck-counter");
       bar.appendChild(parts.counter);
       button("▶", T.next, "deck-next", function () { go(current + 1); });
-      button("⛶", T.fullscreen, "deck-fullscreen", fullscreen);
+      button("", T.fullscreen, "deck-fullscreen", fullscreen).innerHTML =  // constant markup
+        '<svg viewBox="0 0 24 24" width="1em" height="1em" fill="none" stroke="#222" stroke-width="2.4" ' +
+        'stroke-linecap="round" aria-hidden="true"><path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5"/></svg>';
       L.DomEvent.disableClickPropagation(bar);
       return bar;
     }
@@ -109,7 +113,7 @@ window.harborDeck = function (harbor, deck) {
     Array.prototype.forEach.call(heads, function (head) {
       var shown = false;
       for (var n = head.nextElementSibling; n && !n.classList.contains("hm-group"); n = n.nextElementSibling) {
-        if (n.querySelector(".hm-row") && !n.querySelector(".hm-row.hm-off")) shown = true;
+        if (n.classList.contains("hm-item") && !n.classList.contains("hm-off")) shown = true;
       }
       head.classList.toggle("hm-empty", !shown);
     });

@@ -62,9 +62,9 @@ CSS = """
 
 DECK_CSS = """
 <style>
-html.hm-deck,html.hm-deck body{margin:0;height:100%;overflow:hidden}
-html.hm-deck .folium-map{position:absolute!important;inset:0;height:100%!important;width:100%!important}
-.hm-deck .hm-item:has(> .hm-row.hm-off),.hm-deck .hm-group.hm-empty{display:none}
+html,body{margin:0;height:100%;overflow:hidden}
+.folium-map{position:absolute!important;inset:0;height:100%!important;width:100%!important}
+.hm-deck .hm-item.hm-off,.hm-deck .hm-group.hm-empty{display:none}
 .hm-deck .hm-row input,.hm-deck .hm-count,.hm-deck .hm-zoom{display:none}
 .hm-deck .hm-panel{font-size:calc(11px + .45vw);max-width:26vw}
 .hm-deck-panel{background:rgba(255,255,255,.94);padding:.6em 1em;border-radius:6px;

@@ -12,7 +12,7 @@ from pptx.util import Inches, Pt
 
 from geo.webmap import build_map
 from layers.maps import ATTRIBUTION, MAP_TEXTS, groups, map_layers
-from layers.present import WORDS, Sheet, _fit_bounds, map_picture, scene_map, scene_sheet
+from layers.present import WORDS, Sheet, scene_bounds, map_picture, scene_map, scene_sheet
 from layers.registry import BY_ID, DRAW_ORDER, MAPS
 from layers.scenes import Scene
 
@@ -57,7 +57,7 @@ def deck_map(scenes: list[Scene], lang: str):
     deck = {"param": "scene", "texts": DECK_TEXTS[lang], "scenes": []}
     for scene in scenes:
         sheet = scene_sheet(scene, lang)
-        minx, miny, maxx, maxy = _fit_bounds(scene)
+        minx, miny, maxx, maxy = scene_bounds(scene)
         deck["scenes"].append({
             "id": scene.id, "title": sheet.title, "lead": sheet.lead, "sections": _sections(sheet),
             "layers": [_layer_key(m, i) for m, i in _where(scene)],

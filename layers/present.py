@@ -87,13 +87,18 @@ def _layers(map_id: str, layer_ids, lang: str) -> list[MapLayer]:
     return out
 
 
-def _fit_bounds(scene: Scene) -> tuple[float, float, float, float]:
+def view_bounds(lat: float, lon: float, zoom: float) -> tuple[float, float, float, float]:
+    """The WGS84 bounds a web map of VIEW_PX pixels shows at ``zoom`` around (lat, lon)."""
+    metres = METRES_PER_PIXEL_Z0 / 2 ** zoom  # Web Mercator metres per pixel
+    half_lon = VIEW_PX[0] / 2 * metres / 6378137 * 180 / math.pi
+    half_lat = VIEW_PX[1] / 2 * metres * math.cos(math.radians(lat)) / 6378137 * 180 / math.pi
+    return lon - half_lon, lat - half_lat, lon + half_lon, lat + half_lat
+
+
+def scene_bounds(scene: Scene) -> tuple[float, float, float, float]:
+    """What a scene shows (WGS84): its view, or its fitted features with a margin."""
     if scene.view:
-        lat, lon, zoom = scene.view
-        metres = METRES_PER_PIXEL_Z0 / 2 ** zoom  # Web Mercator metres per pixel
-        half_lon = VIEW_PX[0] / 2 * metres / 6378137 * 180 / math.pi
-        half_lat = VIEW_PX[1] / 2 * metres * math.cos(math.radians(lat)) / 6378137 * 180 / math.pi
-        return lon - half_lon, lat - half_lat, lon + half_lon, lat + half_lat
+        return view_bounds(*scene.view)
     geoms = []
     for layer_id, feature_id in scene.fit:
         frame = load_layer(layer_id).located
@@ -159,8 +164,9 @@ def scene_sheet(scene: Scene, lang: str) -> Sheet:
     return Sheet(
         title=scene.title_en if lang == "en" else scene.title_zh,
         layers=_layers(map_id, scene.layers, lang), order=list(DRAW_ORDER),
-        bounds=_fit_bounds(scene), lang=lang, lead=lead,
-        targets=[] if targets is None else [tuple(r) for r in targets.iloc[:, [0, 2, 5]].astype(str).values],
+        bounds=scene_bounds(scene), lang=lang, lead=lead,
+        targets=[] if targets is None else [tuple(v.strip() for v in r)
+                                            for r in targets.iloc[:, [0, 2, 5]].astype(str).values],
         tasks=[] if tasks is None else [tuple(r) for r in tasks.iloc[:, [0, 1]].astype(str).values],
         notes=scene.notes_en if lang == "en" else scene.notes_zh,
         sources=ATTRIBUTION[lang], accuracy=accuracy_note(scene.layers, lang))

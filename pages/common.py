@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import io
 import math
 import os
 import re
@@ -19,7 +20,8 @@ from layers.english import provenance_zh, ref_en, sections_en
 from layers.extents import area_sentence
 from layers.links import links_for
 from layers.load import basemap_config, config_key, load_layer
-from layers.maps import from_display, layer_title, plan_map, search, to_display
+from layers.maps import bounds, from_display, layer_title, plan_map, search, to_display
+from layers.present import PAPERS, print_figure, view_bounds, view_sheet
 from layers.registry import BY_ID, MAPS, layers_for_map
 from layers.tables import projects_table, targets_table, tasks_table
 from layers.zones import english_name, zones_at
@@ -409,6 +411,41 @@ def map_page(map_id: str) -> None:
             st.warning(f"{layer_title(layer, lang())}: {warning}")
     _search(map_id)
     map_and_panel(map_id, spec, gcj02)
+    print_panel(map_id)
+
+
+def _shown_view(map_id: str) -> tuple[list[str], tuple[float, float, float, float]]:
+    """The visible layers and the extent of the map as the URL has them (geo/webmap.js keeps
+    both there; a button's rerun sends the URL of the moment); the map's own when absent."""
+    params = st.query_params
+    own = params.get("map") == map_id
+    layer_ids = [layer.id for layer in layers_for_map(map_id)]
+    if own and params.get("layers") is not None:
+        layer_ids = [i for i in params.get("layers").split(",") if i in layer_ids]
+    try:
+        lat, lon, zoom = (float(v) for v in params.get("view", "").split(","))
+        view = view_bounds(lat, lon, zoom) if own else None
+    except ValueError:
+        view = None
+    return layer_ids, view or bounds(map_id)
+
+
+def print_panel(map_id: str) -> None:
+    """The map as shown (its visible layers, its view) as a print page, PNG or PDF."""
+    with st.expander(t("打印当前视图（PNG、PDF；A4、A3 横向）", "Print this view (PNG, PDF; A4, A3 landscape)")):
+        left, middle, right = st.columns([1, 1, 2])
+        kind = left.radio(t("格式", "Format"), ["pdf", "png"], key=f"print-kind-{map_id}", horizontal=True,
+                          format_func=lambda k: {"pdf": "PDF", "png": "PNG（200 dpi）"}[k])
+        paper = middle.radio(t("纸张", "Paper"), list(PAPERS), key=f"print-paper-{map_id}", horizontal=True)
+        if right.button(t("生成打印页", "Make the print page"), key=f"print-make-{map_id}"):
+            layer_ids, box = _shown_view(map_id)
+            with st.spinner(t("正在绘制…", "Drawing…")):
+                out = io.BytesIO()
+                print_figure(view_sheet(map_id, layer_ids, box, lang()), paper).savefig(out, format=kind, dpi=200)
+            st.download_button(t("下载打印页", "Download the print page"), out.getvalue(),
+                               file_name=f"harbor_{map_id}_{lang()}_{paper}.{kind}",
+                               mime="application/pdf" if kind == "pdf" else "image/png",
+                               key=f"print-download-{map_id}")
 
 
 @st.fragment
