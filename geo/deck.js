@@ -145,11 +145,17 @@ window.harborDeck = function (harbor, deck) {
   }
   harbor.go = function (n) { go(n - 1); };
 
+  var TYPING = ["text", "search", "number", "email", "password", "url", "tel", "date"];
   var NEXT = ["ArrowRight", "ArrowDown", "PageDown", " ", "Spacebar", "Enter"];
   var PREVIOUS = ["ArrowLeft", "ArrowUp", "PageUp", "Backspace"];
   function onKey(e) {
     var t = e.target, tag = t && t.tagName ? t.tagName.toLowerCase() : "";
-    if (tag === "input" || tag === "textarea" || tag === "select" || (t && t.isContentEditable)) return;
+    var typing = (tag === "input" && TYPING.indexOf((t.type || "text").toLowerCase()) >= 0) ||
+      tag === "textarea" || tag === "select" || (t && t.isContentEditable);
+    if (typing) return;  // a radio does not keep the keys: the clicker turns scenes
+    var pressing = (tag === "button" || (t && t.getAttribute && t.getAttribute("role") === "button")) &&
+      (e.key === " " || e.key === "Enter");
+    if (pressing) return;  // a button's own keys
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     var to = null;
     if (NEXT.indexOf(e.key) >= 0) to = current + 1;
@@ -174,4 +180,12 @@ window.harborDeck = function (harbor, deck) {
     try { host.document.addEventListener("keydown", onHostKey); } catch (e) {}
   }
   go(fromUrl(), false);
+  // The page's focus (the sidebar's list of pages, just clicked) goes to the deck, so that the
+  // first key turns a scene rather than the page.
+  try {
+    if (host !== window && host.document.activeElement && host.document.activeElement.blur) {
+      host.document.activeElement.blur();
+    }
+    window.focus();
+  } catch (e) {}
 };

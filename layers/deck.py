@@ -74,7 +74,7 @@ def deck_html(scenes: list[Scene], lang: str) -> str:
 
 def write_html(scenes: list[Scene], lang: str, path: Path) -> Path:
     Path(path).write_text(deck_html(scenes, lang), encoding="utf-8")
-    return Path(path)
+    return path
 
 
 SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
@@ -137,4 +137,4 @@ def write_pptx(scenes: list[Scene], sheets: list[Sheet], path: Path, dpi: int = 
             box.text_frame.text = w["none"]
         slide.notes_slide.notes_text_frame.text = sheet.notes or ""
     deck.save(path)
-    return Path(path)
+    return path

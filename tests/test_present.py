@@ -1,0 +1,211 @@
+"""The presentation's exports, produced and read back: print pages (PNG size at 200 dpi, a map
+that is drawn where the zones are, Chinese in a font that has every character), the atlas
+(a page per scene, titles as text), the PPTX (slides, titles, table cells, notes, read with
+python-pptx, and opened by LibreOffice), and the command line."""
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.ft2font import FT2Font
+from PIL import Image
+from pptx import Presentation
+from pypdf import PdfReader
+from pyproj import Transformer
+
+from geo.render import draw_map, font, new_figure
+from layers.deck import write_pptx
+from layers.present import _range, print_figure, scene_sheet, write_atlas
+from layers.scenes import load_scenes
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = tomllib.loads((ROOT / "data" / "scenes.toml").read_text(encoding="utf-8"))["scene"]
+with open(ROOT / "data" / "features.csv", encoding="utf-8") as f:
+    FEATURES = {row["id"]: row for row in csv.DictReader(f)}
+with open(ROOT / "data" / "targets.csv", encoding="utf-8") as f:
+    TARGETS = list(csv.DictReader(f))
+# ISO 216 paper, landscape, in millimetres; 200 dpi
+PIXELS = {"A4": (round(297 / 25.4 * 200), round(210 / 25.4 * 200)),
+          "A3": (round(420 / 25.4 * 200), round(297 / 25.4 * 200))}
+
+
+def expected_title(raw: dict, lang: str = "zh") -> str:
+    """A scene's title as data/scenes.toml gives it, or the name of the one feature it fits."""
+    if f"title_{lang}" in raw:
+        return raw[f"title_{lang}"]
+    return FEATURES[raw["fit"][0].split(":")[1]][f"name_{lang}"]
+
+
+def expected_indicators(raw: dict) -> list[str]:
+    """The indicators of a scene's targets, from data/targets.csv ("A4-8": all of row 8)."""
+    out = []
+    for ref in raw.get("targets", []):
+        rows = [t for t in TARGETS if t["id"] == ref or (ref == f"A4-{t['row']}")]
+        out += [t["indicator_zh"] for t in rows if t["indicator_zh"] not in out]
+    return out
+
+
+@pytest.fixture(scope="module")
+def scenes():
+    found, problems = load_scenes()
+    assert problems == []
+    return found
+
+
+def png_of(fig, dpi=200) -> Image.Image:
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi)
+    return Image.open(io.BytesIO(out.getvalue())).convert("RGB")
+
+
+@pytest.mark.parametrize("paper", ["A4", "A3"])
+def test_a_print_page_is_its_paper_landscape_at_200_dpi(scenes, paper):
+    image = png_of(print_figure(scene_sheet(scenes[1], "zh"), paper))
+    width, height = image.size
+    assert abs(width - PIXELS[paper][0]) <= 1 and abs(height - PIXELS[paper][1]) <= 1
+
+
+def test_the_map_of_a_print_page_is_drawn_not_blank(scenes):
+    fig = print_figure(scene_sheet(scenes[1], "zh"), "A4")
+    image = np.asarray(png_of(fig))
+    ax = fig.axes[0].get_position()  # the map's box on the page
+    h, w, _ = image.shape
+    box = image[int((1 - ax.y1) * h) + 5:int((1 - ax.y0) * h) - 5, int(ax.x0 * w) + 5:int(ax.x1 * w) - 5]
+    colours = {tuple(c) for c in box.reshape(-1, 3)[::97]}
+    sea = np.all(np.abs(box.astype(int) - (0xCF, 0xE0, 0xEC)) < 4, axis=2)
+    assert len(colours) > 50 and sea.mean() < 0.5
+
+
+def test_a_zone_is_drawn_in_its_colour_where_it_is():
+    """博览中心站 (OpenStreetMap: 120.2320549 E, 30.2350431 N) lies in 钱江世纪城: the core
+    zone's fill there is #e74c3c at 0.5 over the districts' #f7f4ec, which is (239, 160, 148)."""
+    scenes_, _ = load_scenes()
+    sheet = scene_sheet(next(s for s in scenes_ if s.id == "core"), "zh")
+    sheet.layers = [x for x in sheet.layers if x.id in ("districts", "core_zone")]
+    for layer in sheet.layers:
+        layer.labels = []  # no name over the point
+    fig = new_figure(6, 4)
+    ax = fig.add_axes([0, 0, 1, 1])
+    draw_map(ax, sheet.layers, sheet.bounds, sheet.order)
+    x, y = Transformer.from_crs(4326, 3857, always_xy=True).transform(120.2320549, 30.2350431)
+    image = np.asarray(png_of(fig, dpi=100))
+    px, py = ax.transData.transform((x, y))
+    colour = image[int(image.shape[0] - py), int(px)].astype(int)
+    assert np.all(np.abs(colour - (239, 160, 148)) <= 12), colour
+
+
+def test_every_character_drawn_has_a_glyph_in_the_font(scenes):
+    """No tofu: the CJK font (from mplfonts) has every character of every scene's titles,
+    names, legend, lists and notes, in both languages."""
+    face = FT2Font(font().get_file())
+    texts = []
+    for scene in scenes:
+        for lang in ("zh", "en"):
+            sheet = scene_sheet(scene, lang)
+            texts += [sheet.title, sheet.lead, sheet.notes, sheet.sources, sheet.accuracy]
+            texts += [x for row in sheet.targets + sheet.tasks for x in row]
+            for layer in sheet.layers:
+                texts += [layer.name] + [c["name"] for c in layer.classes.values()]
+                texts += [label["text"] for label in layer.labels]
+    missing = {ch for text in texts for ch in text if ch.strip() and face.get_char_index(ord(ch)) == 0}
+    assert missing == set()
+
+
+def test_the_atlas_has_a_page_per_scene_with_its_title(tmp_path, scenes):
+    path = write_atlas([scene_sheet(s, "zh") for s in scenes], tmp_path / "atlas.pdf")
+    reader = PdfReader(path)
+    assert len(reader.pages) == len(RAW)
+    for page, raw in zip(reader.pages, RAW):
+        assert round(float(page.mediabox.width)) == 842 and round(float(page.mediabox.height)) == 595  # A4 in pt
+        assert expected_title(raw) in page.extract_text().replace("\n", "")
+    fonts = {str(f) for page in reader.pages[:1] for f in
+             (page["/Resources"]["/Font"][k].get_object()["/BaseFont"] for k in page["/Resources"]["/Font"])}
+    assert any("NotoSansCJK" in f for f in fonts), fonts
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory, scenes):
+    path = tmp_path_factory.mktemp("deck") / "deck.pptx"
+    write_pptx(scenes, [scene_sheet(s, "zh") for s in scenes], path)
+    return path
+
+
+def test_the_deck_has_a_slide_per_scene_with_title_tables_and_notes(deck):
+    slides = list(Presentation(deck).slides)
+    assert len(slides) == len(RAW)
+    for slide, raw in zip(slides, RAW):
+        assert slide.shapes.title.text == expected_title(raw)
+        tables = [s.table for s in slide.shapes if s.has_table]
+        indicators = expected_indicators(raw)
+        if indicators:
+            first = tables[0]
+            assert [first.cell(i, 0).text for i in range(1, len(first.rows))] == indicators
+        assert slide.notes_slide.notes_text_frame.text == raw.get("notes_zh", "")
+        assert any(s.shape_type == 13 for s in slide.shapes)  # the map, a picture
+
+
+def test_the_deck_shows_the_tasks_of_a_scene_as_a_table(deck):
+    slide = list(Presentation(deck).slides)[1]  # core: 三(一)1, 三(一)2
+    table = [s.table for s in slide.shapes if s.has_table][0]
+    assert [table.cell(i, 0).text for i in range(1, 3)] == ["三(一)1", "三(一)2"]
+    assert table.cell(2, 1).text == "推动核心区拥江扩面"  # data/tasks.csv, 三(一)2
+
+
+def test_libreoffice_opens_the_deck(deck, tmp_path):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("HARBOR_REQUIRE_BROWSER"):
+            pytest.fail("LibreOffice (soffice) is missing: scripts/test installs libreoffice-impress")
+        pytest.skip("LibreOffice (soffice) is missing")
+    profile = tmp_path / "profile"
+    done = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert len(PdfReader(tmp_path / "deck.pdf").pages) == len(RAW)
+
+
+def test_accuracy_spans_are_read_from_the_accuracy_texts():
+    assert _range("roads ±50 m; east edge placed by area, ±1 km; ±300 m") == "±50 m – ±1 km"
+    assert _range("±2 km") == "±2 km"
+    assert _range("schematic; membership is by city") == ""
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "layers.present", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_the_command_writes_one_scene_on_a3_with_progress(tmp_path):
+    done = run("--out", str(tmp_path), "--scene", "core", "--format", "png", "--format", "pdf",
+               "--paper", "A3")
+    assert done.returncode == 0, done.stderr
+    assert "[1/2]" in done.stderr and "[2/2]" in done.stderr
+    image = Image.open(tmp_path / "02_core_zh_A3.png")
+    assert abs(image.size[0] - PIXELS["A3"][0]) <= 1
+    page = PdfReader(tmp_path / "02_core_zh_A3.pdf").pages[0]
+    assert round(float(page.mediabox.width)) == 1191  # A3 landscape: 420 mm in pt
+    assert "核心区拥江扩面" in page.extract_text()
+
+
+def test_the_command_names_a_bad_scene_and_writes_the_others(tmp_path):
+    bad = tmp_path / "scenes.toml"
+    bad.write_text('[[scene]]\nid = "ok"\ntitle_zh = "好"\ntitle_en = "Good"\nlayers = ["core_zone"]\n'
+                   'fit = ["core_zone"]\n\n[[scene]]\nid = "bad"\ntitle_zh = "坏"\ntitle_en = "Bad"\n'
+                   'layers = ["no_such_layer"]\nfit = ["core_zone"]\n', encoding="utf-8")
+    done = run("--out", str(tmp_path / "out"), "--scenes", str(bad), "--format", "png")
+    assert done.returncode == 0, done.stderr
+    assert "场景 2 (bad)，字段 layers：未知图层 'no_such_layer'" in done.stderr
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["01_ok_zh_A4.png"]
+
+
+def test_the_command_refuses_less_than_200_dpi(tmp_path):
+    done = run("--out", str(tmp_path), "--dpi", "150", "--format", "png")
+    assert done.returncode == 2 and "200" in done.stderr
