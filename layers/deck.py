@@ -102,8 +102,10 @@ def _table(slide, top: float, header: list[str], rows: list[list[str]], widths: 
     return top + height + 0.25
 
 
-def write_pptx(scenes: list[Scene], sheets: list[Sheet], path: Path, dpi: int = 200) -> Path:
-    """A slide per scene: title, map picture, targets and tasks as tables, notes."""
+def write_pptx(scenes: list[Scene], sheets: list[Sheet], path: Path, dpi: int = 200,
+               progress=None) -> Path:
+    """A slide per scene: title, map picture, targets and tasks as tables, notes;
+    ``progress(number, total, title)`` after each."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
     layout = deck.slide_layouts[5]  # title only
@@ -136,5 +138,7 @@ def write_pptx(scenes: list[Scene], sheets: list[Sheet], path: Path, dpi: int = 
             box = slide.shapes.add_textbox(Inches(SIDE_LEFT), Inches(y), Inches(SIDE_W), Inches(0.6))
             box.text_frame.text = w["none"]
         slide.notes_slide.notes_text_frame.text = sheet.notes or ""
+        if progress:
+            progress(len(deck.slides), len(sheets), sheet.title)
     deck.save(path)
     return path

@@ -25,12 +25,16 @@ def _file(kind: str, scene_ids: tuple[str, ...], language: str, paper: str) -> b
     scenes = [s for s in load_scenes()[0] if s.id in scene_ids]
     sheets = [scene_sheet(s, language) for s in scenes]
     out = io.BytesIO()
+    bar = st.progress(0.0) if kind in ("atlas", "pptx") else None
+
+    def done(number: int, total: int, title: str) -> None:
+        bar.progress(number / total, text=t(f"第 {number}/{total} 个场景：{title}", f"Scene {number}/{total}: {title}"))
     if kind in ("png", "pdf"):
         print_figure(sheets[0], paper).savefig(out, format=kind, dpi=200)
     elif kind == "atlas":
-        write_atlas(sheets, out, paper)
+        write_atlas(sheets, out, paper, progress=done)
     elif kind == "pptx":
-        write_pptx(scenes, sheets, out)
+        write_pptx(scenes, sheets, out, progress=done)
     else:
         out.write(deck_html(scenes, language).encode("utf-8"))
     return out.getvalue()

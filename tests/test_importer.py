@@ -174,7 +174,7 @@ def workbook_bytes(build, cached=None):
             data = src.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
                 for cell, value in cached.items():
-                    data, n = re.subn(rb'(<c r="' + cell.encode() + rb'"[^>]*><f>[^<]*</f>)<v\s*/>',
+                    data, n = re.subn(rb'(<c r="' + cell.encode() + rb'"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v></v>)',  # <v></v> when lxml is installed
                                       rb"\g<1><v>" + str(value).encode() + rb"</v>", data)
                     assert n == 1, cell
             dst.writestr(item, data)
