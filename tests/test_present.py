@@ -209,3 +209,67 @@ def test_the_command_names_a_bad_scene_and_writes_the_others(tmp_path):
 def test_the_command_refuses_less_than_200_dpi(tmp_path):
     done = run("--out", str(tmp_path), "--dpi", "150", "--format", "png")
     assert done.returncode == 2 and "200" in done.stderr
+
+
+def test_every_slide_keeps_its_parts_on_the_slide_and_apart(deck):
+    """Title, map and tables inside the 16:9 slide and not over one another; the map picture
+    is at least 200 dpi in its box and not stretched; table text at least 10 pt, headers bold."""
+    presentation = Presentation(deck)
+    width, height = presentation.slide_width, presentation.slide_height
+    assert round(width / height, 3) == round(16 / 9, 3)
+    for slide in presentation.slides:
+        boxes = []
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0, shape.name
+            assert shape.left + shape.width <= width and shape.top + shape.height <= height, shape.name
+            boxes.append((shape.left, shape.top, shape.left + shape.width, shape.top + shape.height))
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+        picture = next(s for s in slide.shapes if s.shape_type == 13)
+        pixels = Image.open(io.BytesIO(picture.image.blob)).size
+        inches = (picture.width / 914400, picture.height / 914400)
+        assert pixels[0] / inches[0] >= 199 and pixels[1] / inches[1] >= 199
+        assert abs(pixels[0] / pixels[1] - inches[0] / inches[1]) < 0.01
+        assert slide.shapes.title.text_frame.paragraphs[0].runs[0].font.size.pt >= 24
+        for table in (s.table for s in slide.shapes if s.has_table):
+            for i, row in enumerate(table.rows):
+                for cell in row.cells:
+                    for run in (r for p in cell.text_frame.paragraphs for r in p.runs):
+                        assert run.font.size.pt >= 10 and bool(run.font.bold) == (i == 0)
+
+
+def test_a_slide_with_more_rows_has_smaller_table_text(deck):
+    """14 pt up to six rows of targets and tasks, 12 pt up to nine, 10 pt beyond."""
+    seen = set()
+    for slide in Presentation(deck).slides:
+        tables = [s.table for s in slide.shapes if s.has_table]
+        rows = sum(len(t.rows) - 1 for t in tables)
+        for table in tables:
+            size = table.cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt
+            assert size == (14 if rows <= 6 else 12 if rows <= 9 else 10), rows
+            seen.add(size)
+    assert seen == {14, 12}  # the deck has both: major projects has nine rows
+
+
+def test_a_web_map_view_becomes_the_bounds_it_shows():
+    """At zoom 12 a 1280×720 px web map spans 1280 × 360 / (256 × 2¹²) = 0.4394531° of
+    longitude, and 720/1280 of that times cos(latitude) of latitude around its centre."""
+    from layers.present import view_bounds
+
+    minx, miny, maxx, maxy = view_bounds(30.25, 120.2, 12)
+    assert abs((maxx - minx) - 0.4394531) < 1e-6 and abs((minx + maxx) / 2 - 120.2) < 1e-9
+    assert abs((maxy - miny) - 0.4394531 * 720 / 1280 * 0.8638355) < 1e-4  # cos 30.25°
+    assert abs((miny + maxy) / 2 - 30.25) < 1e-9
+
+
+def test_a_map_view_prints_only_its_visible_layers_under_the_maps_title():
+    from layers.present import view_sheet
+
+    sheet = view_sheet("annex2", ["core_zone", "river", "no_such_layer"], (120.1, 30.1, 120.3, 30.3), "en")
+    assert [layer.id for layer in sheet.layers] == ["river", "core_zone"]  # the registry's order
+    assert sheet.title == "Core zone and its riverside extension (Annex 2)"
+    assert sheet.bounds == (120.1, 30.1, 120.3, 30.3)
+    assert sheet.accuracy.startswith("Core zone: drawn from published descriptions, ±50 m")
+    zh = view_sheet("annex1", ["province"], (118, 27, 123, 31), "zh")
+    assert zh.title == "钱塘江金融港湾（2021-2025）功能布局图（附件1）" and zh.accuracy == ""
