@@ -92,6 +92,9 @@ def check() -> list[str]:
         for _, r in table(name).iterrows():
             problems += [f"data/{name}.csv {r['id']}: unit {u} not in data/units.csv"
                          for u in units_of(r["responsible_units"]) if u not in unit_names]
+    for _, b in table("baselines").iterrows():
+        problems += [f"data/baselines.csv {b['id']}: unknown target {t}"
+                     for t in split_ids(b["targets"]) if t not in target_ids]
     for _, h in table("harbors").iterrows():
         problems += [f"data/harbors.csv {h['id']}: unknown target {t}"
                      for t in split_ids(h["targets"]) if t not in target_ids]

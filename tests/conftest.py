@@ -159,3 +159,72 @@ def download(page, name: str):
         except PlaywrightTimeout:
             if attempt == 2:
                 raise
+
+
+# ---- the databases: SQLite, and a real PostgreSQL server ------------------------------------
+
+def _pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    return found[-1].parent if found else None
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server from Debian's postgresql package, started for this test process on a
+    free port (as the postgres user when the tests run as root: PostgreSQL refuses root).
+    Yields a function that makes a fresh, empty database and returns its SQLAlchemy URL."""
+    bin_dir = _pg_bin()
+    if bin_dir is None:
+        message = "PostgreSQL not found: apt-get install postgresql (./scripts/test does)"
+        if browser_required():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="harbor-pg-"))  # not under pytest's root-only folder
+    data, port = folder / "data", _free_port()
+    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_user:
+        shutil.chown(folder, "postgres")
+    subprocess.run([*as_user, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+                    "-E", "UTF8", "--locale", "C"], check=True, capture_output=True)
+    subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "log"),
+                    "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1", "start"],
+                   check=True, capture_output=True)
+    made = []
+
+    def new_database() -> str:
+        import psycopg
+
+        name = f"harbor_{len(made)}"
+        with psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        made.append(name)
+        return f"postgresql+psycopg://postgres@127.0.0.1:{port}/{name}"
+
+    try:
+        yield new_database
+    finally:
+        from layers.store import db
+        for name in made:
+            db.forget(f"postgresql+psycopg://postgres@127.0.0.1:{port}/{name}")
+        subprocess.run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+                       capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path, monkeypatch):
+    """A fresh, empty database of each kind, named by HARBOR_DB_URL for the code under test;
+    HARBOR_DATA_DIR (and so users.toml) in the test's own folder."""
+    from layers.store import db
+
+    monkeypatch.setenv("HARBOR_DATA_DIR", str(tmp_path))
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'harbor.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres_server")()
+    monkeypatch.setenv("HARBOR_DB_URL", url)
+    yield url
+    db.forget(url)
