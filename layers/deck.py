@@ -5,6 +5,8 @@ its targets and tasks as PowerPoint tables and its notes as the speaker's notes.
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from pathlib import Path
 
 from pptx import Presentation
@@ -82,16 +84,45 @@ MAP_BOX = (0.35, 1.2, 7.7, 6.0)  # left, top, width, height (inches)
 SIDE_LEFT, SIDE_W = 8.25, 4.75
 
 
+CELL_MARGIN_W, CELL_MARGIN_H = 0.2, 0.1  # inches: PowerPoint's default cell margins, both sides
+SIZES = (14, 12, 11, 10)  # points: the largest that lets the slide's text fit is used
+
+
+def _lines(text: str, width: float, size: int) -> int:
+    """How many lines ``text`` takes in a column ``width`` inches wide at ``size`` points: a
+    Chinese character is as wide as the type is high, a Latin one a little over half that."""
+    room = (width - CELL_MARGIN_W) * 72 / size  # in ems
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        used, count = 0.0, 1
+        for word in re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+\s*|\s+", paragraph):
+            w = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in word)
+            if used + w > room and used > 0:
+                count += 1 + int(w // room)
+                used = w % room
+            else:
+                used += w
+        lines += count
+    return lines
+
+
+def _row_heights(rows: list[list[str]], widths: list[float], size: int) -> list[float]:
+    return [max(_lines(text, w, size) for text, w in zip(row, widths)) * size * 1.2 / 72 + CELL_MARGIN_H
+            for row in rows]
+
+
 def _table(slide, top: float, header: list[str], rows: list[list[str]], widths: list[float],
            size: int) -> float:
-    """A PowerPoint table (editable text, not a picture); returns its bottom (inches)."""
-    height = 0.3 + 0.42 * len(rows)
+    """A PowerPoint table (editable text, not a picture), each row as high as its text needs;
+    returns its bottom (inches)."""
+    heights = _row_heights([header, *rows], widths, size)
     shape = slide.shapes.add_table(len(rows) + 1, len(header), Inches(SIDE_LEFT), Inches(top),
-                                   Inches(SIDE_W), Inches(height))
+                                   Inches(sum(widths)), Inches(sum(heights)))
     table = shape.table
     for j, width in enumerate(widths):
         table.columns[j].width = Inches(width)
     for i, row in enumerate([header, *rows]):
+        table.rows[i].height = Inches(heights[i])
         for j, text in enumerate(row):
             cell = table.cell(i, j)
             cell.text = text
@@ -99,7 +130,29 @@ def _table(slide, top: float, header: list[str], rows: list[list[str]], widths: 
                 for run in paragraph.runs:
                     run.font.size = Pt(size)
                     run.font.bold = i == 0
-    return top + height + 0.25
+    return top + sum(heights) + GAP
+
+
+GAP = 0.2  # inches between the parts of the side panel
+TARGET_WIDTHS, TASK_WIDTHS = [2.95, 1.8], [1.3, 3.45]
+
+
+def _side_size(sheet: Sheet, room: float) -> int:
+    """The largest type size at which the side panel's lead and tables fit in ``room`` inches."""
+    w = WORDS[sheet.lang]
+    for size in SIZES:
+        need = 0.0
+        if sheet.lead:
+            need += _lines(sheet.lead, SIDE_W, size) * size * 1.2 / 72 + CELL_MARGIN_H + GAP
+        if sheet.targets:
+            need += sum(_row_heights([[w["indicator"], w["target"]], *[[a, b] for a, b, _ in sheet.targets]],
+                                     TARGET_WIDTHS, size)) + GAP
+        if sheet.tasks:
+            need += sum(_row_heights([[w["no"], w["task"]], *[[a, b] for a, b in sheet.tasks]],
+                                     TASK_WIDTHS, size)) + GAP
+        if need <= room:
+            return size
+    return SIZES[-1]
 
 
 def write_pptx(scenes: list[Scene], sheets: list[Sheet], path: Path, dpi: int = 200,
@@ -120,20 +173,20 @@ def write_pptx(scenes: list[Scene], sheets: list[Sheet], path: Path, dpi: int = 
         picture = map_picture(sheet, width, height, dpi)
         slide.shapes.add_picture(io.BytesIO(picture), Inches(left), Inches(top), Inches(width), Inches(height))
         y = top
-        rows = len(sheet.targets) + len(sheet.tasks)
-        size = 14 if rows <= 6 else 12 if rows <= 9 else 10
+        size = _side_size(sheet, SLIDE_H - 0.2 - top)
         if sheet.lead:
-            box = slide.shapes.add_textbox(Inches(SIDE_LEFT), Inches(y), Inches(SIDE_W), Inches(0.8))
+            lead = f"{w['positioning']}：{sheet.lead}" if sheet.lang == "zh" else f"{w['positioning']}: {sheet.lead}"
+            high = _lines(lead, SIDE_W, size) * size * 1.2 / 72 + CELL_MARGIN_H
+            box = slide.shapes.add_textbox(Inches(SIDE_LEFT), Inches(y), Inches(SIDE_W), Inches(high))
             box.text_frame.word_wrap = True
-            box.text_frame.text = f"{w['positioning']}：{sheet.lead}" if sheet.lang == "zh" else \
-                f"{w['positioning']}: {sheet.lead}"
+            box.text_frame.text = lead
             box.text_frame.paragraphs[0].runs[0].font.size = Pt(size)
-            y += 0.95
+            y += high + GAP
         if sheet.targets:
             y = _table(slide, y, [w["indicator"], w["target"]], [[a, b] for a, b, _ in sheet.targets],
-                       [2.95, 1.8], size)
+                       TARGET_WIDTHS, size)
         if sheet.tasks:
-            y = _table(slide, y, [w["no"], w["task"]], [[a, b] for a, b in sheet.tasks], [1.3, 3.45], size)
+            y = _table(slide, y, [w["no"], w["task"]], [[a, b] for a, b in sheet.tasks], TASK_WIDTHS, size)
         if not sheet.targets and not sheet.tasks:
             box = slide.shapes.add_textbox(Inches(SIDE_LEFT), Inches(y), Inches(SIDE_W), Inches(0.6))
             box.text_frame.text = w["none"]

@@ -239,17 +239,32 @@ def test_every_slide_keeps_its_parts_on_the_slide_and_apart(deck):
                         assert run.font.size.pt >= 10 and bool(run.font.bold) == (i == 0)
 
 
-def test_a_slide_with_more_rows_has_smaller_table_text(deck):
-    """14 pt up to six rows of targets and tasks, 12 pt up to nine, 10 pt beyond."""
-    seen = set()
+def test_a_slide_with_more_text_has_smaller_table_text(deck, scenes):
+    """14 pt where the side panel fits at 14 pt, smaller (not under 10 pt) where it does not:
+    the major projects' nine rows of targets and tasks, in English, do not fit at 14 pt."""
+    from layers.deck import SLIDE_H, _side_size
+
     for slide in Presentation(deck).slides:
         tables = [s.table for s in slide.shapes if s.has_table]
-        rows = sum(len(t.rows) - 1 for t in tables)
-        for table in tables:
-            size = table.cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt
-            assert size == (14 if rows <= 6 else 12 if rows <= 9 else 10), rows
-            seen.add(size)
-    assert seen == {14, 12}  # the deck has both: major projects has nine rows
+        sizes = {t.cell(r, c).text_frame.paragraphs[0].runs[0].font.size.pt
+                 for t in tables for r in range(len(t.rows)) for c in range(len(t.columns))}
+        assert sizes in ({14}, set())  # every Chinese slide fits at 14 pt
+    room = SLIDE_H - 0.2 - 1.2
+    projects = scene_sheet(next(s for s in scenes if s.id == "major_projects"), "en")
+    assert 10 <= _side_size(projects, room) < 14
+    assert _side_size(projects, 100) == 14 and _side_size(projects, 0.5) == 10
+
+
+def test_a_row_is_as_high_as_its_wrapped_text():
+    """A cell 4.75 in wide at 14 pt, less 0.2 in of margins, holds 4.55 × 72 / 14 = 23.4
+    Chinese characters a line: 23 take one line, 24 two; Latin letters are about half as wide."""
+    from layers.deck import _lines
+
+    assert _lines("字" * 23, 4.75, 14) == 1 and _lines("字" * 24, 4.75, 14) == 2
+    assert _lines("字" * 71, 4.75, 14) == 4  # 71 / 23.4: three lines and a bit
+    assert _lines("word " * 6, 4.75, 14) == 1  # 30 letters of about 0.55 em
+    assert _lines("international " * 5, 2.0, 10) == 5  # each word on a line of its own
+    assert _lines("一\n二", 4.75, 14) == 2
 
 
 def test_a_web_map_view_becomes_the_bounds_it_shows():
