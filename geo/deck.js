@@ -26,7 +26,7 @@ window.harborDeck = function (harbor, deck) {
   var Panel = L.Control.extend({
     options: {position: "topleft"},
     onAdd: function () {
-      var box = el("div", "hm-deck-panel");
+      var box = parts.box = el("div", "hm-deck-panel");
       box.setAttribute("data-testid", "deck-panel");
       parts.title = el("h1", "hm-deck-title");
       parts.title.setAttribute("data-testid", "deck-title");
@@ -118,6 +118,19 @@ window.harborDeck = function (harbor, deck) {
       head.classList.toggle("hm-empty", !shown);
     });
   }
+  // The panel ends above the scale bar: where a scene's text is longer than the room, its type
+  // is made smaller (to 60 % at most, then it scrolls) - a presenter cannot scroll a slide.
+  var BELOW = 70;  // px kept free at the bottom: the scale bar and the attribution
+  function fitPanel() {
+    var box = parts.box, frame = map.getContainer().getBoundingClientRect();
+    box.style.fontSize = "";
+    box.style.maxHeight = Math.max(120, frame.bottom - box.getBoundingClientRect().top - BELOW) + "px";
+    var size = parseFloat(window.getComputedStyle(box).fontSize), least = size * 0.6;
+    while (box.scrollHeight > box.clientHeight + 1 && size > least) {
+      size = Math.max(least, size * 0.93);
+      box.style.fontSize = size + "px";
+    }
+  }
   function go(i, animate) {
     i = Math.max(0, Math.min(scenes.length - 1, i));
     if (i === current) return;
@@ -139,11 +152,18 @@ window.harborDeck = function (harbor, deck) {
     harbor.scene = i + 1;
     document.documentElement.setAttribute("data-scene", String(i + 1));
     toUrl(i);
+    fitPanel();
     var options = padding();
     if (animate === false) map.fitBounds(s.bounds, L.extend(options, {animate: false}));
     else map.flyToBounds(s.bounds, L.extend(options, {duration: 1.2}));
   }
   harbor.go = function (n) { go(n - 1); };
+  // Full screen, or a window resized: the panel and the scene fitted to the new size.
+  map.on("resize", function () {
+    if (current < 0) return;
+    fitPanel();
+    map.fitBounds(scenes[current].bounds, L.extend(padding(), {animate: false}));
+  });
 
   var TYPING = ["text", "search", "number", "email", "password", "url", "tel", "date"];
   var NEXT = ["ArrowRight", "ArrowDown", "PageDown", " ", "Spacebar", "Enter"];
@@ -165,19 +185,22 @@ window.harborDeck = function (harbor, deck) {
     else if (e.key === "f" || e.key === "F") { fullscreen(); e.preventDefault(); return; }
     if (to === null) return;
     e.preventDefault();
+    e.stopPropagation();  // the page's own controls (the sidebar's list of pages) do not get it
     go(to);
   }
   window.addEventListener("keydown", onKey);
   function onHostKey(e) {  // a key pressed on the page around the map (Streamlit)
     var frame = window.frameElement;
     if (frame && !frame.isConnected) {  // this map was replaced: let go of the page
-      host.document.removeEventListener("keydown", onHostKey);
+      host.document.removeEventListener("keydown", onHostKey, true);
       return;
     }
     onKey(e);
   }
   if (host !== window) {
-    try { host.document.addEventListener("keydown", onHostKey); } catch (e) {}
+    // Taken in the capture phase, before the page's own controls: a radio of the sidebar that
+    // kept the focus would otherwise turn the arrow keys into another page.
+    try { host.document.addEventListener("keydown", onHostKey, true); } catch (e) {}
   }
   go(fromUrl(), false);
   // The page's focus (the sidebar's list of pages, just clicked) goes to the deck, so that the

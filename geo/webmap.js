@@ -124,8 +124,13 @@ window.harborMap = function (map, cfg, layers) {
     // At the opening view the URL holds no view: a link then opens at the opening view of
     // whatever window it is opened in (a view taken while the page was still settling would
     // otherwise outlive it).
+    // box: what the map shows now, west,south,east,north, for a print of this view (the same
+    // centre and zoom show more or less in another window).
+    var b = map.getBounds();
     var want = {map: cfg.scope, layers: visibleIds().join(","),
-                view: atHome() ? null : c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom()};
+                view: atHome() ? null : c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom(),
+                box: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
+                  return v.toFixed(5); }).join(",")};
     var changed = false;
     Object.keys(want).forEach(function (k) {
       if (url.searchParams.get(k) === want[k]) return;

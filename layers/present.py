@@ -95,6 +95,19 @@ def view_bounds(lat: float, lon: float, zoom: float) -> tuple[float, float, floa
     return lon - half_lon, lat - half_lat, lon + half_lon, lat + half_lat
 
 
+def shown_box(text: str) -> tuple[float, float, float, float] | None:
+    """The extent a web map reports ("west,south,east,north", geo/webmap.js), or None when the
+    text is not one (a hand-edited link) or lies off China's longitudes and latitudes."""
+    try:
+        west, south, east, north = (float(v) for v in str(text).split(","))
+    except ValueError:
+        return None
+    box = (west, south, east, north)
+    if not all(math.isfinite(v) for v in box) or not (70 <= west < east <= 140 and 0 <= south < north <= 60):
+        return None
+    return box
+
+
 def scene_bounds(scene: Scene) -> tuple[float, float, float, float]:
     """What a scene shows (WGS84): its view, or its fitted features with a margin."""
     if scene.view:
@@ -284,12 +297,17 @@ def main(argv: list[str] | None = None) -> int:
     scenes, problems = load_scenes(args.scenes) if args.scenes else load_scenes()
     for problem in problems:
         print(problem.text(args.lang), file=sys.stderr)
+    if not scenes:
+        print("The scene file has no scene to show; nothing was written." if args.lang == "en"
+              else "场景文件中没有可以显示的场景，未写出任何文件。", file=sys.stderr)
+        return 2
     numbers = {s.id: n for n, s in enumerate(scenes, start=1)}  # a scene's place in the deck
     if args.scene:
+        known = ", ".join(numbers)
         scenes = [s for s in scenes if s.id == args.scene]
         if not scenes:
-            print(f"no scene {args.scene!r}" if args.lang == "en" else f"没有场景 {args.scene!r}",
-                  file=sys.stderr)
+            print(f"There is no scene {args.scene!r}; the scenes are {known}." if args.lang == "en"
+                  else f"没有场景“{args.scene}”；可用的场景：{known}。", file=sys.stderr)
             return 2
     if args.dpi < 200:
         parser.error("--dpi must be 200 or more")
@@ -326,6 +344,10 @@ def main(argv: list[str] | None = None) -> int:
         tell(write_html(scenes, args.lang, args.out / f"deck_{args.lang}.html").name)
     print(f"{len(scenes)} scenes, {', '.join(formats)}: {time.perf_counter() - start:.1f} s → {args.out}",
           file=sys.stderr)
+    if problems:  # written without the scenes that have a problem: say so in the exit status too
+        print(f"{len(problems)} scenes left out (see above)." if args.lang == "en"
+              else f"有 {len(problems)} 个场景有问题，未写出（见上）。", file=sys.stderr)
+        return 1
     return 0
 
 

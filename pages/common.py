@@ -21,7 +21,7 @@ from layers.extents import area_sentence
 from layers.links import links_for
 from layers.load import basemap_config, config_key, load_layer
 from layers.maps import bounds, from_display, layer_title, plan_map, search, to_display
-from layers.present import PAPERS, print_figure, view_bounds, view_sheet
+from layers.present import PAPERS, print_figure, shown_box, view_sheet
 from layers.registry import BY_ID, MAPS, layers_for_map
 from layers.tables import projects_table, targets_table, tasks_table
 from layers.zones import english_name, zones_at
@@ -416,18 +416,14 @@ def map_page(map_id: str) -> None:
 
 def _shown_view(map_id: str) -> tuple[list[str], tuple[float, float, float, float]]:
     """The visible layers and the extent of the map as the URL has them (geo/webmap.js keeps
-    both there; a button's rerun sends the URL of the moment); the map's own when absent."""
+    both there, the extent as shown in this window; a button's rerun sends the URL of the
+    moment); the map's own when absent."""
     params = st.query_params
     own = params.get("map") == map_id
     layer_ids = [layer.id for layer in layers_for_map(map_id)]
     if own and params.get("layers") is not None:
         layer_ids = [i for i in params.get("layers").split(",") if i in layer_ids]
-    try:
-        lat, lon, zoom = (float(v) for v in params.get("view", "").split(","))
-        view = view_bounds(lat, lon, zoom) if own else None
-    except ValueError:
-        view = None
-    return layer_ids, view or bounds(map_id)
+    return layer_ids, (shown_box(params.get("box", "")) if own else None) or bounds(map_id)
 
 
 def print_panel(map_id: str) -> None:

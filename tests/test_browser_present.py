@@ -133,6 +133,12 @@ def test_a_map_page_prints_the_view_it_shows(page, app_url):
     settled(page)
     frame.locator(".leaflet-control-zoom-in").click()
     page.wait_for_function("location.search.includes('view=')", timeout=10000)
+    # the URL carries the extent shown in this window, which the print takes (not a fixed size)
+    page.wait_for_timeout(500)
+    box = [float(v) for v in page.evaluate("new URL(location.href).searchParams.get('box')").split(",")]
+    shown = frame.locator(".leaflet-container").evaluate(
+        "el => { const b = window.harbor.map.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }")
+    assert all(abs(a - b) < 2e-5 for a, b in zip(box, shown)), (box, shown)
     page.get_by_text("打印当前视图").click()
     page.get_by_text("PNG（200 dpi）").click()
     settled(page)

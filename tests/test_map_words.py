@@ -328,3 +328,19 @@ def test_the_zone_check_map_shows_every_zone_the_check_reports_as_core_zone():
     frame = gpd.GeoDataFrame({"名称": ["a"]}, geometry=[Point(120.2, 30.25)], crs=4326)
     ids = [layer.id for layer in result_layers(frame, pd.Series(["core_zone"]))]
     assert ids[:5] == ["province", "cities", "riverside_extension", "core_zone", "financial_cities"]
+
+
+def test_a_major_project_drawn_as_an_area_is_its_named_symbol_on_the_provincial_maps():
+    # 南太湖绿色金融中心 is a disc of its published 5 km² (data/extents.csv): on the province it
+    # was a speck with no room for its name (review of issue 9); now the projects' named symbol.
+    from layers.load import load_layer
+    from layers.maps import map_layers
+
+    area = load_layer("major_projects").frame.set_index("name_zh").geometry["南太湖绿色金融中心"]
+    assert area.geom_type == "Polygon"
+    for map_id in ("annex1", "annex3"):
+        projects = {layer.id: layer for layer in map_layers(map_id)}["major_projects"]
+        shown = projects.frame.set_index("name_zh").geometry["南太湖绿色金融中心"]
+        assert shown.geom_type == "Point" and area.contains(shown), map_id
+        label = next(x for x in projects.labels if x["text"] == "南太湖绿色金融中心")
+        assert label["minZoom"] == 0

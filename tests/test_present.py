@@ -201,9 +201,20 @@ def test_the_command_names_a_bad_scene_and_writes_the_others(tmp_path):
                    'fit = ["core_zone"]\n\n[[scene]]\nid = "bad"\ntitle_zh = "坏"\ntitle_en = "Bad"\n'
                    'layers = ["no_such_layer"]\nfit = ["core_zone"]\n', encoding="utf-8")
     done = run("--out", str(tmp_path / "out"), "--scenes", str(bad), "--format", "png")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr  # written, but not all: a script can tell
     assert "场景 2 (bad)，字段 layers：未知图层 'no_such_layer'" in done.stderr
+    assert "有 1 个场景有问题，未写出" in done.stderr
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["01_ok_zh_A4.png"]
+
+
+def test_the_command_writes_nothing_from_a_file_with_no_scene_and_says_so(tmp_path):
+    bad = tmp_path / "scenes.toml"
+    bad.write_text('[[scene]\nid = "x"\n', encoding="utf-8")  # not TOML
+    done = run("--out", str(tmp_path / "out"), "--scenes", str(bad), "--lang", "en")
+    assert done.returncode == 2 and "has no scene to show; nothing was written" in done.stderr
+    done = run("--out", str(tmp_path / "out"), "--scene", "nope", "--lang", "en")
+    assert done.returncode == 2 and "There is no scene 'nope'; the scenes are layout, core" in done.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_the_command_refuses_less_than_200_dpi(tmp_path):
@@ -288,3 +299,15 @@ def test_a_map_view_prints_only_its_visible_layers_under_the_maps_title():
     assert sheet.accuracy.startswith("Core zone: drawn from published descriptions, ±50 m")
     zh = view_sheet("annex1", ["province"], (118, 27, 123, 31), "zh")
     assert zh.title == "钱塘江金融港湾（2021-2025）功能布局图（附件1）" and zh.accuracy == ""
+
+
+@pytest.mark.parametrize("text, box", [
+    ("120.1,30.1,120.3,30.3", (120.1, 30.1, 120.3, 30.3)),
+    ("120.3,30.1,120.1,30.3", None),  # west of east
+    ("120.1,30.1,120.3", None), ("a,b,c,d", None), ("", None),
+    ("-10,30.1,120.3,30.3", None), ("120.1,30.1,120.3,nan", None),
+])
+def test_the_extent_a_web_map_reports_is_read_or_refused(text, box):
+    from layers.present import shown_box
+
+    assert shown_box(text) == box
