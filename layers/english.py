@@ -6,6 +6,7 @@ zones and projects are not here: they are data (name_en in data/)."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from functools import lru_cache
 
 import pandas as pd
@@ -26,6 +27,21 @@ SCOPES = {"province": "Zhejiang Province", "harbor": "Harbor area", "free_trade_
 VALUE_TEXT = {"": "", "全市贷款平均增速": "the city's average loan growth",
               "全覆盖": "full coverage", "千亿级": "hundred-billion-yuan scale",
               "进一步巩固提升": "further consolidated and raised"}
+# Chinese counts in 亿 (10⁸) and 万 (10⁴) read in English as billions and plain numbers:
+# "1500 亿美元" is "150 billion US$", not "1500 × 100 million US$".
+SCALED = {"亿元": (Decimal("0.1"), "billion yuan"), "亿美元": (Decimal("0.1"), "billion US$"),
+          "万家": (Decimal(10000), "firms")}
+
+
+def amount_en(value: str, unit_zh: str) -> str:
+    """A target's number and unit in English words: ("1500", "亿美元") -> "150 billion US$"."""
+    if unit_zh in SCALED and value:
+        factor, unit = SCALED[unit_zh]
+        number = (Decimal(value) * factor).normalize()
+        return f"{number:,f} {unit}"
+    return " ".join(p for p in (value, UNITS.get(unit_zh, unit_zh)) if p).replace(" %", "%")
+
+
 NUMERALS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7"}
 
 

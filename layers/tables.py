@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from layers.english import (COMPARATORS, NUMERALS, UNITS, VALUE_TEXT, provenance_zh, ref_en,
+from layers.english import (COMPARATORS, NUMERALS, UNITS, VALUE_TEXT, amount_en, provenance_zh, ref_en,
                             scope_en, sections_en, units_en)
 from layers.plan import split_ids
 from layers.registry import BY_ID, GROUPS
@@ -22,13 +22,12 @@ def targets_table(targets: pd.DataFrame, lang: str) -> pd.DataFrame:
             "目标": targets["comparator_zh"] + " " + value + " " + targets["unit_zh"],
             "年份/期间": period,
             "责任单位": targets["responsible_units"], "出处": targets["ref"]})
-    value_en = targets["value"].where(targets["value"] != "",
-                                      targets["value_text"].map(VALUE_TEXT))
+    amounts = [amount_en(v, u) if v else VALUE_TEXT[text]
+               for v, u, text in zip(targets["value"], targets["unit_zh"], targets["value_text"])]
     return pd.DataFrame({
         "Indicator": targets["indicator_en"],
         "Scope": [scope_en(c, z) for c, z in zip(targets["scope"], targets["scope_zh"])],
-        "Target": targets["comparator_zh"].map(COMPARATORS) + " " + value_en + " " +
-        targets["unit_zh"].map(UNITS),
+        "Target": [f"{COMPARATORS[c]} {a}".strip() for c, a in zip(targets["comparator_zh"], amounts)],
         "Year / period": period.replace({"五年内": "within five years"}),
         "Responsible units": targets["responsible_units"].map(units_en),
         "Plan reference": targets["ref"].map(ref_en)})

@@ -64,7 +64,7 @@ def test_panel_tables_in_each_language():
     assert targets_table(target, "zh").iloc[0]["目标"] == "超过 9 %"
     row = targets_table(target, "en").iloc[0]
     assert (row["Target"], row["Scope"], row["Plan reference"]) == (
-        "over 9 %", "Zhejiang Province", "Annex 4, row 1")
+        "over 9%", "Zhejiang Province", "Annex 4, row 1")
     projects = table("annex5").iloc[:1]
     assert projects_table(projects, "zh").iloc[0]["类别"] == "重大改革"
     assert projects_table(projects, "en").iloc[0]["Kind"] == "Reform"
@@ -344,3 +344,15 @@ def test_a_major_project_drawn_as_an_area_is_its_named_symbol_on_the_provincial_
         assert shown.geom_type == "Point" and area.contains(shown), map_id
         label = next(x for x in projects.labels if x["text"] == "南太湖绿色金融中心")
         assert label["minZoom"] == 0
+
+
+@pytest.mark.parametrize("value, unit, words", [
+    ("1500", "亿美元", "150 billion US$"),  # 1500 × 10⁸ = 1.5 × 10¹¹
+    ("3700", "亿元", "370 billion yuan"), ("500", "亿元", "50 billion yuan"),
+    ("1", "万家", "10,000 firms"), ("4", "万亿元", "4 trillion yuan"), ("9", "%", "9%"),
+    ("800", "家", "800 firms"), ("10", "个", "10"),
+])
+def test_amounts_in_english_read_as_english_numbers(value, unit, words):
+    from layers.english import amount_en
+
+    assert amount_en(value, unit) == words
