@@ -42,6 +42,8 @@ def _sections(sheet: Sheet) -> list[dict]:
         out.append({"title": w["targets"], "items": [f"{a}{colon}{b}" for a, b, _ in sheet.targets]})
     if sheet.tasks:
         out.append({"title": w["tasks"], "items": [f"{a} {b}" for a, b in sheet.tasks]})
+    if sheet.unplaced:
+        out.append({"title": w["unplaced"], "items": [("、" if sheet.lang == "zh" else ", ").join(sheet.unplaced)]})
     return out
 
 
@@ -190,7 +192,10 @@ def write_pptx(scenes: list[Scene], sheets: list[Sheet], path: Path, dpi: int = 
         if not sheet.targets and not sheet.tasks:
             box = slide.shapes.add_textbox(Inches(SIDE_LEFT), Inches(y), Inches(SIDE_W), Inches(0.6))
             box.text_frame.text = w["none"]
-        slide.notes_slide.notes_text_frame.text = sheet.notes or ""
+        unplaced = f"{w['unplaced']}：{'、'.join(sheet.unplaced)}" if sheet.lang == "zh" else \
+            f"{w['unplaced']}: {', '.join(sheet.unplaced)}"
+        slide.notes_slide.notes_text_frame.text = "\n\n".join(
+            part for part in (sheet.notes, unplaced if sheet.unplaced else "") if part)
         if progress:
             progress(len(deck.slides), len(sheets), sheet.title)
     deck.save(path)

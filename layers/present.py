@@ -44,11 +44,13 @@ WORDS = {
     "zh": {"legend": "图例", "targets": "主要目标", "tasks": "主要任务", "sources": "来源",
            "accuracy": "精度", "date": "制图日期", "positioning": "定位", "north": "N",
            "indicator": "指标", "target": "目标", "ref": "出处", "task": "任务", "no": "编号",
-           "units": "责任单位", "none": "本场景未列目标与任务。"},
+           "units": "责任单位", "none": "本场景未列目标与任务。",
+           "unplaced": "未上图（计划未给出位置，也未找到公开的位置）"},
     "en": {"legend": "Legend", "targets": "Key targets", "tasks": "Key tasks", "sources": "Sources",
            "accuracy": "Accuracy", "date": "Map date", "positioning": "Positioning", "north": "N",
            "indicator": "Indicator", "target": "Target", "ref": "Plan reference", "task": "Task",
-           "no": "No.", "units": "Responsible units", "none": "No targets or tasks listed for this scene."},
+           "no": "No.", "units": "Responsible units", "none": "No targets or tasks listed for this scene.",
+           "unplaced": "Not on the map (the plan gives no place, and no published one was found)"},
 }
 
 
@@ -66,6 +68,24 @@ class Sheet:
     notes: str = ""
     sources: str = ""
     accuracy: str = ""
+    unplaced: list[str] = field(default_factory=list)  # names of its features with no place
+
+
+def unplaced(scene: Scene, lang: str) -> list[str]:
+    """The names of the features of a scene's layers that have no place on the map, in the
+    cities of what the scene is fitted to (杭州金融城's key projects that no address places)."""
+    cities = set()
+    for layer_id, feature_id in scene.fit:
+        frame = load_layer(layer_id).frame
+        cities |= set((frame[frame["id"] == feature_id] if feature_id else frame).get("city", []))
+    names = []
+    for layer_id in scene.layers:
+        frame = load_layer(layer_id).frame
+        if "city" not in frame:
+            continue
+        missing = frame[frame.geometry.isna() | frame.geometry.is_empty]
+        names += list(missing.loc[missing["city"].isin(cities), "name_en" if lang == "en" else "name_zh"])
+    return names
 
 
 def scene_map(scene: Scene) -> str:
@@ -182,7 +202,7 @@ def scene_sheet(scene: Scene, lang: str) -> Sheet:
                                             for r in targets.iloc[:, [0, 2, 5]].astype(str).values],
         tasks=[] if tasks is None else [tuple(r) for r in tasks.iloc[:, [0, 1]].astype(str).values],
         notes=scene.notes_en if lang == "en" else scene.notes_zh,
-        sources=ATTRIBUTION[lang], accuracy=accuracy_note(scene.layers, lang))
+        sources=ATTRIBUTION[lang], accuracy=accuracy_note(scene.layers, lang), unplaced=unplaced(scene, lang))
 
 
 def view_sheet(map_id: str, layer_ids, bounds, lang: str) -> Sheet:
@@ -205,6 +225,8 @@ def _side_text(sheet: Sheet) -> str:
                                                       for a, b, _ in sheet.targets))
     if sheet.tasks:
         parts.append(w["tasks"] + "\n" + "\n".join(f"· {a} {b}" for a, b in sheet.tasks))
+    if sheet.unplaced:
+        parts.append(w["unplaced"] + "\n" + ("、" if sheet.lang == "zh" else ", ").join(sheet.unplaced))
     return "\n\n".join(parts)
 
 

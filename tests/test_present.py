@@ -147,7 +147,7 @@ def test_the_deck_has_a_slide_per_scene_with_title_tables_and_notes(deck):
         if indicators:
             first = tables[0]
             assert [first.cell(i, 0).text for i in range(1, len(first.rows))] == indicators
-        assert slide.notes_slide.notes_text_frame.text == raw.get("notes_zh", "")
+        assert slide.notes_slide.notes_text_frame.text.split("\n\n")[0] == raw["notes_zh"]
         assert any(s.shape_type == 13 for s in slide.shapes)  # the map, a picture
 
 
@@ -311,3 +311,17 @@ def test_the_extent_a_web_map_reports_is_read_or_refused(text, box):
     from layers.present import shown_box
 
     assert shown_box(text) == box
+
+
+def test_a_scene_names_the_features_it_cannot_place(scenes, deck):
+    """Annex 5 三1 and 三2 name eight key projects of the two financial cities; one (江河汇) has
+    a published place. The other seven are named under the scene, on the slide's notes too."""
+    from layers.deck import _sections
+
+    sheet = scene_sheet(next(s for s in scenes if s.id == "financial_cities"), "zh")
+    assert sheet.unplaced == ["杭州银行总部", "永安国富大厦", "太平浙江总部", "浙商银行总部",
+                              "泰隆银行杭州总部", "浙商产融总部", "浙商金控金融中心"]
+    assert _sections(sheet)[-1]["items"] == ["、".join(sheet.unplaced)]
+    notes = Presentation(deck).slides[2].notes_slide.notes_text_frame.text
+    assert "未上图" in notes and "浙商金控金融中心" in notes
+    assert scene_sheet(next(s for s in scenes if s.id == "core"), "en").unplaced == []
