@@ -151,19 +151,28 @@ def _ways(label: dict, zoom: float) -> list[dict]:
     return [way for way in out if zoom + 1e-9 >= way["minZoom"]]
 
 
-def place_names(layers: list[MapLayer], view: View, width_px: float, height_px: float) -> list[dict]:
-    """The names written on the map: ``{"text", "x", "y", "angle", "ha", "va", "style",
-    "font"}`` in pixels of the axes (y up), in order of rank."""
-    symbols = []
+def symbol_boxes(layers: list[MapLayer], view: View) -> list[shapely.Polygon]:
+    """The point symbols drawn, as boxes in pixels of the axes (y up)."""
+    out = []
     for layer in layers:
-        for geom in layer.frame.geometry:
-            if geom is not None and geom.geom_type in ("Point", "MultiPoint"):
-                for x, y in shapely.get_coordinates(geom):
-                    px, py = view.to_px(x, y)
-                    r = layer.radius
-                    symbols.append(shapely.box(px - r, py - r, px + r, py + r))
+        frame = layer.frame
+        points = frame.geometry[frame.geom_type.isin(["Point", "MultiPoint"])]
+        if points.empty:
+            continue
+        xy = shapely.get_coordinates(points.to_crs(WEB_MERCATOR).values)
+        r = layer.radius
+        out += [shapely.box(x - r, y - r, x + r, y + r) for x, y in zip(*view.to_px(xy[:, 0], xy[:, 1]))]
+    return out
+
+
+def place_names(layers: list[MapLayer], view: View, width_px: float, height_px: float,
+                keep_out: list[shapely.Polygon] = ()) -> list[dict]:
+    """The names written on the map: ``{"text", "x", "y", "angle", "ha", "va", "style",
+    "font"}`` in pixels of the axes (y up), in order of rank; none over ``keep_out`` (boxes in
+    pixels: the scale bar, the north arrow, a legend on the map)."""
+    symbols = symbol_boxes(layers, view)
     frame_px = shapely.box(0, 0, width_px, height_px)
-    placed: list[shapely.Polygon] = []
+    placed: list[shapely.Polygon] = list(keep_out)
     written: list[dict] = []
     labels = sorted(((label, layer) for layer in layers for label in layer.labels),
                     key=lambda pair: pair[0]["rank"])
@@ -210,10 +219,28 @@ def place_names(layers: list[MapLayer], view: View, width_px: float, height_px: 
     return written
 
 
+SCALE_BOX = (0.0, 0.0, 0.3, 0.11)  # axes fraction: the scale bar's corner, kept free of names
+NORTH_SPOTS = ((0.955, 0.83), (0.955, 0.07), (0.045, 0.83))  # the arrow's foot, tried in turn
+NORTH_SIZE = (0.045, 0.035, 0.045, 0.135)  # the arrow and its letter around its foot: left, below, right, above
+
+
+def _north_box(spot) -> tuple[float, float, float, float]:
+    x, y = spot
+    return x - NORTH_SIZE[0], y - NORTH_SIZE[1], x + NORTH_SIZE[2], y + NORTH_SIZE[3]
+
+
+def _px(box, width_px: float, height_px: float) -> shapely.Polygon:
+    return shapely.box(box[0] * width_px, box[1] * height_px, box[2] * width_px, box[3] * height_px)
+
+
 def draw_map(ax, layers: list[MapLayer], bounds: tuple[float, float, float, float],
-             order: list[str] | None = None) -> dict:
+             order: list[str] | None = None, furniture: tuple[float, str] | None = None,
+             keep_out: list[tuple[float, float, float, float]] = ()) -> dict:
     """Draw ``layers`` on ``ax`` over ``bounds`` (WGS84), bottom first in ``order``, with their
-    names; returns what was drawn: ``{"view", "names"}``."""
+    names; with ``furniture`` (font size in points, the letter for north), a scale bar and a
+    north arrow too, the arrow in the first corner free of point symbols and of ``keep_out``
+    (boxes in axes fractions, such as a legend drawn on the map); no name is written over
+    any of them. Returns what was drawn: ``{"view", "names", "north"}``."""
     position = ax.get_position()
     fig_w, fig_h = ax.figure.get_size_inches()
     width_in, height_in = position.width * fig_w, position.height * fig_h
@@ -233,7 +260,17 @@ def draw_map(ax, layers: list[MapLayer], bounds: tuple[float, float, float, floa
         frame = frame[frame.geometry.intersects(window)]
         frame = frame.set_geometry(frame.geometry.intersection(window.buffer((view.x1 - view.x0) * 0.02)))
         _draw_layer(ax, layer, frame[~frame.geometry.is_empty])
-    names = place_names(drawn, view, width_in * 96, height_in * 96)
+    width_px, height_px = width_in * 96, height_in * 96
+    boxes, north = list(keep_out), None
+    if furniture:
+        symbols = shapely.union_all(symbol_boxes(drawn, view) or [shapely.Point()])
+        taken = [_px(b, width_px, height_px) for b in (*keep_out, SCALE_BOX)]
+        north = next((spot for spot in NORTH_SPOTS
+                      if not _px(_north_box(spot), width_px, height_px).intersects(symbols)
+                      and not any(_px(_north_box(spot), width_px, height_px).intersects(t) for t in taken)),
+                     NORTH_SPOTS[0])
+        boxes += [SCALE_BOX, _north_box(north)]
+    names = place_names(drawn, view, width_px, height_px, [_px(b, width_px, height_px) for b in boxes])
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
     for name in names:
         _, colour, italic = TEXT_STYLES.get(name["style"], TEXT_STYLES["plain"])
@@ -243,7 +280,9 @@ def draw_map(ax, layers: list[MapLayer], bounds: tuple[float, float, float, floa
                 ha=name["ha"], va=name["va"], fontsize=name["font"] * PT_PER_PX, color=colour,
                 fontstyle="italic" if italic else "normal",
                 linespacing=1.1, path_effects=halo, zorder=5, multialignment="center")
-    return {"view": view, "names": names}
+    if furniture:
+        draw_scale_and_north(ax, view, furniture[0], furniture[1], north)
+    return {"view": view, "names": names, "north": north}
 
 
 def legend_handles(layers: list[MapLayer]) -> list[tuple]:
@@ -281,14 +320,16 @@ def draw_legend(ax, layers: list[MapLayer], title: str, font_pt: float, loc: str
     return legend
 
 
-def draw_scale_and_north(ax, view: View, font_pt: float, north: str = "N") -> None:
-    """A metric scale bar (matplotlib-scalebar, true metres at the map's centre latitude) and a
-    north arrow (up: north on a Web Mercator map)."""
+def draw_scale_and_north(ax, view: View, font_pt: float, north: str = "N",
+                         spot: tuple[float, float] = NORTH_SPOTS[0]) -> None:
+    """A metric scale bar (matplotlib-scalebar, true metres at the map's centre latitude) in
+    the lower left corner, and a north arrow (up: north on a Web Mercator map) with its foot
+    at ``spot`` (axes fractions)."""
     lat = math.degrees(2 * math.atan(math.exp((view.y0 + view.y1) / 2 / 6378137)) - math.pi / 2)
     ax.add_artist(ScaleBar(math.cos(math.radians(lat)), units="m", location="lower left",
                            box_alpha=0.85, font_properties={"size": font_pt, "family": font().get_name()},
                            length_fraction=0.22, scale_loc="top", border_pad=0.8))
-    x, y, length = 0.955, 0.83, 0.09
+    (x, y), length = spot, 0.09
     ax.add_patch(FancyArrow(x, y, 0, length, width=0.012, head_width=0.035, head_length=0.04,
                             length_includes_head=True, transform=ax.transAxes, color="#222222",
                             zorder=11))

@@ -25,7 +25,7 @@ import shapely
 from matplotlib.backends.backend_pdf import PdfPages
 
 from geo.labels import METRES_PER_PIXEL_Z0
-from geo.render import draw_legend, draw_map, draw_scale_and_north, new_figure, wrap
+from geo.render import draw_legend, draw_map, new_figure, wrap
 from geo.webmap import MapLayer
 from layers.load import load_layer
 from layers.maps import ATTRIBUTION, layer_title, map_layers
@@ -248,8 +248,7 @@ def print_figure(sheet: Sheet, paper: str = "A4", today: dt.date | None = None):
     map_w = w_in - 2 * margin - side_w - 0.2
     ax = fig.add_axes([margin / w_in, (margin + foot_h) / h_in, map_w / w_in,
                        (h_in - top - margin - foot_h) / h_in])
-    drawn = draw_map(ax, sheet.layers, sheet.bounds, sheet.order)
-    draw_scale_and_north(ax, drawn["view"], 8 * k, words["north"])
+    draw_map(ax, sheet.layers, sheet.bounds, sheet.order, furniture=(8 * k, words["north"]))
     for spine in ax.spines.values():
         spine.set_edgecolor("#555555")
     side_x = (margin + map_w + 0.2) / w_in
@@ -281,9 +280,15 @@ def map_picture(sheet: Sheet, width_in: float, height_in: float, dpi: int = 200)
     """The map alone (names, legend, scale bar, north arrow) as a PNG: for a slide."""
     fig = new_figure(width_in, height_in)
     ax = fig.add_axes([0, 0, 1, 1])
-    drawn = draw_map(ax, sheet.layers, sheet.bounds, sheet.order)
-    draw_scale_and_north(ax, drawn["view"], 9, WORDS[sheet.lang]["north"])
-    draw_legend(ax, sheet.layers, WORDS[sheet.lang]["legend"], 8, loc="upper left")
+    legend = draw_legend(ax, sheet.layers, WORDS[sheet.lang]["legend"], 8, loc="upper left")
+    fig.canvas.draw()  # where the legend is: no name, and not the north arrow, goes under it
+    box = legend.get_window_extent().transformed(ax.transAxes.inverted())
+    # the scene's extent moved clear of the legend: widened westwards by the legend's share
+    minx, miny, maxx, maxy = sheet.bounds
+    share = min(box.x1 + 0.01, 0.5)
+    bounds = (minx - (maxx - minx) * share / (1 - share), miny, maxx, maxy)
+    draw_map(ax, sheet.layers, bounds, sheet.order, furniture=(9, WORDS[sheet.lang]["north"]),
+             keep_out=[(box.x0, box.y0, box.x1, box.y1)])
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=dpi)
     return out.getvalue()

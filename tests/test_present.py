@@ -325,3 +325,31 @@ def test_a_scene_names_the_features_it_cannot_place(scenes, deck):
     notes = Presentation(deck).slides[2].notes_slide.notes_text_frame.text
     assert "未上图" in notes and "浙商金控金融中心" in notes
     assert scene_sheet(next(s for s in scenes if s.id == "core"), "en").unplaced == []
+
+
+def test_no_name_under_the_scale_bar_the_north_arrow_or_the_legend_and_no_symbol_under_the_arrow(scenes):
+    """Each scene's print map and slide picture: every name's middle outside the corners the
+    scale bar, the north arrow and (on a slide) the legend stand in, and the arrow clear of the
+    point symbols (the review found 玉皇山南基金小镇 under the scale bar and 南湖基金小镇's
+    symbol under the arrow)."""
+    from geo.render import NORTH_SIZE, SCALE_BOX, symbol_boxes
+
+    def inside(x, y, box):
+        return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+    for scene in scenes:
+        sheet = scene_sheet(scene, "zh")
+        fig = new_figure(8, 5.9)
+        ax = fig.add_axes([0, 0, 1, 1])
+        drawn = draw_map(ax, sheet.layers, sheet.bounds, sheet.order, furniture=(8, "N"),
+                         keep_out=[(0, 0.6, 0.3, 1)])
+        w, h = 8 * 96, 5.9 * 96
+        nx, ny = drawn["north"]
+        arrow = (nx - NORTH_SIZE[0], ny - NORTH_SIZE[1], nx + NORTH_SIZE[2], ny + NORTH_SIZE[3])
+        for name in drawn["names"]:
+            x, y = name["cx"] / w, name["cy"] / h
+            for box in (SCALE_BOX, arrow, (0, 0.6, 0.3, 1)):
+                assert not inside(x, y, box), (scene.id, name["text"], box)
+        for symbol in symbol_boxes(sheet.layers, drawn["view"]):
+            x0, y0, x1, y1 = symbol.bounds
+            assert x1 / w < arrow[0] or x0 / w > arrow[2] or y1 / h < arrow[1] or y0 / h > arrow[3], scene.id
