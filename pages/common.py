@@ -177,7 +177,7 @@ def reset_page_state() -> None:
     """Forget every page's state and its URL parameters: a page opened from the sidebar looks
     exactly as when opened by its own link."""
     st.session_state["map-state"] = {}
-    for key in ("map", "view", "layers", "sel"):
+    for key in ("map", "view", "box", "layers", "sel", "scene"):
         set_param(key, None)
 
 

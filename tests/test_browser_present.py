@@ -3,6 +3,8 @@ and the presentation page of the app reached through the sidebar, driven by the 
 presenter's clicker sends; a map page printing the view it shows."""
 
 import io
+
+import pytest
 from pathlib import Path
 
 from PIL import Image
@@ -56,6 +58,34 @@ def test_the_standalone_deck_works_from_disk_with_no_network(browser, tmp_path):
     context.close()
 
 
+@pytest.mark.parametrize("size", [(1366, 768), (1600, 900)], ids=["1366", "1600"])
+def test_every_scene_panel_ends_above_the_scale_bar_and_a_resize_refits_the_scene(browser, tmp_path, size):
+    """The longest scene (major projects, in English) ran off a 1600×900 screen under the scale
+    bar; a window made larger (full screen) kept the smaller window's zoom."""
+    scenes, _ = load_scenes()
+    path = write_html(scenes, "en", tmp_path / "deck.html")
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    pg = context.new_page()
+    pg.goto(path.as_uri())
+    pg.wait_for_selector("[data-testid=deck-title]")
+    for n in range(1, len(RAW) + 1):
+        if n > 1:
+            pg.keyboard.press("ArrowRight")
+            pg.wait_for_function(f"document.documentElement.getAttribute('data-scene') === '{n}'")
+        panel = pg.evaluate("""() => { const b = document.querySelector('[data-testid=deck-panel]');
+            const scale = document.querySelector('.leaflet-control-scale').getBoundingClientRect();
+            return {bottom: b.getBoundingClientRect().bottom, scrolls: b.scrollHeight > b.clientHeight + 1,
+                    scaleTop: scale.top}; }""")
+        assert panel["bottom"] < panel["scaleTop"] and not panel["scrolls"], (n, panel)
+    pg.keyboard.press("Home")
+    pg.wait_for_timeout(1500)
+    before = pg.evaluate("window.harbor.map.getZoom()")
+    pg.set_viewport_size({"width": size[0] + 554, "height": size[1] + 312})  # about full HD
+    pg.wait_for_timeout(800)
+    assert pg.evaluate("window.harbor.map.getZoom()") > before
+    context.close()
+
+
 def test_a_scene_shows_only_its_layers_in_the_legend(browser, tmp_path):
     scenes, _ = load_scenes()
     pg = browser.new_page(viewport={"width": 1600, "height": 900})
@@ -87,6 +117,14 @@ def test_the_presentation_page_from_the_sidebar_follows_the_keys(page, app_url):
     page.keyboard.press("ArrowRight")  # the page has the focus, not the map
     frame.locator("[data-testid=deck-title]").filter(has_text=expected_title(RAW[1])).wait_for(timeout=10000)
     assert "scene=2" in page.url and "page=present" in page.url
+    # the sidebar's list of pages clicked again keeps the focus: its radio must not turn the
+    # arrow keys into another page (the review found → opening the zone check)
+    page.get_by_text("演示", exact=True).click()
+    page.keyboard.press("ArrowDown")
+    frame.locator("[data-testid=deck-title]").filter(has_text=expected_title(RAW[2])).wait_for(timeout=10000)
+    assert "page=present" in page.url and "scene=3" in page.url
+    page.keyboard.press("ArrowUp")
+    frame.locator("[data-testid=deck-title]").filter(has_text=expected_title(RAW[1])).wait_for(timeout=10000)
     page.keyboard.press("PageDown")
     frame.locator("[data-testid=deck-title]").filter(has_text=expected_title(RAW[2])).wait_for(timeout=10000)
     frame.locator("[data-testid=deck-prev]").click()
