@@ -132,8 +132,7 @@ LAYERS: tuple[Layer, ...] = (
                           ("city_zs", Style("#1f618d", "#76d7c4", 0.4, 1.5)))),
     Layer("major_projects", "重大项目", "Major projects", "6", "major_projects.geojson",
           Style("#7d6608", "#f4d03f", 0.8, 1.5, radius=8), ("annex1", "annex3"),
-          projects=("J3", "J4", "J6", "J7"), ref="附件5 三", names=Names(4, "plain", 12),
-          symbol_below_km2=10),  # 南太湖绿色金融中心, a 5 km² disc: its named symbol
+          projects=("J3", "J4", "J6", "J7"), ref="附件5 三", names=Names(4, "plain", 12)),
     Layer("finance_towns", "金融特色小镇", "Finance towns", "X", "finance_towns.geojson",
           Style("#117864", "#48c9b0", 0.9, 1.5, radius=8), ("annex1", "annex3"),
           targets=("A4-8",), tasks=("三(五)1", "三(五)2", "三(五)3"), ref="三(五)",

@@ -330,22 +330,6 @@ def test_the_zone_check_map_shows_every_zone_the_check_reports_as_core_zone():
     assert ids[:5] == ["province", "cities", "riverside_extension", "core_zone", "financial_cities"]
 
 
-def test_a_major_project_drawn_as_an_area_is_its_named_symbol_on_the_provincial_maps():
-    # 南太湖绿色金融中心 is a disc of its published 5 km² (data/extents.csv): on the province it
-    # was a speck with no room for its name (review of issue 9); now the projects' named symbol.
-    from layers.load import load_layer
-    from layers.maps import map_layers
-
-    area = load_layer("major_projects").frame.set_index("name_zh").geometry["南太湖绿色金融中心"]
-    assert area.geom_type == "Polygon"
-    for map_id in ("annex1", "annex3"):
-        projects = {layer.id: layer for layer in map_layers(map_id)}["major_projects"]
-        shown = projects.frame.set_index("name_zh").geometry["南太湖绿色金融中心"]
-        assert shown.geom_type == "Point" and area.contains(shown), map_id
-        label = next(x for x in projects.labels if x["text"] == "南太湖绿色金融中心")
-        assert label["minZoom"] == 0
-
-
 @pytest.mark.parametrize("value, unit, words", [
     ("1500", "亿美元", "150 billion US$"),  # 1500 × 10⁸ = 1.5 × 10¹¹
     ("3700", "亿元", "370 billion yuan"), ("500", "亿元", "50 billion yuan"),
