@@ -19,6 +19,7 @@ PAGES = {  # ?page= value: (file under pages/, Chinese title, English title)
     "core-zone": ("core_zone_map.py", "核心区拥江扩面示意图", "Core zone"),
     "radiation": ("radiation_map.py", "辐射带动区示意图", "Radiation area"),
     "present": ("present.py", "演示", "Presentation"),
+    "targets": ("targets.py", "目标监测", "Targets"),
     "zone-check": ("zone_check.py", "项目落区核查", "Zone check"),
     "data": ("data.py", "数据与来源", "Data and sources"),
 }

@@ -20,6 +20,7 @@ from layers.progress import status_counts, status_table, statuses_of_items
 from layers.progress_words import COLUMNS, ITEM_KINDS, KINDS, word
 from layers.status import COLOURS, STATUSES
 from layers.tables import projects_table, targets_table, tasks_table
+from layers.zones import english_name
 
 FORMATS = (".xlsx", ".csv", ".docx")
 TITLE = ("钱塘江金融港湾发展实施计划（2021-2025年）终期评估：目标与任务完成情况",
@@ -40,6 +41,7 @@ def target_rows(lang: str, values: list[dict] | None = None) -> pd.DataFrame:
         word(COLUMNS, "id", lang): status["id"],
         word(COLUMNS, "harbor", lang): status["harbor"].map(harbors).fillna(""),
         word(COLUMNS, "row", lang): status["row"],
+        word(COLUMNS, "city", lang): status["city"].map(english_name if lang == "en" else (lambda c: c)),
         word(COLUMNS, "kind", lang): [word(KINDS, k, lang) for k in status["kind"]],
         word(COLUMNS, "baseline", lang): (status["baseline"] + " " + status["baseline_unit"].map(
             UNITS if lang == "en" else (lambda u: u))).str.strip(),
@@ -51,7 +53,7 @@ def target_rows(lang: str, values: list[dict] | None = None) -> pd.DataFrame:
                                         zip(status["source"], status["source_url"], status["published"])],
         word(COLUMNS, "note", lang): status["note"],
     })
-    return pd.concat([monitoring.iloc[:, :3], plan_words, monitoring.iloc[:, 3:]], axis=1)
+    return pd.concat([monitoring.iloc[:, :4], plan_words, monitoring.iloc[:, 4:]], axis=1)
 
 
 def item_rows(lang: str, statuses: dict | None = None) -> pd.DataFrame:
@@ -118,7 +120,7 @@ def _write_docx(path: Path, targets_part: pd.DataFrame, items_part: pd.DataFrame
     doc.add_paragraph((f"Made {dt.date.today():%Y-%m-%d}. Targets: {summary}." if lang == "en"
                        else f"生成日期：{dt.date.today():%Y-%m-%d}。目标：{summary}。"))
     doc.add_heading("Targets" if lang == "en" else "一、目标完成情况", level=2)
-    hidden = [word(COLUMNS, c, lang) for c in ("harbor", "row", "kind")] + [
+    hidden = [word(COLUMNS, c, lang) for c in ("harbor", "row", "city", "kind")] + [
         "年份/期间", "Year / period", "出处", "Plan reference"]
     _table(doc, targets_part.drop(columns=hidden, errors="ignore"), status_key)
     doc.add_heading("Tasks and Annex 5 items" if lang == "en" else "二、任务与附件5事项完成情况", level=2)

@@ -12,7 +12,7 @@ COLUMNS = {  # the evaluation table and the templates, as a reader sees them
     "id": ("编号", "Id"), "harbor": ("港湾", "Harbor"), "row": ("附件4 行", "Annex 4 row"),
     "city": ("城市", "City"), "scope": ("范围", "Scope"), "indicator": ("指标", "Indicator"),
     "target": ("目标", "Target"), "kind": ("目标类型", "Kind of target"),
-    "baseline": ("2020 年基数（一）", "2020 baseline (一)"),
+    "baseline": ("2020 年基数（一）", "2020 baseline (section 1)"),
     "measure": ("最新报告值", "Latest reported value"), "year": ("年份", "Year"),
     "progress": ("完成进度", "Progress"), "status": ("状态", "Status"),
     "units": ("责任单位", "Responsible units"), "note": ("说明", "Note"),

@@ -32,8 +32,12 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def running_app(env: dict | None = None, name: str = "streamlit"):
     """`streamlit run app.py` on a free local port, with extra environment variables."""
+    import tempfile
+
     port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
+    data = tempfile.mkdtemp(prefix="harbor-data-")  # the app's database and accounts: its own
+    env = {"HARBOR_DATA_DIR": data, **(env or {})}
     log = open(ARTIFACTS / f"{name}.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),

@@ -109,7 +109,7 @@ def test_the_command_line_report_template_and_import(database, tmp_path):
     got = {r[0]: dict(zip(header, r)) for r in report.iter_rows(min_row=2, values_only=True)}
     assert got["A4-3-3"]["Latest reported value"] == "0.25" or got["A4-3-3"]["Latest reported value"] == 0.25
     assert got["A4-3-3"]["Status"] == "Not met" and got["A4-3-3"]["Progress"] == "25%"  # 0.25 of 1 万亿元
-    assert got["A4-1-1"]["Status"] == "No data" and got["A4-1-1"]["2020 baseline (一)"] == "8.7 %"
+    assert got["A4-1-1"]["Status"] == "No data" and got["A4-1-1"]["2020 baseline (section 1)"] == "8.7 %"
     assert (tmp_path / "report_items.csv").exists()
     doc = Document(tmp_path / "report.docx")
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
