@@ -20,6 +20,7 @@ PAGES = {  # ?page= value: (file under pages/, Chinese title, English title)
     "radiation": ("radiation_map.py", "辐射带动区示意图", "Radiation area"),
     "present": ("present.py", "演示", "Presentation"),
     "targets": ("targets.py", "目标监测", "Targets"),
+    "tasks": ("tasks.py", "任务与事项", "Tasks"),
     "zone-check": ("zone_check.py", "项目落区核查", "Zone check"),
     "data": ("data.py", "数据与来源", "Data and sources"),
 }

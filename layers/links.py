@@ -33,3 +33,16 @@ def links_for(layer_id: str, feature_id: str | None = None) -> Links:
         projects += split_ids(f["projects"])
     return Links(targets_for(dict.fromkeys(targets)), rows_for("tasks", tasks),
                  rows_for("annex5", projects))
+
+
+def places_of(item_id: str) -> list[tuple[str, str | None]]:
+    """Where a task of 三 or 四 or an Annex 5 item is on the map: the features of
+    data/features.csv tied to it, (layer, feature id), then the layers tied to it as a whole
+    (feature None); empty for one the plan places nowhere."""
+    features = table("features")
+    column = "projects" if item_id in set(table("annex5")["id"]) else "tasks"
+    out = [(f["layer"], f["id"]) for f in features.to_dict("records") if item_id in split_ids(f[column])]
+    tied = {layer for layer, _ in out}
+    out += [(layer.id, None) for layer in BY_ID.values()
+            if item_id in (layer.projects if column == "projects" else layer.tasks) and layer.id not in tied]
+    return out

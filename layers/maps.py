@@ -337,3 +337,36 @@ def result_layers(frame, category, lang: str = "zh", limit: int = 5000, selectio
             frame=drawn, color="#c2185b", fill="#c2185b", fill_opacity=0.06, weight=2.5, dash="6 4",
             interactive=False))
     return out
+
+
+def places_map(places: list[tuple[str, str | None]], lang: str):
+    """A map of some places of the plan (layer, feature id or None for the whole layer) over
+    the province and its cities, fitted to them; None when none of them has a place."""
+    wanted: dict[str, set | None] = {}
+    for layer_id, feature_id in places:
+        if feature_id is None:
+            wanted[layer_id] = None
+        elif wanted.get(layer_id, set()) is not None:
+            wanted.setdefault(layer_id, set()).add(feature_id)
+    shown, boxes = [], []
+    for layer_id in ("province", "cities", *wanted):
+        map_id = next(m for m in ("annex1", "annex3", "annex2") if m in BY_ID[layer_id].maps)
+        layer = next(x for x in map_layers(map_id, lang) if x.id == layer_id)
+        if layer_id in wanted and wanted[layer_id] is not None:
+            keep = layer.frame["id"].isin(wanted[layer_id])
+            names = set(layer.frame.loc[keep, "label"])
+            layer.frame = layer.frame[keep]
+            layer.labels = [x for x in layer.labels if x["text"] in names]
+        if layer_id in wanted:
+            layer.frame = layer.frame[~layer.frame.geometry.is_empty & layer.frame.geometry.notna()]
+            if layer.frame.empty:  # tied to it, but placed nowhere (a key project with no address)
+                continue
+            boxes.append(layer.frame.total_bounds)
+        shown.append(layer)
+    if not boxes:
+        return None
+    minx, miny = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    maxx, maxy = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    pad = max(maxx - minx, maxy - miny, 0.05) * 0.15
+    return build_map(shown, (minx - pad, miny - pad, maxx + pad, maxy + pad), groups(lang), MAP_TEXTS[lang],
+                     order=list(DRAW_ORDER), attribution=ATTRIBUTION[lang])

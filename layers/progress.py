@@ -86,6 +86,17 @@ def baseline_of() -> dict[str, dict]:
     return out
 
 
+def item_cities(item_id: str) -> list[str]:
+    """The cities a task or Annex 5 item concerns: those whose governments answer for it, and
+    those of the places the plan ties it to."""
+    from layers.links import places_of
+
+    cities = {u.removesuffix("政府") for u in units_for(items()[item_id]) if u.endswith("市政府")}
+    features = table("features").set_index("id")
+    cities |= {features.loc[f, "city"] for _, f in places_of(item_id) if f in features.index and features.loc[f, "city"]}
+    return sorted(cities & set(CITIES_OF_HARBOR + ("衢州市",)), key=lambda c: (CITIES_OF_HARBOR + ("衢州市",)).index(c))
+
+
 def unit_targets(unit: str) -> list[str]:
     return [i for i, t in targets().items() if unit in units_for(t)]
 

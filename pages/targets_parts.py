@@ -78,7 +78,7 @@ def counts(rows: pd.DataFrame) -> None:
                       unsafe_allow_html=True)  # constant words and a count: no user text
 
 
-def _coloured(frame: pd.DataFrame):
+def coloured(frame: pd.DataFrame):
     column = word(COLUMNS, "status", lang())
     colour = {status_word(c): COLOURS[c] for c in STATUSES}
     return frame.style.map(lambda v: f"background-color:{colour.get(v, '')};color:white;font-weight:600"
@@ -103,7 +103,7 @@ def grouped_tables(rows: pd.DataFrame) -> None:
         if by == "row" and value:
             heading = t(f"附件4 第 {value} 行", f"Annex 4, row {value}")
         st.markdown(f"**{_md(heading)}**")
-        st.dataframe(_coloured(part[shown]), hide_index=True, width="stretch")
+        st.dataframe(coloured(part[shown]), hide_index=True, width="stretch")
 
 
 def _md(text: str) -> str:
@@ -163,8 +163,18 @@ def chart(target_id: str, values: list[dict]) -> None:
 
 
 def history(target_id: str, account: accounts.Account | None) -> None:
+    """The changes of a target's values, every year and city, with an undo."""
     changes = [c for y in range(FIRST_YEAR, LAST_YEAR + 1) for place in ("", *CITIES_OF_HARBOR)
                for c in progress.history(target_id, y, place)]
+    _changes(target_id, changes, account, progress.targets()[target_id])
+
+
+def item_history(item_id: str, account: accounts.Account | None) -> None:
+    """The changes of a task's or an Annex 5 item's status, with an undo."""
+    _changes(item_id, progress.history(item_id), account, progress.items()[item_id])
+
+
+def _changes(target_id: str, changes: list[dict], account, owner: dict) -> None:
     if not changes:
         st.caption(t("尚无修改记录。", "No change recorded yet."))
         return
@@ -176,7 +186,7 @@ def history(target_id: str, account: accounts.Account | None) -> None:
         t("来源", "Source"): (c["new"] or {}).get("source", ""),
         t("撤销", "Undoes"): c["undo_of"] or "", t("上传", "Upload"): c["upload_id"] or ""} for c in changes])
     st.dataframe(shown, hide_index=True, width="stretch")
-    if account and account.may_record(progress.units_for(progress.targets()[target_id])):
+    if account and account.may_record(progress.units_for(owner)):
         left, right = st.columns([1, 3])
         chosen = left.selectbox(t("撤销第几号修改", "Undo change no."), [c["id"] for c in reversed(changes)],
                                 key=f"undo-{target_id}")
@@ -196,7 +206,8 @@ def history(target_id: str, account: accounts.Account | None) -> None:
 def _record_text(record: dict | None) -> str:
     if not record:
         return "—"
-    return record.get("value") or status_word(record.get("status") or "no_data")
+    text = record.get("value") or status_word(record.get("status") or "no_data")
+    return f"{text}（{record['note']}）" if record.get("note") and not record.get("value") else text
 
 
 # ---- recording one value -----------------------------------------------------------------------
@@ -251,6 +262,39 @@ def record_form(target_id: str, account: accounts.Account, values: list[dict]) -
                                               "value": _record_text(other)}, lang()) if other else
                          message("gone", {"id": target_id}, lang()))
                 st.session_state.pop(seen_key, None)  # shown again with the other's value
+            except progress.Refused as err:
+                refusal(err)
+
+
+def status_form(item_id: str, account: accounts.Account, statuses: dict) -> None:
+    """The status and note of a task or an Annex 5 item, for one who answers for it."""
+    item = progress.items()[item_id]
+    if not account.may_record(progress.units_for(item)):
+        st.caption(t(f"此项的责任单位是 {item['responsible_units'] or '—'}，您不能填报。",
+                     f"This one is answered for by {item['responsible_units'] or '—'}: you cannot record it."))
+        return
+    current = statuses.get(item_id)
+    seen_key = f"status-seen-{item_id}"
+    if seen_key not in st.session_state:
+        st.session_state[seen_key] = current["version"] if current else None
+    with st.form(f"status-{item_id}", border=True):
+        options = list(TASK_STATUSES)
+        status = st.selectbox(t("状态", "Status"), options, format_func=status_word, key=in_language(f"status-{item_id}"),
+                              index=options.index(current["status"]) if current else 0)
+        note = st.text_area(t("说明（依据）", "Note (the grounds)"), value=(current or {}).get("note", ""),
+                            key=f"status-note-{item_id}")
+        if st.form_submit_button(t("保存", "Save")):
+            try:
+                progress.record_status(account, item_id, {"status": status, "note": note}, st.session_state[seen_key])
+                st.session_state.pop(seen_key, None)
+                st.session_state["targets-saved"] = t(f"已保存 {item_id} 的状态。", f"Saved the status of {item_id}.")
+                st.rerun()
+            except progress.Conflict as conflict:
+                other = conflict.current
+                st.error(message("conflict", {"id": item_id, "by": other["by"], "at": other["at"],
+                                              "value": _record_text(other)}, lang()) if other else
+                         message("gone", {"id": item_id}, lang()))
+                st.session_state.pop(seen_key, None)
             except progress.Refused as err:
                 refusal(err)
 

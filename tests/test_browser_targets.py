@@ -92,3 +92,30 @@ def test_the_targets_page_in_english_shows_no_chinese_interface_words(page, targ
     assert page.get_by_text("No data", exact=True).count() >= 1
     for word in ("目标监测", "登录", "无数据", "分组", "状态"):
         assert page.get_by_text(word, exact=True).count() == 0, word
+
+
+def test_an_editor_records_a_task_status_and_sees_its_place_on_the_map(browser, targets_app):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.goto(targets_app)
+    page.wait_for_selector("iframe[title*='st_folium']", timeout=60000)
+    page.get_by_text("任务与事项", exact=True).click()
+    page.get_by_text("计划三、四的任务与附件5", exact=False).wait_for(timeout=60000)
+    settled(page)
+    sign_in(page, "nb", PASSWORD)
+    choose_target(page, "宁波市", label="城市")
+    page.get_by_text("/ 48 项").wait_for()
+    choose_target(page, "三(四)2", label="查看一项")  # 打造宁波航运金融创新中心
+    frame = page.frame_locator("iframe[title*='st_folium']")
+    frame.get_by_text("宁波东部新城金融商务区").first.wait_for(timeout=30000)  # its place, named
+    page.get_by_test_id("stSelectbox").filter(has_text="状态").first.click()
+    page.get_by_role("option", name="基本完成").click()
+    page.get_by_label("说明（依据）").fill("<b>东部新城</b>国际金融服务中心已建成")
+    page.get_by_role("button", name="保存").click()
+    settled(page)
+    page.get_by_text("已保存 三(四)2 的状态。").wait_for(timeout=10000)
+    # the note is kept as typed and shown as text: no bold element made of it
+    assert page.get_by_label("说明（依据）").input_value() == "<b>东部新城</b>国际金融服务中心已建成"
+    assert page.locator("b", has_text="东部新城").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "tasks-recorded.png"))
+    context.close()
