@@ -370,3 +370,39 @@ def places_map(places: list[tuple[str, str | None]], lang: str):
     pad = max(maxx - minx, maxy - miny, 0.05) * 0.15
     return build_map(shown, (minx - pad, miny - pad, maxx + pad, maxy + pad), groups(lang), MAP_TEXTS[lang],
                      order=list(DRAW_ORDER), attribution=ATTRIBUTION[lang])
+
+
+CHOROPLETH = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")  # ColorBrewer Blues, light to dark
+NO_VALUE = "#d9d9d9"
+
+
+def choropleth_map(values: dict[str, float], lang: str, unit: str = ""):
+    """The six cities shaded by a value each (a city without one in grey, "no data"), in five
+    equal steps from the least to the most, each a row of the legend."""
+    layer = next(x for x in map_layers("annex1", lang) if x.id == "six_cities")
+    low, high = (min(values.values()), max(values.values())) if values else (0.0, 0.0)
+    step = (high - low) / len(CHOROPLETH) or 1.0
+
+    def shade(value: float) -> int:
+        return min(len(CHOROPLETH) - 1, int((value - low) / step))
+
+    def figure(x: float) -> str:
+        return f"{x:,.4g}"
+
+    classes = {}
+    for i, colour in enumerate(CHOROPLETH):
+        if any(shade(v) == i for v in values.values()):
+            a, b = low + i * step, low + (i + 1) * step if i < len(CHOROPLETH) - 1 else high
+            classes[f"c{i}"] = {"name": f"{figure(a)}–{figure(b)} {unit}".strip(), "fill": colour,
+                                "fill_opacity": 0.85, "color": "#1f618d"}
+    if len(values) < len(layer.frame):
+        classes["none"] = {"name": "无数据" if lang == "zh" else "No data", "fill": NO_VALUE,
+                           "fill_opacity": 0.85, "color": "#1f618d"}
+    frame = layer.frame.copy()
+    frame["class"] = [f"c{shade(values[z])}" if z in values else "none" for z in frame["name_zh"]]
+    frame["label"] = [f"{label} {figure(values[z])}" if z in values else label
+                      for label, z in zip(frame["label"], frame["name_zh"])]
+    layer.frame, layer.classes = frame, classes
+    base = [x for x in map_layers("annex1", lang) if x.id in ("province", "cities")]
+    return build_map([*base, layer], tuple(frame.total_bounds), groups(lang), MAP_TEXTS[lang],
+                     order=list(DRAW_ORDER), attribution=ATTRIBUTION[lang])

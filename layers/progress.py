@@ -350,3 +350,24 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def status_texts(ids, lang: str) -> list[str]:
+    """Each target's or item's status as a reader reads it: "基本完成（9，2025）", "No data"."""
+    from layers.progress_words import word
+
+    ids = list(ids)
+    rows = {r.target["id"]: r for r in status_rows()} if any(i in targets() for i in ids) else {}
+    recorded = all_statuses() if any(i in items() for i in ids) else {}
+    out = []
+    for i in ids:
+        if i in rows:
+            r = rows[i]
+            text = word(STATUSES, r.status, lang)
+            if r.measure is not None:
+                figure = format(r.measure.normalize(), "f")
+                text += f" ({figure}, {r.year})" if lang == "en" else f"（{figure}，{r.year}）"
+        else:
+            text = word(STATUSES, (recorded.get(i) or {}).get("status") or "no_data", lang)
+        out.append(text)
+    return out

@@ -21,6 +21,7 @@ from layers.extents import area_sentence
 from layers.links import links_for
 from layers.load import basemap_config, config_key, load_layer
 from layers.maps import bounds, from_display, layer_title, plan_map, search, to_display
+from layers.progress import status_texts
 from layers.present import PAPERS, print_figure, shown_box, view_sheet
 from layers.registry import BY_ID, MAPS, layers_for_map
 from layers.tables import projects_table, targets_table, tasks_table
@@ -383,15 +384,16 @@ def feature_panel(layer_id: str, feature_id: str) -> None:
     if area:
         st.caption(plain(area))
     links = links_for(layer_id, feature_id)
+    status = t("状态（目标监测）", "Status (Targets page)")
     if len(links.targets):
         st.markdown(f"**{t('目标', 'Targets')}**")
-        _show(targets_table(links.targets, lang()))
+        _show(targets_table(links.targets, lang()).assign(**{status: status_texts(links.targets["id"], lang())}))
     if len(links.tasks):
         st.markdown(f"**{t('任务', 'Tasks')}**")
-        _show(tasks_table(links.tasks, lang()))
+        _show(tasks_table(links.tasks, lang()).assign(**{status: status_texts(links.tasks["id"], lang())}))
     if len(links.projects):
         st.markdown(f"**{t('重大改革、平台、项目（附件5）', 'Reforms, platforms, projects (Annex 5)')}**")
-        _show(projects_table(links.projects, lang()))
+        _show(projects_table(links.projects, lang()).assign(**{status: status_texts(links.projects["id"], lang())}))
     if not len(links):
         st.caption(t("规划未为该要素列出目标、任务或项目。",
                      "The plan lists no target, task or project for this feature."))

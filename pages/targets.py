@@ -8,7 +8,7 @@ import streamlit as st
 from layers import progress
 from layers.evaluation import target_rows
 from pages.common import lang, t
-from pages.targets_parts import (chart, counts, downloads, grouped_tables, history, record_form,
+from pages.targets_parts import (chart, city_map, counts, downloads, grouped_tables, history, record_form,
                                  rules_box, sign_in_box, target_label, template_and_upload)
 
 st.title(t("目标监测与终期评估", "Targets and the final evaluation"))
@@ -38,6 +38,9 @@ with right:
         st.caption(t("登录后可填报（侧栏）。", "Sign in (sidebar) to record a value."))
 with st.expander(t("修改记录", "History of changes")):
     history(target_id, account)
+
+st.subheader(t("分市对比", "The six cities compared"))
+city_map(values)
 
 if account and account.role in ("editor", "admin"):
     st.subheader(t("填报模板", "Templates"))

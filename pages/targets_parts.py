@@ -210,6 +210,34 @@ def _record_text(record: dict | None) -> str:
     return f"{text}（{record['note']}）" if record.get("note") and not record.get("value") else text
 
 
+def city_map(values: list[dict]) -> None:
+    """The six cities shaded by a target reported per city (its latest value in each)."""
+    from streamlit_folium import st_folium
+
+    from layers.maps import choropleth_map
+
+    rows = [r for r in progress.status_rows(values) if r.cities]
+    if not rows:
+        st.caption(t("尚无分市填报的目标：在“城市”中选择城市即可分市填报港湾、全省范围的目标。",
+                     "No target has values per city yet: record a harbor-wide or province-wide target "
+                     "for one city by choosing the city."))
+        return
+    chosen = st.selectbox(t("目标", "Target"), [r.target["id"] for r in rows], format_func=target_label,
+                          key="targets-choropleth")
+    row = next(r for r in rows if r.target["id"] == chosen)
+    latest = {}
+    for city, yearly in row.cities.items():
+        numbers = {y: progress.number(v.get("value")) for y, v in yearly.items()}
+        numbers = {y: v for y, v in numbers.items() if v is not None}
+        if numbers:
+            latest[city] = (max(numbers), float(numbers[max(numbers)]))
+    st.caption("；".join(f"{c} {v:g}（{y}）" for c, (y, v) in latest.items()) if lang() == "zh" else
+               "; ".join(f"{english_name(c)} {v:g} ({y})" for c, (y, v) in latest.items()))
+    fmap = choropleth_map({c: v for c, (_, v) in latest.items()}, lang(), row.target["unit_zh"])
+    st_folium(fmap, height=480, use_container_width=True, returned_objects=[],
+              key=f"targets-choropleth-{chosen}-{lang()}")
+
+
 # ---- recording one value -----------------------------------------------------------------------
 
 def record_form(target_id: str, account: accounts.Account, values: list[dict]) -> None:

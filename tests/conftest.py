@@ -16,6 +16,12 @@ for path in (ROOT, ROOT / "tests", ROOT / "scripts"):
         sys.path.insert(0, str(path))
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
+# The app's database and accounts (layers/store) for code run in the test process (AppTest, the
+# map panels): a folder of the run's own, never the user's data folder.
+if not os.environ.get("HARBOR_DATA_DIR"):
+    import tempfile
+
+    os.environ["HARBOR_DATA_DIR"] = tempfile.mkdtemp(prefix="harbor-tests-")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Flags for a headless Chromium on a machine with no network (see README, Tests).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

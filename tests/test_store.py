@@ -186,3 +186,23 @@ def test_a_process_killed_mid_upload_loses_nothing_already_stored(database):
     db.forget(database)  # a new connection, as the next process would have
     assert [(v["target_id"], v["value"]) for v in progress.all_values()] == [("A4-2-3", "7.8")]
     progress.record_value(ADMIN, "A4-2-4", 2021, value("9"), None)  # and the database is usable
+
+
+def test_a_map_panel_reads_each_status_with_its_latest_figure(database):
+    progress.record_value(ADMIN, "A4-3-1", 2025, value("9"), None)  # 跻身全球前 8 名: 9th
+    progress.record_status(ADMIN, "三(四)2", {"status": "met", "note": ""}, None)
+    assert progress.status_texts(["A4-3-1", "A4-3-2", "三(四)2", "J1"], "zh") == [
+        "基本完成（9，2025）", "无数据", "已完成", "无数据"]
+    assert progress.status_texts(["A4-3-1"], "en") == ["Nearly met (9, 2025)"]
+
+
+def test_the_six_cities_are_shaded_by_their_values(database):
+    from layers.maps import CHOROPLETH, NO_VALUE, choropleth_map
+
+    html = choropleth_map({"杭州市": 0.4, "宁波市": 0.2, "嘉兴市": 0.1}, "zh", "万家").get_root().render()
+    # five steps of 0.06 from 0.1 to 0.4: 嘉兴 the lightest, 宁波 the second, 杭州 the darkest
+    assert "0.1–0.16 万家" in html and "0.16–0.22 万家" in html and "0.34–0.4 万家" in html
+    for colour in (CHOROPLETH[0], CHOROPLETH[1], CHOROPLETH[4], NO_VALUE):
+        assert colour in html
+    assert CHOROPLETH[2] not in html and CHOROPLETH[3] not in html  # no city in those steps
+    assert "无数据" in html  # the three cities with no value
