@@ -39,8 +39,9 @@ def test_map_page_shows_the_panel_of_a_feature():
     assert "三官塘路" in text  # the boundary wording of Annex 5
     tables = [table.value for table in at.table]
     assert len(tables) == 2  # tasks and projects, every column shown
-    assert list(tables[0].reset_index().columns) == ["编号", "任务", "责任单位"]
+    assert list(tables[0].reset_index().columns) == ["编号", "任务", "责任单位", "状态（目标监测）"]
     assert "杭州市政府" in " ".join(tables[0]["责任单位"])
+    assert set(tables[0]["状态（目标监测）"]) == {"无数据"}  # nothing recorded in the test's store
 
 
 def test_search_box_finds_and_opens_a_feature():
