@@ -16,6 +16,7 @@ from docx.shared import Cm, Pt, RGBColor
 from geo.zonecheck import write_output
 from layers.english import UNITS
 from layers.plan import table
+from layers import progress
 from layers.progress import status_counts, status_table, statuses_of_items
 from layers.progress_words import COLUMNS, ITEM_KINDS, KINDS, word
 from layers.status import COLOURS, STATUSES
@@ -87,20 +88,62 @@ def write_report(path: str | Path, lang: str = "zh") -> Path:
     return path
 
 
+def _numbers(column: pd.Series) -> list:
+    """A column's cells as Excel takes them: a number where the text is one ("9", "0.25",
+    "2025"; "81%" as 0.81), the text otherwise."""
+    out = []
+    for text in column.astype(str):
+        try:
+            out.append(float(text.rstrip("%")) / (100 if text.endswith("%") else 1) if text else None)
+        except ValueError:
+            out.append(text)
+    return out
+
+
+def city_rows(lang: str, values: list[dict] | None = None) -> pd.DataFrame:
+    """The values reported for one city of a wider target: target, city, year, value, source."""
+    values = progress.all_values() if values is None else values
+    return pd.DataFrame([{
+        word(COLUMNS, "id", lang): v["target_id"],
+        word(COLUMNS, "city", lang): english_name(v["place"]) if lang == "en" else v["place"],
+        word(COLUMNS, "year", lang): v["year"], word(COLUMNS, "value", lang): float(v["value"]),
+        word(COLUMNS, "source", lang): " ".join(p for p in (v["source"], v["source_url"], v["published"]) if p),
+        word(COLUMNS, "note", lang): v["note"]} for v in values if v["place"] and v["value"]],
+        columns=[word(COLUMNS, c, lang) for c in ("id", "city", "year", "value", "source", "note")])
+
+
 def _write_xlsx(path: Path, targets_part: pd.DataFrame, items_part: pd.DataFrame, lang: str) -> None:
-    # Two sheets, each written as the zone check writes its XLSX (text as text, no formula).
+    """The targets, the tasks and items, and the values per city, a sheet each; text as text
+    (never a formula), figures as numbers, the status in its colour."""
+    numeric = {word(COLUMNS, c, lang) for c in ("row", "measure", "year", "progress")}
     with pd.ExcelWriter(path, engine="xlsxwriter",
                         engine_kwargs={"options": {"strings_to_formulas": False,
                                                    "strings_to_numbers": False,
                                                    "strings_to_urls": False}}) as writer:
-        for frame, name in ((targets_part, ("目标", "Targets")), (items_part, ("任务与项目", "Tasks and items"))):
+        book = writer.book
+        shades = {word(STATUSES, c, lang): book.add_format({"bg_color": COLOURS[c], "font_color": "#ffffff",
+                                                            "bold": True}) for c in STATUSES}
+        percent = book.add_format({"num_format": "0%"})
+        parts = ((targets_part, ("目标", "Targets")), (items_part, ("任务与项目", "Tasks and items")),
+                 (city_rows(lang), ("分市数值", "Values per city")))
+        for frame, name in parts:
+            frame = frame.copy()
+            for column in numeric & set(frame.columns):
+                frame[column] = _numbers(frame[column])
             sheet_name = name[1] if lang == "en" else name[0]
             frame.to_excel(writer, sheet_name=sheet_name, index=False)
             sheet = writer.sheets[sheet_name]
             sheet.freeze_panes(1, 1)
             for j, column in enumerate(frame.columns):
-                width = min(60, max(10, int(frame[column].astype(str).str.len().max() or 0) + 2))
-                sheet.set_column(j, j, width)
+                longest = max([len(str(name)), *(len(str(v)) for v in frame[column] if v is not None)])
+                width = min(50, max(8, longest + 2))
+                sheet.set_column(j, j, width, percent if column == word(COLUMNS, "progress", lang) else None)
+            status = word(COLUMNS, "status", lang)
+            if status in frame.columns:
+                j = list(frame.columns).index(status)
+                for i, value in enumerate(frame[status], start=1):
+                    sheet.write_string(i, j, value, shades[value])
+            sheet.autofilter(0, 0, len(frame), frame.shape[1] - 1)
 
 
 def _write_docx(path: Path, targets_part: pd.DataFrame, items_part: pd.DataFrame, lang: str) -> None:
@@ -116,7 +159,7 @@ def _write_docx(path: Path, targets_part: pd.DataFrame, items_part: pd.DataFrame
     doc.add_heading(TITLE[1] if lang == "en" else TITLE[0], level=1)
     status_key = word(COLUMNS, "status", lang)
     counts = status_counts(pd.DataFrame({"status": [_code(s) for s in targets_part[status_key]]}))
-    summary = "; ".join(f"{word(STATUSES, s, lang)} {n}" for s, n in counts.items())
+    summary = ("; " if lang == "en" else "；").join(f"{word(STATUSES, s, lang)} {n}" for s, n in counts.items())
     doc.add_paragraph((f"Made {dt.date.today():%Y-%m-%d}. Targets: {summary}." if lang == "en"
                        else f"生成日期：{dt.date.today():%Y-%m-%d}。目标：{summary}。"))
     doc.add_heading("Targets" if lang == "en" else "一、目标完成情况", level=2)
@@ -132,9 +175,21 @@ def _code(status_word: str) -> str:
     return next(code for code, names in STATUSES.items() if status_word in names)
 
 
+# On paper the dashboard's amber and grey are too light for text: darker tones of the same.
+PRINT_COLOURS = {**COLOURS, "nearly": "#9a6700", "no_data": "#616161"}
+WIDE = {"指标", "Indicator", "名称", "Name", "责任单位", "Responsible units", "说明", "Note", "来源", "Source",
+        "任务", "Task"}
+MIDDLE = {"范围", "Scope", "目标", "Target"}
+
+
 def _table(doc, frame: pd.DataFrame, status_key: str) -> None:
+    """A table across the page: the long texts (indicator, units, source, note) three times as
+    wide as a figure's column, scope and target twice."""
     table = doc.add_table(rows=1, cols=frame.shape[1])
     table.style = "Table Grid"
+    table.autofit = False
+    shares = [3 if name in WIDE else 2 if name in MIDDLE else 1 for name in frame.columns]
+    widths = [Cm(26.7 * share / sum(shares)) for share in shares]
     for cell, name in zip(table.rows[0].cells, frame.columns):
         cell.text = ""
         cell.paragraphs[0].add_run(str(name)).bold = True
@@ -145,4 +200,9 @@ def _table(doc, frame: pd.DataFrame, status_key: str) -> None:
             run = cells[j].paragraphs[0].add_run("" if value is None else str(value))
             if j == status_at:
                 run.bold = True
-                run.font.color.rgb = RGBColor.from_string(COLOURS[_code(str(value))].lstrip("#").upper())
+                run.font.color.rgb = RGBColor.from_string(PRINT_COLOURS[_code(str(value))].lstrip("#").upper())
+    for column, width in zip(table.columns, widths):  # the grid (LibreOffice) and each cell (Word)
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width

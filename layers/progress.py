@@ -97,6 +97,30 @@ def item_cities(item_id: str) -> list[str]:
     return sorted(cities & set(CITIES_OF_HARBOR + ("衢州市",)), key=lambda c: (CITIES_OF_HARBOR + ("衢州市",)).index(c))
 
 
+def unit_places(unit: str, target: dict) -> list[str]:
+    """Where ``unit`` answers for a target's values: "" for the target's own scope, or cities.
+    A provincial unit answers for all of them; a city government for its own city's target,
+    and for its city's share of a wider one (the province's, the harbor's), not for the whole."""
+    if unit not in units_for(target):
+        return []
+    if not unit.endswith("市政府"):
+        return ["", *CITIES_OF_HARBOR]
+    city = unit.removesuffix("政府")
+    if city_of(target) == city:
+        return [""]
+    return [city] if city in CITIES_OF_HARBOR and not city_of(target) else []
+
+
+def places_for(account: Account, target: dict) -> list[str]:
+    """Where ``account`` may record a target's values (empty: nowhere)."""
+    if account.role == "admin":
+        return ["", *CITIES_OF_HARBOR]
+    if account.role != "editor":
+        return []
+    found = {p for unit in account.units for p in unit_places(unit, target)}
+    return [p for p in ("", *CITIES_OF_HARBOR) if p in found]
+
+
 def unit_targets(unit: str) -> list[str]:
     return [i for i, t in targets().items() if unit in units_for(t)]
 
@@ -124,6 +148,8 @@ def check_value(target_id: str, year, place: str, fields: dict) -> list[tuple[st
             problems.append(("worded_value", {"value": fields["value"]}))
     elif number(fields.get("value")) is None:
         problems.append(("number", {"value": fields.get("value", "")}))
+    elif kind_of(target) == "rank" and not (number(fields["value"]) >= 1 and number(fields["value"]) % 1 == 0):
+        problems.append(("rank", {"value": fields["value"]}))
     if not str(fields.get("source") or "").strip():
         problems.append(("source", {}))
     if fields.get("source_url") and not URL.fullmatch(str(fields["source_url"]).strip()):
@@ -173,7 +199,11 @@ def record_value(account: Account, target_id: str, year: int, fields: dict, seen
     problems = check_value(target_id, year, place, fields)
     if problems:
         raise Refused(problems)
-    _may(account, units_for(targets()[target_id]), target_id)
+    target = targets()[target_id]
+    if (place or "") not in places_for(account, target):
+        raise Refused([("not_yours_place" if places_for(account, target) else "not_yours",
+                        {"id": target_id, "units": "、".join(units_for(target)) or "—",
+                         "place": place or "—"})])
     with db.session(url) as session, session.begin():
         change = records.set_value(session, account.user, target_id, int(year), place,
                                    clean_value(fields), seen)
@@ -331,10 +361,14 @@ def main(argv: list[str] | None = None) -> int:
             upload, upload_id = import_file(args.file, account)
             for problem in upload.problems:
                 print(problem.text(args.lang), file=sys.stderr)
-            if upload_id is None:
+            if upload.problems:
                 print(f"{len(upload.problems)} problems; nothing was stored." if en
                       else f"共 {len(upload.problems)} 处问题，未存入任何内容。", file=sys.stderr)
                 return 1
+            if upload_id is None:
+                print(f"Nothing new or changed in {upload.rows} rows; nothing was stored." if en
+                      else f"{upload.rows} 行中没有新的或改动的内容，未存入任何内容。")
+                return 0
             print(f"Stored {len(upload.changes)} changes of {upload.rows} rows (upload {upload_id})." if en
                   else f"已存入 {upload.rows} 行中的 {len(upload.changes)} 处修改（上传编号 {upload_id}）。")
     except (ValueError, OSError) as err:

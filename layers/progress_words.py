@@ -13,7 +13,7 @@ COLUMNS = {  # the evaluation table and the templates, as a reader sees them
     "city": ("城市", "City"), "scope": ("范围", "Scope"), "indicator": ("指标", "Indicator"),
     "target": ("目标", "Target"), "kind": ("目标类型", "Kind of target"),
     "baseline": ("2020 年基数（一）", "2020 baseline (section 1)"),
-    "measure": ("最新报告值", "Latest reported value"), "year": ("年份", "Year"),
+    "measure": ("判定值（最新值、累计或平均）", "Value judged (latest, total or mean)"), "year": ("年份", "Year"),
     "progress": ("完成进度", "Progress"), "status": ("状态", "Status"),
     "units": ("责任单位", "Responsible units"), "note": ("说明", "Note"),
     "source": ("来源", "Source"), "source_url": ("来源网址", "Source URL"),
@@ -22,7 +22,7 @@ COLUMNS = {  # the evaluation table and the templates, as a reader sees them
     "value": ("报告值", "Reported value"), "version": ("版本（勿改）", "Version (do not edit)"),
     "name": ("名称", "Name"), "item": ("类别", "Kind"),
 }
-ITEM_KINDS = {"task": ("任务（三、四）", "Task (三, 四)"), "annex5": ("附件5", "Annex 5")}
+ITEM_KINDS = {"task": ("任务（三、四）", "Task (sections 3, 4)"), "annex5": ("附件5", "Annex 5")}
 
 SHEETS = {"targets": ("目标", "Targets"), "items": ("任务与项目", "Tasks and items"),
           "read_me": ("填写说明", "How to fill in")}
@@ -53,6 +53,10 @@ MESSAGES = {
                      "The publication date is missing: give the day the figure was published, such as 2025-03-01."),
     "not_yours": ("“{id}”的责任单位是 {units}，不在您负责的单位之中，不能修改。",
                   "“{id}” is answered for by {units}, none of which is yours: you cannot change it."),
+    "not_yours_place": ("您可以填报“{id}”中本单位的部分，但不能填报“{place}”（“—”为目标本身的范围）：请在“城市”中选择本单位所在的城市。",
+                        "You may record your own city's part of “{id}”, not “{place}” (“—” is the target's own scope): "
+                        "choose your city under City."),
+    "rank": ("名次“{value}”应为 1 或更大的整数。", "The rank “{value}” should be a whole number, 1 or more."),
     "conflict": ("“{id}”在您读取之后已被 {by} 于 {at} 修改为“{value}”：请核对后重新填写。",
                  "“{id}” was changed after you read it, by {by} at {at}, to “{value}”: check it and enter yours again."),
     "gone": ("“{id}”在您读取之后已被删除：请核对后重新填写。",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
+from decimal import Decimal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,16 +22,18 @@ import xlsxwriter
 from openpyxl.utils import get_column_letter
 
 from layers.accounts import Account
-from layers.plan import CITIES_OF_HARBOR
+from layers.plan import CITIES_OF_HARBOR, table
 from layers.progress import (TASK_STATUSES, Refused, all_statuses, all_values, check_status,
-                             check_value, clean_value, items, targets, unit_items, unit_targets,
-                             units_for)
+                             check_value, clean_value, items, places_for, targets, unit_items,
+                             unit_places, unit_targets, units_for)
 from layers.progress_words import COLUMNS, ITEM_KINDS, SHEETS, message, word
 from layers.status import FIRST_YEAR, LAST_YEAR, STATUSES
 from layers.store import db, records
 from layers.store.records import Conflict
+from layers.tables import targets_table
 
 MAX_MB = 10
+FORMULA = "\x00formula"  # a cell whose formula has no value saved with it
 TARGET_COLUMNS = ("id", "indicator", "scope", "target", "year", "place", "value", "status",
                   "source", "source_url", "published", "note", "version")
 ITEM_COLUMNS = ("id", "item", "name", "units", "status", "note", "version")
@@ -48,13 +51,6 @@ def _status_words() -> dict[str, str]:
     return out
 
 
-def target_text(target: dict, lang: str) -> str:
-    """A target as the plan words it: "超过 9 %", "全覆盖"."""
-    if target["value_text"]:
-        return " ".join(p for p in (target["comparator_zh"], target["value_text"]) if p)
-    return " ".join(p for p in (target["comparator_zh"], target["value"], target["unit_zh"]) if p)
-
-
 # ---- the template ----------------------------------------------------------------------------
 
 def write_template(unit: str, out, lang: str = "zh", url: str | None = None) -> None:
@@ -64,17 +60,20 @@ def write_template(unit: str, out, lang: str = "zh", url: str | None = None) -> 
     stored = {(v["target_id"], v["year"], v["place"]): v for v in all_values(url)}
     statuses = all_statuses(url)
     status_word = {c: word(STATUSES, c, lang) for c in TASK_STATUSES}
+    if not str(getattr(out, "name", out)).lower().endswith(".xlsx") and isinstance(out, (str, Path)):
+        raise ValueError(f"{out}: a template is an Excel workbook: name it .xlsx")
+    words = targets_table(table("targets"), lang).set_axis(list(targets()))  # the plan's words, in the reader's language
     target_rows = []
     for target_id in unit_targets(unit):
         t = targets()[target_id]
-        places = [""] + sorted({p for (i, _, p) in stored if i == target_id and p},
-                               key=CITIES_OF_HARBOR.index)
+        places = [p for p in ("", *CITIES_OF_HARBOR) if p in unit_places(unit, t)
+                  and (p == "" or p in ({q for (i, _, q) in stored if i == target_id} | {unit.removesuffix("政府")}))]
         for place in places:
             for year in range(FIRST_YEAR, LAST_YEAR + 1):
                 v = stored.get((target_id, year, place)) or {}
                 target_rows.append([
-                    target_id, t["indicator_en" if lang == "en" else "indicator_zh"],
-                    t["scope_zh"] or t["scope"], target_text(t, lang), year, place,
+                    target_id, words.loc[target_id].iloc[0], words.loc[target_id].iloc[1],
+                    words.loc[target_id].iloc[2], year, place,
                     v.get("value") or "", status_word.get(v.get("status"), ""), v.get("source", ""),
                     v.get("source_url", ""), v.get("published", ""), v.get("note", ""),
                     v.get("version", "")])
@@ -233,14 +232,17 @@ def read_upload(data: bytes, filename: str, account: Account, url: str | None = 
                 j = header.get(column)
                 if j is None or j >= len(row):
                     return ""
+                got = row[j].value
                 if row[j].data_type == "f":
                     got = row_values[j].value if j < len(row_values) else None
                     if got is None:
                         problems.append(Problem(title, number, heads[column], get_column_letter(j + 1),
                                                 "formula", {}))
-                        return ""
-                    return _text(got)
-                return _text(row[j].value)
+                        return FORMULA
+                if isinstance(got, (int, float)) and "%" in (row[j].number_format or ""):
+                    # 21.5% typed in Excel is kept as 0.215: the reader meant what Excel shows
+                    return format((Decimal(str(got)) * 100).normalize(), "f")
+                return _text(got)
 
             def problem(column: str, code: str, details: dict) -> None:
                 j = header.get(column)
@@ -248,6 +250,9 @@ def read_upload(data: bytes, filename: str, account: Account, url: str | None = 
                                         get_column_letter(j + 1) if j is not None else "", code, details))
 
             fields = {c: cell(c) for c in ENTERED[sheet_key]}
+            if FORMULA in fields.values():  # said once, as a formula; not again as a bad value
+                count += 1
+                continue
             item_id = cell("id")
             if not item_id and not any(fields.values()):
                 continue
@@ -276,6 +281,9 @@ def read_upload(data: bytes, filename: str, account: Account, url: str | None = 
                 problem(_column_of(code), code, details)
             if owner is not None and not account.may_record(units_for(owner)):
                 problem("id", "not_yours", {"id": item_id, "units": "、".join(units_for(owner)) or "—"})
+            elif sheet_key == "targets" and owner is not None and not found and \
+                    key[2] not in places_for(account, owner):
+                problem("place", "not_yours_place", {"id": item_id, "place": key[2] or "—"})
             if key in seen_keys.setdefault(sheet_key, {}):
                 problem("id", "duplicate", {"first": seen_keys[sheet_key][key]})
             seen_keys[sheet_key][key] = number
@@ -330,6 +338,8 @@ def import_file(path: str | Path, account: Account, url: str | None = None) -> t
     """Check and, if clean, store a filled template (the command line's import)."""
     path = Path(path)
     upload = read_upload(path.read_bytes(), path.name, account, url)
-    return upload, (None if upload.problems else apply_upload(upload, account, url))
+    if upload.problems or not upload.changes:  # nothing to store: no upload to record either
+        return upload, None
+    return upload, apply_upload(upload, account, url)
 
 

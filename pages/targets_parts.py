@@ -12,15 +12,17 @@ import pandas as pd
 import streamlit as st
 
 from layers import accounts, progress
+from layers.english import UNITS
 from layers.evaluation import write_report
 from layers.plan import CITIES_OF_HARBOR, table
-from layers.progress_words import COLUMNS, KINDS, message, word
+from layers.progress_words import COLUMNS, message, word
 from layers.status import COLOURS, FIRST_YEAR, KINDS as KIND_CODES, LAST_YEAR, STATUSES, rules
 from layers.templates import apply_upload, read_upload, write_template
 from layers.zones import english_name
 from pages.common import in_language, lang, t
 
 TASK_STATUSES = progress.TASK_STATUSES
+ROLES = {"viewer": ("查看", "viewer"), "editor": ("填报", "editor"), "admin": ("管理员", "administrator")}
 
 
 def status_word(code: str) -> str:
@@ -44,8 +46,9 @@ def sign_in_box() -> accounts.Account | None:
     with st.sidebar:
         if account:
             units = "、".join(account.units) if account.units else t("全部", "all")
-            st.caption(t(f"已登录：{account.name}（{account.role}，{units}）",
-                         f"Signed in: {account.name} ({account.role}; units: {units})"))
+            role = word(ROLES, account.role, lang())
+            st.caption(t(f"已登录：{account.name}（{role}，{units}）",
+                         f"Signed in: {account.name} ({role}; units: {units})"))
             if st.button(t("退出登录", "Sign out"), key="sign-out"):
                 st.session_state.pop("account", None)
                 st.rerun()
@@ -87,7 +90,7 @@ def coloured(frame: pd.DataFrame):
 
 GROUPS = {"harbor": ("按港湾（二(三)）", "By harbor (2(3))"), "row": ("按附件4 行", "By Annex 4 row"),
           "city": ("按城市", "By city")}
-SHOWN = ("id", "indicator", "target", "baseline", "measure", "year", "progress", "status", "units")
+SHOWN = ("id", "indicator", "target", "kind", "baseline", "measure", "year", "progress", "status", "units")
 
 
 def grouped_tables(rows: pd.DataFrame) -> None:
@@ -96,14 +99,19 @@ def grouped_tables(rows: pd.DataFrame) -> None:
     column = word(COLUMNS, by, lang())
     names = {"indicator": ("指标", "Indicator"), "target": ("目标", "Target"), "units": ("责任单位", "Responsible units")}
     shown = [word(names, c, lang()) if c in names else word(COLUMNS, c, lang()) for c in SHOWN]
-    for value, part in rows.groupby(column, sort=False):
+    groups = list(rows.groupby(column, sort=False))
+    for value, part in sorted(groups, key=lambda g: g[0] == ""):  # the ungrouped last
         heading = value or {"harbor": t("其他目标（附件4、附件5）", "Other targets (Annex 4, Annex 5)"),
                             "row": t("不在附件4 的目标（二(三)、附件5）", "Targets outside Annex 4 (2(3), Annex 5)"),
                             "city": t("全省、港湾或多个城市的目标", "Targets of the province, the harbor or several cities")}[by]
         if by == "row" and value:
             heading = t(f"附件4 第 {value} 行", f"Annex 4, row {value}")
         st.markdown(f"**{_md(heading)}**")
-        st.dataframe(coloured(part[shown]), hide_index=True, width="stretch")
+        st.dataframe(coloured(part[shown]), hide_index=True, width="stretch", column_config={
+            shown[1]: st.column_config.TextColumn(width="large"),
+            shown[2]: st.column_config.TextColumn(width="medium"),
+            word(COLUMNS, "status", lang()): st.column_config.TextColumn(width="small"),
+            shown[-1]: st.column_config.TextColumn(width="large")})
 
 
 def _md(text: str) -> str:
@@ -116,9 +124,7 @@ def rules_box() -> None:
     with st.expander(t("状态的判定规则（可在 data/status_rules.toml 中调整）",
                        "How a status is decided (adjustable in data/status_rules.toml)")):
         for kind in (*KIND_CODES, "none"):
-            name = word(KINDS, kind, lang()) if kind in KINDS else t("无数据", "No data")
-            st.markdown(f"- **{_md(name)}**：{_md(config.sentence(kind, lang()))}" if lang() == "zh"
-                        else f"- **{_md(name)}**: {_md(config.sentence(kind, lang()))}")
+            st.markdown(f"- {_md(config.sentence(kind, lang()))}")
 
 
 # ---- one target: its chart and history -------------------------------------------------------
@@ -133,6 +139,16 @@ def chart(target_id: str, values: list[dict]) -> None:
     target; the 2020 baseline where it is in the target's unit."""
     target = progress.targets()[target_id]
     row = next(r for r in progress.status_rows(values) if r.target["id"] == target_id)
+    if row.kind == "qualitative":  # a worded target: its status by year, no line to draw
+        given = [(y, r) for y, r in sorted(row.yearly.items()) if r.get("status")]
+        if not given:
+            st.info(t("无数据：尚未报告状态。", "No data: no status has been reported yet."))
+            return
+        st.dataframe(pd.DataFrame({t("年份", "Year"): [y for y, _ in given],
+                                   t("状态", "Status"): [status_word(r["status"]) for _, r in given],
+                                   t("说明", "Note"): [r.get("note", "") for _, r in given]}),
+                     hide_index=True, width="stretch")
+        return
     points = [(y, progress.number(r.get("value"))) for y, r in sorted(row.yearly.items())]
     points = [(y, float(v)) for y, v in points if v is not None]
     if row.kind == "cumulative":
@@ -144,12 +160,13 @@ def chart(target_id: str, values: list[dict]) -> None:
     base = progress.baseline_of().get(target_id)
     if base and base["unit_zh"] == target["unit_zh"]:
         points = [(2020, float(base["value"]))] + points
-    unit = target["unit_zh"]
+    unit = target["unit_zh"] if lang() == "zh" else (UNITS.get(target["unit_zh"]) or "")
     if not points:
         st.info(t("无数据：尚未报告任何数值。", "No data: no value has been reported yet."))
         return
     frame = pd.DataFrame(points, columns=["year", "value"])
-    y_title = t(f"报告值（{unit}）", f"Reported value ({unit})") if unit else t("报告值", "Reported value")
+    what = t("期间累计", "Total since 2021") if row.kind == "cumulative" else t("报告值", "Reported value")
+    y_title = f"{what}（{unit}）" if unit and lang() == "zh" else f"{what} ({unit})" if unit else what
     line = alt.Chart(frame).mark_line(point=True).encode(
         x=alt.X("year:O", title=t("年份", "Year"), scale=alt.Scale(domain=list(range(2020, LAST_YEAR + 1)))),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(reverse=row.kind == "rank", zero=row.kind != "rank")))
@@ -193,12 +210,13 @@ def _changes(target_id: str, changes: list[dict], account, owner: dict) -> None:
         if right.button(t("撤销", "Undo"), key=f"undo-button-{target_id}"):
             try:
                 progress.undo(account, chosen)
-                st.success(t(f"已撤销第 {chosen} 号修改（撤销本身也记录在案）。",
-                             f"Change {chosen} undone (the undo is recorded too)."))
+                st.session_state["targets-saved"] = t(f"已撤销第 {chosen} 号修改（撤销本身也记录在案）。",
+                                                      f"Change {chosen} undone (the undo is recorded too).")
                 st.rerun()
             except progress.Conflict:
-                st.error(t("此后该记录又有修改：请先撤销后来的修改。",
-                           "The record was changed since: undo the later change first."))
+                st.error(t(f"第 {chosen} 号修改之后，该记录又有修改（或它已被撤销）：请撤销最后一次修改。",
+                           f"The record was changed after change {chosen} (or it was undone already): "
+                           "undo the last change."))
             except progress.Refused as err:
                 refusal(err)
 
@@ -242,39 +260,45 @@ def city_map(values: list[dict]) -> None:
 
 def record_form(target_id: str, account: accounts.Account, values: list[dict]) -> None:
     target = progress.targets()[target_id]
-    if not account.may_record(progress.units_for(target)):
+    places = progress.places_for(account, target)
+    if not places:
         st.caption(t(f"此目标的责任单位是 {target['responsible_units'] or '—'}，您不能填报。",
                      f"This target is answered for by {target['responsible_units'] or '—'}: you cannot record it."))
         return
     worded = progress.kind_of(target) == "qualitative"
     left, right = st.columns(2)
     year = left.selectbox(t("年份", "Year"), list(range(LAST_YEAR, FIRST_YEAR - 1, -1)), key=f"rec-year-{target_id}")
-    place = right.selectbox(t("城市（分市填报；留空为目标本身的范围）", "City (for a value per city; empty: the target's own scope)"),
-                            ["", *CITIES_OF_HARBOR], key=in_language(f"rec-place-{target_id}"),
+    place = right.selectbox(t("城市（分市填报）", "City (for a value per city)"), places,
+                            key=in_language(f"rec-place-{target_id}"),
                             format_func=lambda c: (english_name(c) if lang() == "en" else c) if c
                             else t("目标本身的范围", "The target's own scope"))
     current = next((v for v in values if v["target_id"] == target_id and v["year"] == year
-                    and v["place"] == place), None)
+                    and v["place"] == place), None) or {}
     seen_key = f"rec-seen-{target_id}-{year}-{place}"
     if seen_key not in st.session_state:  # the version this editor saw when the form was shown
-        st.session_state[seen_key] = current["version"] if current else None
+        st.session_state[seen_key] = current.get("version")
+    # the fields belong to this year, city and version: another one starts from what is stored there
+    suffix = f"{target_id}-{year}-{place}-{st.session_state[seen_key]}"
     if current:
-        st.caption(t(f"当前：{_record_text(current)}（{current['by']}，{current['at']}）",
-                     f"Now: {_record_text(current)} ({current['by']}, {current['at']})"))
-    with st.form(f"record-{target_id}", border=True):
+        st.caption(t(f"当前：{_record_text(current)}（{current['by']}，{current['at']} UTC）",
+                     f"Now: {_record_text(current)} ({current['by']}, {current['at']} UTC)"))
+    with st.form(f"record-{suffix}", border=True):
         if worded:
-            status = st.selectbox(t("状态", "Status"), list(TASK_STATUSES), format_func=status_word,
-                                  key=in_language(f"rec-status-{target_id}"))
+            options = list(TASK_STATUSES)
+            status = st.selectbox(t("状态", "Status"), options, format_func=status_word,
+                                  index=options.index(current["status"]) if current.get("status") in options else None,
+                                  placeholder=t("请选择", "Choose one"), key=in_language(f"rec-status-{suffix}"))
             value = ""
         else:
-            value = st.text_input(t(f"报告值（{target['unit_zh'] or '数字'}）", f"Reported value ({target['unit_zh'] or 'a number'})"),
-                                  value=(current or {}).get("value") or "", key=f"rec-value-{target_id}")
+            unit = target["unit_zh"] if lang() == "zh" else (UNITS.get(target["unit_zh"]) or "")
+            value = st.text_input(t(f"报告值（{unit or '数字'}）", f"Reported value ({unit or 'a number'})"),
+                                  value=current.get("value") or "", key=f"rec-value-{suffix}")
             status = None
-        source = st.text_input(t("来源（出处）", "Source"), value=(current or {}).get("source", ""), key=f"rec-source-{target_id}")
-        url = st.text_input(t("来源网址", "Source URL"), value=(current or {}).get("source_url", ""), key=f"rec-url-{target_id}")
+        source = st.text_input(t("来源（出处）", "Source"), value=current.get("source", ""), key=f"rec-source-{suffix}")
+        url = st.text_input(t("来源网址", "Source URL"), value=current.get("source_url", ""), key=f"rec-url-{suffix}")
         published = st.text_input(t("发布日期（年-月-日）", "Published (year-month-day)"),
-                                  value=(current or {}).get("published", ""), key=f"rec-date-{target_id}")
-        note = st.text_area(t("说明", "Note"), value=(current or {}).get("note", ""), key=f"rec-note-{target_id}")
+                                  value=current.get("published", ""), key=f"rec-date-{suffix}")
+        note = st.text_area(t("说明", "Note"), value=current.get("note", ""), key=f"rec-note-{suffix}")
         if st.form_submit_button(t("保存", "Save")):
             fields = {"value": value, "status": status, "source": source, "source_url": url,
                       "published": published, "note": note}
@@ -286,7 +310,7 @@ def record_form(target_id: str, account: accounts.Account, values: list[dict]) -
                 st.rerun()
             except progress.Conflict as conflict:
                 other = conflict.current
-                st.error(message("conflict", {"id": target_id, "by": other["by"], "at": other["at"],
+                st.error(message("conflict", {"id": target_id, "by": other["by"], "at": f"{other['at']} UTC",
                                               "value": _record_text(other)}, lang()) if other else
                          message("gone", {"id": target_id}, lang()))
                 st.session_state.pop(seen_key, None)  # shown again with the other's value

@@ -107,8 +107,8 @@ def test_the_command_line_report_template_and_import(database, tmp_path):
     report = openpyxl.load_workbook(tmp_path / "report.xlsx")["Targets"]
     header = [c.value for c in report[1]]
     got = {r[0]: dict(zip(header, r)) for r in report.iter_rows(min_row=2, values_only=True)}
-    assert got["A4-3-3"]["Latest reported value"] == "0.25" or got["A4-3-3"]["Latest reported value"] == 0.25
-    assert got["A4-3-3"]["Status"] == "Not met" and got["A4-3-3"]["Progress"] == "25%"  # 0.25 of 1 万亿元
+    assert str(got["A4-3-3"]["Value judged (latest, total or mean)"]) == "0.25"
+    assert got["A4-3-3"]["Status"] == "Not met" and got["A4-3-3"]["Progress"] == 0.25  # 0.25 of 1 万亿元, a number
     assert got["A4-1-1"]["Status"] == "No data" and got["A4-1-1"]["2020 baseline (section 1)"] == "8.7 %"
     assert (tmp_path / "report_items.csv").exists()
     doc = Document(tmp_path / "report.docx")

@@ -61,7 +61,8 @@ def test_an_editor_records_a_value_and_finds_it_in_the_evaluation_table(browser,
     page.get_by_text("已登录：宁波市金融办").wait_for(timeout=10000)
     choose_target(page, "A4-3-1")  # 宁波舟山国际航运中心综合发展水平跻身全球前 8 名
     page.get_by_text("无数据：尚未报告任何数值。").wait_for(timeout=10000)
-    page.get_by_label("报告值").fill("9")
+    settled(page)
+    page.get_by_label("报告值（名）").fill("9")  # a rank, in places (名)
     page.get_by_label("来源（出处）").fill("新华·波罗的海国际航运中心发展指数报告（2025）")
     page.get_by_label("发布日期（年-月-日）").fill("2025-07-10")
     page.get_by_role("button", name="保存").click()
@@ -77,7 +78,7 @@ def test_an_editor_records_a_value_and_finds_it_in_the_evaluation_table(browser,
     sheet = openpyxl.load_workbook(io.BytesIO(Path(got.path()).read_bytes()))["目标"]
     header = [c.value for c in sheet[1]]
     rows = {r[0]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert str(rows["A4-3-1"]["最新报告值"]) == "9" and rows["A4-3-1"]["状态"] == "基本完成"
+    assert str(rows["A4-3-1"]["判定值（最新值、累计或平均）"]) == "9" and rows["A4-3-1"]["状态"] == "基本完成"
     assert rows["A4-3-1"]["年份"] in (2025, "2025")
     # another unit's target: no form
     choose_target(page, "A4-2-3")
@@ -87,8 +88,8 @@ def test_an_editor_records_a_value_and_finds_it_in_the_evaluation_table(browser,
 
 def test_the_targets_page_in_english_shows_no_chinese_interface_words(page, targets_app):
     open_targets(page, targets_app, "English")
-    page.get_by_text("How a status is decided (adjustable in data/status_rules.toml)").wait_for()
-    page.get_by_text("By harbor (2(3))").wait_for()
+    page.get_by_text("How a status is decided (adjustable in data/status_rules.toml)").wait_for(timeout=60000)
+    page.get_by_text("By harbor (2(3))").wait_for(timeout=60000)
     assert page.get_by_text("No data", exact=True).count() >= 1
     for word in ("目标监测", "登录", "无数据", "分组", "状态"):
         assert page.get_by_text(word, exact=True).count() == 0, word

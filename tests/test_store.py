@@ -116,7 +116,7 @@ def test_an_undo_of_a_first_value_removes_it(database):
 def test_an_editor_changes_only_the_targets_and_tasks_of_their_units(database):
     with pytest.raises(progress.Refused) as refused:
         progress.record_value(NINGBO, "A4-2-3", 2024, value("7.8"), None)  # 杭州市政府's
-    assert refused.value.problems == [("not_yours", {"id": "A4-2-3", "units": "杭州市政府"})]
+    assert refused.value.problems == [("not_yours", {"id": "A4-2-3", "units": "杭州市政府", "place": "—"})]
     with pytest.raises(progress.Refused):
         progress.record_status(NINGBO, "三(四)1", {"status": "met"}, None)
     mine = progress.record_value(HANGZHOU, "A4-2-3", 2024, value("7.8"), None)
@@ -206,3 +206,27 @@ def test_the_six_cities_are_shaded_by_their_values(database):
         assert colour in html
     assert CHOROPLETH[2] not in html and CHOROPLETH[3] not in html  # no city in those steps
     assert "无数据" in html  # the three cities with no value
+
+
+def test_a_city_records_its_own_share_of_a_wider_target_not_the_whole_nor_another_city(database):
+    # A4-1-4 (资产管理规模, the harbor's) names every city government of the harbor: Ningbo's editor
+    # may record Ningbo's share, not the harbor's total nor Hangzhou's; a provincial unit may.
+    progress.record_value(NINGBO, "A4-1-4", 2024, value("0.62"), None, place="宁波市")
+    for place in ("", "杭州市"):
+        with pytest.raises(progress.Refused) as refused:
+            progress.record_value(NINGBO, "A4-1-4", 2024, value("4.1"), None, place=place)
+        assert refused.value.problems[0][0] == "not_yours_place"
+    with pytest.raises(progress.Refused):  # and A4-3-1, Ningbo's own target, for another city
+        progress.record_value(NINGBO, "A4-3-1", 2024, value("9"), None, place="舟山市")
+    progress.record_value(NINGBO, "A4-3-1", 2024, value("9"), None)
+    office = Account("jr", "省金融办", "editor", ("省地方金融监管局",))
+    progress.record_value(office, "A4-1-4", 2024, value("4.1"), None)
+    assert {(v["target_id"], v["place"]) for v in progress.all_values()} == {
+        ("A4-1-4", "宁波市"), ("A4-3-1", ""), ("A4-1-4", "")}
+
+
+@pytest.mark.parametrize("rank", ["0", "-3", "9.5"])
+def test_a_rank_is_a_whole_number_from_one(database, rank):
+    with pytest.raises(progress.Refused) as refused:
+        progress.record_value(NINGBO, "A4-3-1", 2024, value(rank), None)
+    assert refused.value.problems == [("rank", {"value": rank})]

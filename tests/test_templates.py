@@ -176,3 +176,30 @@ def test_a_template_is_refused_for_a_unit_with_nothing(database):
     with pytest.raises(ValueError, match="no target, task or Annex 5 item"):
         write_template("省委组织部x", io.BytesIO())
     assert targets()["A4-3-1"]["responsible_units"] == "宁波市政府"
+
+
+def test_a_percentage_typed_in_excel_is_read_as_excel_shows_it(database):
+    # 21.5% typed in Excel is kept as 0.215 in a cell formatted "0.0%": the planner meant 21.5
+    office = Account("jr", "省金融办", "editor", ("省地方金融监管局",))
+    book = template("省地方金融监管局")
+    sheet = book["目标"]
+    row = row_of(sheet, "A4-1-6", 2025)  # 普惠型小微企业贷款占比超过 20%
+    fill(sheet, row, value=0.215)
+    sheet[f"G{row}"].number_format = "0.0%"
+    formula = row_of(sheet, "A4-1-6", 2024)
+    fill(sheet, formula, value="=0.2*100")  # a formula with no saved value: said once
+    upload = read_upload(saved(book), "省.xlsx", office)
+    assert [(p.code, p.row) for p in upload.problems] == [("formula", formula)]
+    sheet[f"G{formula}"] = None
+    sheet[f"I{formula}"] = None
+    sheet[f"K{formula}"] = None
+    apply_upload(read_upload(saved(book), "省.xlsx", office), office)
+    assert [(v["target_id"], v["value"]) for v in progress.all_values()] == [("A4-1-6", "21.5")]
+
+
+def test_a_city_template_lists_its_share_of_the_wider_targets(database):
+    rows = [(r[0], r[5]) for r in template()["目标"].iter_rows(min_row=2, values_only=True)]
+    assert ("A4-1-4", "宁波市") in rows and ("A4-1-4", None) not in rows  # the harbor's: Ningbo's share
+    assert ("A4-3-1", None) in rows  # Ningbo's own target: its own scope
+    with pytest.raises(ValueError, match=r"\.xlsx"):
+        write_template("宁波市政府", "宁波.csv")
