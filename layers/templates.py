@@ -180,8 +180,8 @@ def _header_map(sheet, sheet_key: str) -> tuple[dict[str, int], list[Problem]]:
             found[key] = j
     need = ("id", "year", *ENTERED["targets"]) if sheet_key == "targets" else ("id", *ENTERED["items"])
     missing = [c for c in need if c not in found]
-    return found, [Problem(sheet.title, 1, word(COLUMNS, c, "zh") + " / " + word(COLUMNS, c, "en"), "",
-                           "header", {"sheet": sheet.title, "column": word(COLUMNS, c, "zh")})
+    lang = "en" if sheet.title.strip() in {word(SHEETS, k, "en") for k in SHEETS} else "zh"
+    return found, [Problem(sheet.title, 1, "", "", "header", {"sheet": sheet.title, "column": word(COLUMNS, c, lang)})
                    for c in missing]
 
 

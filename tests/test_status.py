@@ -124,3 +124,37 @@ def test_every_kind_has_a_rule_in_both_languages():
     for kind in (*status.KINDS, "none"):
         assert config.sentence(kind, "zh") and config.sentence(kind, "en")
     assert "90%" in config.sentence("over", "en")
+
+
+def test_the_kind_of_a_made_up_target_follows_its_words():
+    """Hand-made rows: no number at all, or a worded value beside a number, is worded; a rank
+    needs both "前" and "名"."""
+    base = dict(id="X", comparator_zh="超过", value="5", unit_zh="家", value_text="", period="",
+                indicator_zh="机构")
+    assert status.kind_of({**base, "value": ""}) == "qualitative"
+    assert status.kind_of({**base, "value_text": "全覆盖"}) == "qualitative"
+    assert status.kind_of({**base, "comparator_zh": "跻身全球前"}) == "reach"  # not a rank: 家
+    assert status.kind_of({**base, "unit_zh": "名"}) == "over"  # not a rank: no 前
+    assert status.kind_of({**base, "comparator_zh": "跻身全球前", "unit_zh": "名"}) == "rank"
+
+
+@pytest.mark.parametrize("text, number", [
+    ("1,100", Decimal("1100")), (" 8.9 ", Decimal("8.9")), ("", None), ("  ", None), (None, None),
+    ("inf", None), ("NaN", None), ("八", None)])
+def test_a_reported_value_is_a_finite_decimal(text, number):
+    assert status.number(text) == number
+
+
+def test_what_a_judgement_reports_beside_the_status():
+    rank = judge("A4-3-1", {2024: "10"})
+    assert (rank.year, rank.measure, rank.progress) == (2024, Decimal(10), Decimal("0.8"))  # 8 / 10
+    worded = judge("A4-1-8", {2022: {"status": "nearly"}})
+    assert (worded.status, worded.year, worded.measure) == ("nearly", 2022, None)
+    annual = judge("A4-1-9", {2021: "0.9", 2022: "0.9"})  # a mean of exactly 90 % of 1: nearly
+    assert (annual.status, annual.measure, annual.year, annual.progress) == (
+        "nearly", Decimal("0.9"), 2022, Decimal("0.9"))
+    assert judge("A4-1-9", {y: "1" for y in range(2021, 2026)}).status == "met"  # exactly 1 each year
+    late = {2021: "2", 2022: "2", 2023: "2", 2024: "0.5", 2025: "0.5"}  # the last two years short
+    assert judge("A4-1-9", late).status == "nearly"
+    # a total "超过 4 万亿元" of exactly 4 is not more than 4
+    assert judge("A4-1-5", {y: "0.8" for y in range(2021, 2026)}).status == "nearly"

@@ -147,9 +147,17 @@ def test_an_upload_that_is_not_a_template_says_what_to_do(database):
     book = template()
     book["目标"]["G1"] = "数值"  # a header renamed
     upload = read_upload(saved(book), "x.xlsx", NINGBO)
-    assert [p.code for p in upload.problems] == ["header"]
-    assert "第 1 行缺少“报告值”列" in upload.problems[0].text("zh")
-    assert read_upload(b"x" * (11 * 1024 * 1024), "big.xlsx", NINGBO).problems[0].code == "too_big"
+    assert [p.text("zh") for p in upload.problems] == [
+        "目标，第 1 行：工作表“目标”第 1 行缺少“报告值”列：请使用本应用下载的模板，不要改动表头。"]
+    english = template(lang="en")
+    english["Targets"]["I1"] = "Where from"
+    assert [p.text("en") for p in read_upload(saved(english), "x.xlsx", NINGBO).problems] == [
+        "Targets, row 1: Row 1 of the sheet “Targets” has no column “Source”: use the template from this "
+        "app and keep its headers."]
+    big = read_upload(b"x" * (10 * 1024 * 1024 + 1), "big.xlsx", NINGBO)
+    assert [p.text("zh") for p in big.problems] == ["big.xlsx：文件超过 10 MB，不能导入。"]
+    assert (big.changes, big.rows, big.filename) == ([], 0, "big.xlsx")
+    assert read_upload(b"x" * (10 * 1024 * 1024), "x.xlsx", NINGBO).problems[0].code == "workbook"
 
 
 def test_an_english_template_is_read_with_english_statuses_and_messages(database):
