@@ -395,16 +395,22 @@ def template_and_upload(account: accounts.Account) -> None:
 
 
 def downloads() -> None:
+    """The evaluation table, made when asked: Excel and Word hold the targets and the tasks;
+    CSV is two files, the targets and the tasks and items."""
+    import tempfile
+    from pathlib import Path
+
     kinds = {"xlsx": "Excel", "docx": "Word", "csv": "CSV"}
     cols = st.columns(len(kinds))
+    stem = f"harbor_evaluation_{lang()}_{dt.date.today()}"
     for col, (suffix, name) in zip(cols, kinds.items()):
         with col:
             if st.button(t(f"生成评估表（{name}）", f"Make the evaluation table ({name})"), key=f"report-{suffix}"):
-                import tempfile
-                from pathlib import Path
-
                 with tempfile.TemporaryDirectory() as folder:
                     path = write_report(Path(folder) / f"evaluation.{suffix}", lang())
-                    data = path.read_bytes()
-                st.download_button(t("下载", "Download"), data, key=f"report-download-{suffix}",
-                                   file_name=f"harbor_evaluation_{lang()}_{dt.date.today()}.{suffix}")
+                    files = [(path.read_bytes(), f"{stem}.{suffix}")]
+                    if suffix == "csv":
+                        files.append(((path.parent / "evaluation_items.csv").read_bytes(), f"{stem}_items.csv"))
+                for n, (data, name_of_file) in enumerate(files):
+                    label = t("下载", "Download") if n == 0 else t("下载任务与事项", "Download the tasks and items")
+                    st.download_button(label, data, key=f"report-download-{suffix}-{n}", file_name=name_of_file)
