@@ -376,7 +376,7 @@ CHOROPLETH = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")  # ColorBre
 NO_VALUE = "#d9d9d9"
 
 
-def choropleth_map(values: dict[str, float], lang: str, unit: str = ""):
+def choropleth_map(values: dict[str, float], lang: str, unit: str = "", title: str = ""):
     """The six cities shaded by a value each (a city without one in grey, "no data"), in five
     equal steps from the least to the most, each a row of the legend."""
     layer = next(x for x in map_layers("annex1", lang) if x.id == "six_cities")
@@ -403,6 +403,7 @@ def choropleth_map(values: dict[str, float], lang: str, unit: str = ""):
     frame["label"] = [f"{label} {figure(values[z])}" if z in values else label
                       for label, z in zip(frame["label"], frame["name_zh"])]
     layer.frame, layer.classes = frame, classes
+    layer.name = title or layer.name  # the legend's heading: what the shades are
     base = [x for x in map_layers("annex1", lang) if x.id in ("province", "cities")]
     return build_map([*base, layer], tuple(frame.total_bounds), groups(lang), MAP_TEXTS[lang],
                      order=list(DRAW_ORDER), attribution=ATTRIBUTION[lang])

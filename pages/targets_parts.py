@@ -90,7 +90,7 @@ def coloured(frame: pd.DataFrame):
 
 GROUPS = {"harbor": ("按港湾（二(三)）", "By harbor (2(3))"), "row": ("按附件4 行", "By Annex 4 row"),
           "city": ("按城市", "By city")}
-SHOWN = ("id", "indicator", "target", "kind", "baseline", "measure", "year", "progress", "status", "units")
+SHOWN = ("id", "indicator", "target", "status", "measure", "year", "progress", "kind", "baseline", "units")
 
 
 def grouped_tables(rows: pd.DataFrame) -> None:
@@ -251,7 +251,8 @@ def city_map(values: list[dict]) -> None:
             latest[city] = (max(numbers), float(numbers[max(numbers)]))
     st.caption("；".join(f"{c} {v:g}（{y}）" for c, (y, v) in latest.items()) if lang() == "zh" else
                "; ".join(f"{english_name(c)} {v:g} ({y})" for c, (y, v) in latest.items()))
-    fmap = choropleth_map({c: v for c, (_, v) in latest.items()}, lang(), row.target["unit_zh"])
+    unit = row.target["unit_zh"] if lang() == "zh" else (UNITS.get(row.target["unit_zh"]) or "")
+    fmap = choropleth_map({c: v for c, (_, v) in latest.items()}, lang(), unit, target_label(chosen))
     st_folium(fmap, height=480, use_container_width=True, returned_objects=[],
               key=f"targets-choropleth-{chosen}-{lang()}")
 
