@@ -18,8 +18,6 @@ st.caption(t("计划期 2021—2025 年已结束：每个目标的 2020 年基�
              "and status. The app ships the plan's baselines and targets only; a target with no reported "
              "value has no data."))
 account = sign_in_box()
-if saved := st.session_state.pop("targets-saved", None):
-    st.success(saved)
 values = progress.all_values()
 rows = target_rows(lang(), values)
 counts(rows)

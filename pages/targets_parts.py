@@ -41,7 +41,10 @@ def signed_in() -> accounts.Account | None:
 
 
 def sign_in_box() -> accounts.Account | None:
-    """The sidebar's sign-in: viewing needs none; recording does."""
+    """The sidebar's sign-in (viewing needs none; recording does), and on the page what the
+    last save or undo did (it reran the page)."""
+    if saved := st.session_state.pop("targets-saved", None):
+        st.success(saved)
     account = signed_in()
     with st.sidebar:
         if account:

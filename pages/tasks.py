@@ -19,8 +19,6 @@ st.caption(t("计划三、四的任务与附件5的重大改革、重大平台�
              "The tasks of sections 三 and 四 and the reforms, platforms and projects of Annex 5, each "
              "with its responsible units, status and note."))
 account = sign_in_box()
-if saved := st.session_state.pop("targets-saved", None):
-    st.success(saved)
 statuses = progress.all_statuses()
 rows = item_rows(lang(), statuses)
 ids = list(progress.items())
