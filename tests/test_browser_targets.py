@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, download, running_app, settled
 from layers.accounts import add_user
@@ -91,8 +92,9 @@ def test_the_targets_page_in_english_shows_no_chinese_interface_words(page, targ
     page.get_by_text("How a status is decided (adjustable in data/status_rules.toml)").wait_for(timeout=60000)
     page.get_by_text("By harbor (2(3))").wait_for(timeout=60000)
     assert page.get_by_text("No data", exact=True).count() >= 1
-    for word in ("目标监测", "登录", "无数据", "分组", "状态"):
-        assert page.get_by_text(word, exact=True).count() == 0, word
+    page.screenshot(path=str(ARTIFACTS / "targets-english.png"))
+    for word in ("目标监测", "登录", "无数据", "分组", "状态"):  # waited for: a rerun may still be replacing the page
+        expect(page.get_by_text(word, exact=True)).to_have_count(0, timeout=15000)
 
 
 def test_an_editor_records_a_task_status_and_sees_its_place_on_the_map(browser, targets_app):
