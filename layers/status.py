@@ -77,10 +77,8 @@ def kind_of(target: dict, config: Rules | None = None) -> str:
 
 def number(text) -> Decimal | None:
     """A reported value as a decimal; None when there is none or it is not a number."""
-    if text is None or str(text).strip() == "":
-        return None
     try:
-        value = Decimal(str(text).strip().replace(",", ""))
+        value = Decimal(str(text).strip().replace(",", ""))  # None and "" are no number either
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
@@ -113,14 +111,14 @@ def judge(target: dict, yearly: dict[int, dict], config: Rules | None = None) ->
     if kind == "rank":
         rank = numbers[latest]
         status = "met" if rank <= goal else "nearly" if rank <= goal + config.rank_margin else "not_met"
-        return Judgement(status, rank, latest, goal / rank if rank > 0 else None)
+        return Judgement(status, rank, latest, goal / rank)  # a rank is 1 or more (layers.progress)
     if kind == "annual":
         mean = sum(numbers.values()) / len(numbers)
-        every = all(numbers.get(y, Decimal(-1)) >= goal for y in range(FIRST_YEAR, LAST_YEAR + 1))
+        every = all(y in numbers and numbers[y] >= goal for y in range(FIRST_YEAR, LAST_YEAR + 1))
         status = "met" if every else "nearly" if mean >= config.nearly * goal else "not_met"
-        return Judgement(status, mean, latest, mean / goal if goal else None)
+        return Judgement(status, mean, latest, mean / goal)  # every goal of the plan is above 0
     measure = sum(numbers.values()) if kind == "cumulative" else numbers[latest]
     strict = kind == "over" or kind == "cumulative" and target["comparator_zh"].startswith(STRICT)
     done = measure > goal if strict else measure >= goal
     status = "met" if done else "nearly" if measure >= config.nearly * goal else "not_met"
-    return Judgement(status, measure, latest, measure / goal if goal else None)
+    return Judgement(status, measure, latest, measure / goal)

@@ -158,3 +158,22 @@ def test_what_a_judgement_reports_beside_the_status():
     assert judge("A4-1-9", late).status == "nearly"
     # a total "超过 4 万亿元" of exactly 4 is not more than 4
     assert judge("A4-1-5", {y: "0.8" for y in range(2021, 2026)}).status == "nearly"
+
+
+def test_a_rule_is_worded_in_the_readers_language_with_the_files_figures():
+    config = status.rules()
+    assert config.sentence("rank", "en").startswith("A rank")
+    assert "2 places below" in config.sentence("rank", "en") and "2 位" in config.sentence("rank", "zh")
+    assert config.sentence("over", "zh").startswith("“超过 X”")
+
+
+def test_a_changed_rules_file_is_read_again(tmp_path, monkeypatch):
+    rules = tmp_path / "rules.toml"
+    text = status.rules_path().read_text(encoding="utf-8")
+    rules.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("HARBOR_STATUS_RULES", str(rules))
+    assert status.rules().nearly == Decimal("0.9")
+    rules.write_text(text.replace("nearly = 0.9", "nearly = 0.75"), encoding="utf-8")
+    import os
+    os.utime(rules, ns=(1, rules.stat().st_mtime_ns + 10**9))  # a later modification time
+    assert status.rules().nearly == Decimal("0.75")
