@@ -30,7 +30,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from layers.plan import table
 from layers.store import db
@@ -112,12 +112,6 @@ def sign_in(user: str, password: str, url: str | None = None) -> Account:
     if not ok:
         raise SignInError()
     return _account(user, entry)
-
-
-def failures(user: str, url: str | None = None) -> int:
-    with db.session(url) as session:
-        return session.scalar(select(func.count()).select_from(SignIn).where(
-            SignIn.user == user, SignIn.ok.is_(False), SignIn.at >= now() - WINDOW))
 
 
 def _toml_string(text: str) -> str:

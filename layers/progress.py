@@ -297,7 +297,6 @@ def status_table(values: list[dict] | None = None) -> pd.DataFrame:
         out.append({
             "id": t["id"], "harbor": harbors.get(t["id"], ""), "row": t["row"], "city": city_of(t),
             "kind": r.kind, "baseline": b["value"] if b else "", "baseline_unit": b["unit_zh"] if b else "",
-            "baseline_scope": b["scope"] if b else "", "baseline_id": b["id"] if b else "",
             "measure": "" if r.measure is None else format(r.measure.normalize(), "f"),
             "year": r.year or "", "progress": "" if r.progress is None else float(r.progress),
             "status": r.status, "note": latest.get("note", ""), "source": latest.get("source", ""),

@@ -58,16 +58,6 @@ def statuses(session: Session) -> dict[str, dict]:
     return {r.item_id: _record(r, STATUS_FIELDS) for r in session.scalars(select(ItemStatus))}
 
 
-def value_of(session: Session, target_id: str, year: int, place: str = "") -> dict | None:
-    row = session.scalars(select(Value).where(Value.target_id == target_id, Value.year == year,
-                                              Value.place == place)).first()
-    return _record(row, VALUE_FIELDS)
-
-
-def status_of(session: Session, item_id: str) -> dict | None:
-    return _record(session.get(ItemStatus, item_id), STATUS_FIELDS)
-
-
 def _write(session, model, where, key, fields, record, seen, user, stamp) -> dict | None:
     """Insert, update or (record None) delete the row at ``where`` if its version is ``seen``."""
     current = session.scalars(select(model).where(*where)).first()
