@@ -25,6 +25,7 @@ import re
 import sys
 import tomllib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,7 +41,7 @@ from layers.store.records import now
 ROLES = ("viewer", "editor", "admin")
 MAX_FAILURES, WINDOW = 5, timedelta(minutes=15)  # then wait until the window has passed
 _hasher = PasswordHasher()
-_DUMMY = _hasher.hash("not a password of anyone")  # unknown users cost the same time
+
 NAME = re.compile(r"[A-Za-z0-9_.@-]{1,80}")
 
 
@@ -62,6 +63,13 @@ class SignInError(Exception):
     def __init__(self, wait: int | None = None):
         super().__init__("too many attempts" if wait else "wrong user name or password")
         self.wait = wait
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to check an unknown user's password against, so that it costs the same time;
+    made when first needed (about 0.1 s), not when the map pages import this module."""
+    return _hasher.hash("not a password of anyone")
 
 
 def users_path() -> Path:
@@ -104,7 +112,7 @@ def sign_in(user: str, password: str, url: str | None = None) -> Account:
             raise SignInError(wait=max(1, -(-int(left.total_seconds()) // 60)))
         entry = load_users().get(user)
         try:
-            _hasher.verify(entry["password_hash"] if entry else _DUMMY, password)
+            _hasher.verify(entry["password_hash"] if entry else _dummy_hash(), password)
             ok = entry is not None
         except (VerificationError, InvalidHashError):
             ok = False

@@ -162,6 +162,18 @@ def check_value(target_id: str, year, place: str, fields: dict) -> list[tuple[st
     return problems
 
 
+def conflict_problem(item_id: str, current: dict | None, lang: str = "zh") -> tuple[str, dict]:
+    """What to tell a writer whose record changed since it was read: the other's value (or
+    status), who and when (UTC); or that it was removed."""
+    from layers.progress_words import word
+
+    if current is None:
+        return "gone", {"id": item_id}
+    shown = current.get("value") or word(STATUSES, current.get("status") or "no_data", lang)
+    return "conflict", {"id": item_id, "by": current.get("by", ""), "at": f"{current.get('at', '')} UTC",
+                        "value": shown}
+
+
 def _real_date(text: str) -> bool:
     try:
         return dt.date.fromisoformat(text) <= dt.date.today()
@@ -234,7 +246,8 @@ def undo(account: Account, change_id: int, url: str | None = None) -> dict:
         return records.change_dict(records.undo(session, account.user, change_id))
 
 
-def history(item_id: str, year: int | None = None, place: str = "", url: str | None = None) -> list[dict]:
+def history(item_id: str, year: int | None = None, place: str | None = None, url: str | None = None) -> list[dict]:
+    """The changes of a target's values (of one year and place when given) or of an item's status."""
     with db.session(url) as session:
         return records.history(session, item_id, year, place)
 

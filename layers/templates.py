@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from layers.accounts import Account
 from layers.plan import CITIES_OF_HARBOR, table
 from layers.progress import (TASK_STATUSES, Refused, all_statuses, all_values, check_status,
-                             check_value, clean_value, items, places_for, targets, unit_items,
+                             check_value, clean_value, conflict_problem, items, places_for, targets, unit_items,
                              unit_places, unit_targets, units_for)
 from layers.progress_words import COLUMNS, ITEM_KINDS, SHEETS, message, word
 from layers.status import FIRST_YEAR, LAST_YEAR, STATUSES
@@ -289,7 +289,7 @@ def read_upload(data: bytes, filename: str, account: Account, url: str | None = 
             seen_keys[sheet_key][key] = number
             current = (old or {}).get("version")
             if not found and current != seen:
-                problem("version", *_conflict(item_id, old))
+                problem("version", *conflict_problem(item_id, old))
             changes.append((sheet_key, key, fields, seen))
     return Upload(filename, digest, changes, count, problems)
 
@@ -303,14 +303,6 @@ def _column_of(code: str) -> str:
     return {"unknown_target": "id", "unknown_item": "id", "year": "year", "place": "place",
             "number": "value", "worded_value": "value", "status": "status", "source": "source",
             "url": "source_url", "date": "published", "date_missing": "published"}[code]
-
-
-def _conflict(item_id: str, current: dict | None) -> tuple[str, dict]:
-    if current is None:
-        return "gone", {"id": item_id}
-    shown = current.get("value") or word(STATUSES, current.get("status") or "no_data", "zh")
-    return "conflict", {"id": item_id, "by": current.get("by", ""), "at": current.get("at", ""),
-                        "value": shown}
 
 
 def apply_upload(upload: Upload, account: Account, url: str | None = None) -> int:
@@ -330,7 +322,7 @@ def apply_upload(upload: Upload, account: Account, url: str | None = None) -> in
                                        {"status": fields["status"], "note": fields["note"]}, seen,
                                        upload_id=upload_id)
             except Conflict as conflict:
-                raise Refused([_conflict(key[0], conflict.current)]) from None
+                raise Refused([conflict_problem(key[0], conflict.current)]) from None
     return upload_id
 
 

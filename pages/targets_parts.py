@@ -14,12 +14,12 @@ import streamlit as st
 from layers import accounts, progress
 from layers.english import UNITS
 from layers.evaluation import write_report
-from layers.plan import CITIES_OF_HARBOR, table
+from layers.plan import table
 from layers.progress_words import COLUMNS, message, word
 from layers.status import COLOURS, FIRST_YEAR, KINDS as KIND_CODES, LAST_YEAR, STATUSES, rules
 from layers.templates import apply_upload, read_upload, write_template
 from layers.zones import english_name
-from pages.common import in_language, lang, t
+from pages.common import in_language, lang, plain, t
 
 TASK_STATUSES = progress.TASK_STATUSES
 ROLES = {"viewer": ("查看", "viewer"), "editor": ("填报", "editor"), "admin": ("管理员", "administrator")}
@@ -109,7 +109,7 @@ def grouped_tables(rows: pd.DataFrame) -> None:
                             "city": t("全省、港湾或多个城市的目标", "Targets of the province, the harbor or several cities")}[by]
         if by == "row" and value:
             heading = t(f"附件4 第 {value} 行", f"Annex 4, row {value}")
-        st.markdown(f"**{_md(heading)}**")
+        st.markdown(f"**{plain(heading)}**")
         st.dataframe(coloured(part[shown]), hide_index=True, width="stretch", column_config={
             shown[1]: st.column_config.TextColumn(width="large"),
             shown[2]: st.column_config.TextColumn(width="medium"),
@@ -117,9 +117,7 @@ def grouped_tables(rows: pd.DataFrame) -> None:
             shown[-1]: st.column_config.TextColumn(width="large")})
 
 
-def _md(text: str) -> str:
-    from pages.common import plain
-    return plain(text)
+
 
 
 def rules_box() -> None:
@@ -127,7 +125,7 @@ def rules_box() -> None:
     with st.expander(t("状态的判定规则（可在 data/status_rules.toml 中调整）",
                        "How a status is decided (adjustable in data/status_rules.toml)")):
         for kind in (*KIND_CODES, "none"):
-            st.markdown(f"- {_md(config.sentence(kind, lang()))}")
+            st.markdown(f"- {plain(config.sentence(kind, lang()))}")
 
 
 # ---- one target: its chart and history -------------------------------------------------------
@@ -184,9 +182,7 @@ def chart(target_id: str, values: list[dict]) -> None:
 
 def history(target_id: str, account: accounts.Account | None) -> None:
     """The changes of a target's values, every year and city, with an undo."""
-    changes = [c for y in range(FIRST_YEAR, LAST_YEAR + 1) for place in ("", *CITIES_OF_HARBOR)
-               for c in progress.history(target_id, y, place)]
-    _changes(target_id, changes, account, progress.targets()[target_id])
+    _changes(target_id, progress.history(target_id), account, progress.targets()[target_id])
 
 
 def item_history(item_id: str, account: accounts.Account | None) -> None:
@@ -198,7 +194,6 @@ def _changes(target_id: str, changes: list[dict], account, owner: dict) -> None:
     if not changes:
         st.caption(t("尚无修改记录。", "No change recorded yet."))
         return
-    changes.sort(key=lambda c: c["id"])
     shown = pd.DataFrame([{
         t("编号", "No."): c["id"], t("时间（UTC）", "When (UTC)"): c["at"], t("用户", "User"): c["user"],
         t("年份", "Year"): c["year"], t("城市", "City"): c["place"],
@@ -313,10 +308,7 @@ def record_form(target_id: str, account: accounts.Account, values: list[dict]) -
                                                       f"Saved {target_id} for {year}.")
                 st.rerun()
             except progress.Conflict as conflict:
-                other = conflict.current
-                st.error(message("conflict", {"id": target_id, "by": other["by"], "at": f"{other['at']} UTC",
-                                              "value": _record_text(other)}, lang()) if other else
-                         message("gone", {"id": target_id}, lang()))
+                st.error(message(*progress.conflict_problem(target_id, conflict.current, lang()), lang()))
                 st.session_state.pop(seen_key, None)  # shown again with the other's value
             except progress.Refused as err:
                 refusal(err)
@@ -346,10 +338,7 @@ def status_form(item_id: str, account: accounts.Account, statuses: dict) -> None
                 st.session_state["targets-saved"] = t(f"已保存 {item_id} 的状态。", f"Saved the status of {item_id}.")
                 st.rerun()
             except progress.Conflict as conflict:
-                other = conflict.current
-                st.error(message("conflict", {"id": item_id, "by": other["by"], "at": other["at"],
-                                              "value": _record_text(other)}, lang()) if other else
-                         message("gone", {"id": item_id}, lang()))
+                st.error(message(*progress.conflict_problem(item_id, conflict.current, lang()), lang()))
                 st.session_state.pop(seen_key, None)
             except progress.Refused as err:
                 refusal(err)

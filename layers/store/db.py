@@ -11,8 +11,6 @@ import os
 import threading
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -50,6 +48,9 @@ def _sqlite_begin(connection) -> None:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (creates the tables in a new database)."""
+    from alembic import command  # here: about 0.15 s of imports the map pages need not pay
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:

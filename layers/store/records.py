@@ -133,11 +133,14 @@ def add_upload(session: Session, user: str, filename: str, sha256: str, rows: in
     return upload.id
 
 
-def history(session: Session, item_id: str, year: int | None = None, place: str = "") -> list[dict]:
-    """The changes of one value (item_id, year, place) or one status (item_id), oldest first."""
+def history(session: Session, item_id: str, year: int | None = None, place: str | None = None) -> list[dict]:
+    """The changes of a target's values or of an item's status, oldest first: of one year
+    (and one place: "" the target's own scope) when given, else all of them."""
     query = select(Change).where(Change.item_id == item_id)
-    query = query.where(Change.what == "value", Change.year == year, Change.place == (place or "")) \
-        if year is not None else query.where(Change.what == "status")
+    if year is not None:
+        query = query.where(Change.year == year)
+    if place is not None:
+        query = query.where(Change.place == place)
     return [change_dict(c) for c in session.scalars(query.order_by(Change.id))]
 
 
