@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from layers import progress
+from layers.english import ref_en
 from layers.evaluation import item_rows
 from layers.links import places_of
 from layers.maps import places_map
@@ -39,7 +40,8 @@ chosen = [i for i, k in zip(ids, keep) if k]
 if not chosen:
     st.stop()
 item_id = st.selectbox(t("查看一项", "One of them"), chosen, key="tasks-one",
-                       format_func=lambda i: f"{i} {progress.items()[i]['name_en' if lang() == 'en' else 'name_zh']}")
+                       format_func=lambda i: f"{ref_en(i)} {progress.items()[i]['name_en']}" if lang() == "en"
+                       else f"{i} {progress.items()[i]['name_zh']}")
 left, right = st.columns([3, 2])
 with left:
     fmap = places_map(places_of(item_id), lang())
