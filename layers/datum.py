@@ -95,7 +95,7 @@ def district_column(frame: pd.DataFrame) -> str | None:
 def _astray(said: np.ndarray):
     """Which points lie outside the district the list names for them."""
     def off(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-        found = zone_index().query(lon, lat)["district"].to_numpy()
+        found = zone_index().query(lon, lat)["district"]
         return np.array([s is not None and s not in f.split(SEPARATOR) for s, f in zip(said, found)],
                         dtype=bool)
     return off

@@ -174,9 +174,9 @@ def check_located(located: Located, notes=None, lang: str = "en") -> Result:
         present = np.isfinite(lon) & np.isfinite(lat)
         points = present
         if present.all():
-            zones = zone_index().query(lon, lat)
+            zones = pd.DataFrame(zone_index().query(lon, lat))
         elif present.any():
-            zones.loc[present] = zone_index().query(lon[present], lat[present]).to_numpy()
+            zones.loc[present] = pd.DataFrame(zone_index().query(lon[present], lat[present])).to_numpy()
     else:
         geoms = single_parts(located.geometry)
         present = ~shapely.is_missing(geoms.values) & ~geoms.is_empty.to_numpy() & np.isfinite(
@@ -193,7 +193,7 @@ def check_located(located: Located, notes=None, lang: str = "en") -> Result:
             lon[shapes], lat[shapes] = shapely.get_x(inner), shapely.get_y(inner)
             zones.loc[shapes] = zones_of_shapes(geoms[shapes], zone_index()).to_numpy()
         if points.any():
-            zones.loc[points] = zone_index().query(lon[points], lat[points]).to_numpy()
+            zones.loc[points] = pd.DataFrame(zone_index().query(lon[points], lat[points])).to_numpy()
     # Coordinates that are not finite numbers (inf, 1e400, a projection's overflow): a problem.
     unplaced = np.flatnonzero(~present & (problem == ""))
     problem[unplaced] = NOT_FINITE if lang == "en" else zh(NOT_FINITE)

@@ -9,15 +9,16 @@ plan defines a belt by its member cities, so a point is in a belt when its city 
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tomllib
 from functools import lru_cache
+from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
-
-from geo.crs import METRIC, WGS84
+import geo.zoneindex
 from geo.zoneindex import ZoneIndex
-from layers.load import config_key, load_layer
-from layers.plan import CITIES_OF_HARBOR, table
+from layers.load import config_key, config_path, load_layer
+from layers.plan import CITIES_OF_HARBOR, DATA, table
 
 KINDS = ("city", "district", "core_zone", "financial_city", "town")
 # A town drawn as a point (no published extent found, data/extents.csv) counts as a disc of
@@ -26,24 +27,94 @@ TOWN_RADIUS_M = 1000
 EXTENSION_OF = {"滨江扩展区": "钱塘江金融城"}
 
 
-def _kind(frame: gpd.GeoDataFrame, kind: str, names=None) -> gpd.GeoDataFrame:
+def _kind(frame, kind: str, names=None):
+    import geopandas as gpd
+
+    from geo.crs import WGS84
+
     out = gpd.GeoDataFrame({"kind": kind, "name": names if names is not None else frame["name_zh"]},
                            geometry=frame.geometry.values, crs=WGS84)
     return out
 
 
-def zone_table() -> gpd.GeoDataFrame:
+def zone_table():
     """Every zone, WGS84, with columns kind and name; follows changes of layers.toml."""
     return _zone_table(config_key())
 
 
 def zone_index() -> ZoneIndex:
-    """The spatial index over :func:`zone_table`, built once per state of the layers."""
-    return _zone_index(config_key())
+    """The spatial index over :func:`zone_table`: built once per state of the layers and kept
+    on disk (:func:`index_file`), so that a run loads it in milliseconds instead of reading
+    the layers and building it (about 2 s)."""
+    return _zone_index(sources_key())
+
+
+def sources_key() -> str:
+    """What the zones are made of, as a hash: every file of data/ (path, size, time), the text
+    of layers.toml and the files it names (with a Shapefile's side files), and the code that
+    builds the index. Any change to one of them gives another key, so another index."""
+    files = [*DATA.rglob("*"), Path(geo.zoneindex.__file__), Path(__file__)]
+    digest = hashlib.sha256()
+    config = config_path()
+    if config.is_file():
+        digest.update(config.read_bytes())
+        try:
+            entries = tomllib.loads(config.read_text("utf-8")).get("layers", {})
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            entries = {}  # the layers fall back to the bundled files, which are hashed
+        for entry in entries.values():
+            named = Path(str(entry.get("path", ""))) if isinstance(entry, dict) else None
+            if named and str(named) not in ("", "."):
+                named = named if named.is_absolute() else config.parent / named
+                files += [named, *named.parent.glob(named.stem + ".*")]
+    for file in sorted(set(files)):
+        if file.is_file():
+            stat = file.stat()
+            digest.update(f"{file}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:20]
+
+
+def cache_dir() -> Path:
+    """Where the zone index is kept: $HARBOR_CACHE_DIR, else the user's cache folder."""
+    from platformdirs import user_cache_dir
+
+    return Path(os.environ.get("HARBOR_CACHE_DIR") or user_cache_dir("qiantang-harbor",
+                                                                     appauthor=False))
+
+
+def index_file(key: str | None = None) -> Path:
+    """The file of the zone index for the layers as they are (or as of ``key``)."""
+    return cache_dir() / f"zone-index-{key or sources_key()}.npz"
+
+
+@lru_cache(maxsize=2)
+def _zone_index(key: str) -> ZoneIndex:
+    path = index_file(key)
+    try:
+        return ZoneIndex.load(path)
+    except (OSError, ValueError, KeyError):  # none yet, or of another format, or damaged
+        pass
+    index = ZoneIndex(zone_table())
+    try:  # written whole, then renamed: a reader never sees half a file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(f"{path.stem}.{os.getpid()}.part.npz")
+        index.save(part)
+        os.replace(part, path)
+        for old in path.parent.glob("zone-index-*.npz"):
+            if old != path and ".part" not in old.name:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a folder that cannot be written: the index is used from memory
+    return index
 
 
 @lru_cache(maxsize=4)
-def _zone_table(_config) -> gpd.GeoDataFrame:
+def _zone_table(_config):
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo.crs import METRIC, WGS84
+
     parts = [
         _kind(load_layer("cities").located, "city"),
         _kind(load_layer("districts").located, "district"),
@@ -59,11 +130,6 @@ def _zone_table(_config) -> gpd.GeoDataFrame:
     parts.append(gpd.GeoDataFrame({"kind": "town", "name": towns["name_zh"].values},
                                   geometry=areas.values, crs=WGS84))
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=WGS84)
-
-
-@lru_cache(maxsize=4)
-def _zone_index(config) -> ZoneIndex:
-    return ZoneIndex(_zone_table(config))
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,11 @@ if not os.environ.get("HARBOR_DATA_DIR"):
     import tempfile
 
     os.environ["HARBOR_DATA_DIR"] = tempfile.mkdtemp(prefix="harbor-tests-")
+# The zone index kept on disk (layers.zones.index_file): one folder for the run's processes.
+if not os.environ.get("HARBOR_CACHE_DIR"):
+    import tempfile
+
+    os.environ["HARBOR_CACHE_DIR"] = os.path.join(tempfile.gettempdir(), "harbor-tests-cache")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Flags for a headless Chromium on a machine with no network (see README, Tests).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
