@@ -41,6 +41,8 @@ import geopandas as gpd
 import numpy as np
 import openpyxl
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyogrio
 import shapely
 from charset_normalizer import from_bytes
@@ -417,8 +419,24 @@ def _separator(lines: list[str]) -> str:
     return max(SEPARATORS, key=score)
 
 
-def _read_csv(data: bytes, filename: str, encoding: str | None,
-              header_row: int | None = None) -> Table:
+@dataclass
+class CsvLayout:
+    """How a CSV file is laid out, as found from its first lines: the text encoding (a Python
+    codec), the separator, the row of the column names (from 1), the names as pandas gives
+    them, and the notes to say."""
+
+    encoding: str
+    sep: str
+    header_row: int
+    names: list[str]
+    notes: list[str]
+    offset: int = 0  # characters before the header row
+    text: str = ""  # the text read (all of it, or the head given to csv_layout)
+
+
+def csv_layout(data: bytes, filename: str, encoding: str | None = None,
+               header_row: int | None = None) -> CsvLayout:
+    """The layout of CSV ``data`` (a whole file, or its head cut at a line end)."""
     text, used = _decode(data, filename, encoding)
     text = text.removeprefix("\ufeff")  # a BOM left by a declared "utf-8": not a character
     if not text.strip():
@@ -427,7 +445,18 @@ def _read_csv(data: bytes, filename: str, encoding: str | None,
     head = text[:1 << 22]  # plenty for the first rows; a StringIO of all of it would copy it
     records = _csv_records(head, sep, max(HEADER_SCAN, header_row or 0) + HEADER_SCAN)
     row = _header_row([cells for _, cells in records], filename, header_row)
-    offset = records[row - 1][0] if row > 1 else 0
+    notes = [f"read as {LABELS.get(used, used)}"]
+    if row != 1:
+        notes.append(f"header in row {row}")
+    return CsvLayout(used, sep, row, _column_names(records[row - 1][1]), notes,
+                     records[row - 1][0] if row > 1 else 0, text)
+
+
+def _read_csv(data: bytes, filename: str, encoding: str | None,
+              header_row: int | None = None) -> Table:
+    layout = csv_layout(data, filename, encoding, header_row)
+    text, used, sep, row, offset = layout.text, layout.encoding, layout.sep, layout.header_row, \
+        layout.offset
     if offset == 0 and used == "utf-8":
         utf8, body = data, text  # as it is: no copy of a large file
     else:
@@ -458,10 +487,7 @@ def _read_csv(data: bytes, filename: str, encoding: str | None,
                     "address? Put that text in double quotes, or save the list as .xlsx.") from err
             raise InputError(f"{filename}: not a readable CSV table ({err}).") from err
         frame = frame.fillna("")  # the cells missing from short rows
-    notes = [f"read as {LABELS.get(used, used)}"]
-    if row != 1:
-        notes.append(f"header in row {row}")
-    return Table(frame, "csv", notes=notes, header_row=row, encoding=used,
+    return Table(frame, "csv", notes=layout.notes, header_row=row, encoding=used,
                  row_numbers=_csv_row_numbers(body, sep, row, len(frame)))
 
 
@@ -789,7 +815,7 @@ def read_input(source: bytes | str | Path, filename: str | None = None,
         raise InputError(f"{filename}: the file is empty.")
     kind = _sniff(data, filename)
     if kind == "csv":
-        return _declared_by_columns(_read_csv(data, filename, encoding, header_row))
+        return declared_by_columns(_read_csv(data, filename, encoding, header_row))
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         if kind == "zip":
@@ -802,7 +828,7 @@ def read_input(source: bytes | str | Path, filename: str | None = None,
                 members = _check_archive(archive, filename, len(data))
                 names = [m.filename for m in members]
                 if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-                    return _declared_by_columns(_read_excel(data, filename, header_row))
+                    return declared_by_columns(_read_excel(data, filename, header_row))
                 shps = [n for n in names if n.lower().endswith(".shp")]
                 kmls = [n for n in names if n.lower().endswith(".kml")]
                 if not shps and not kmls:
@@ -893,7 +919,7 @@ def _datum_of_names(*names) -> str | None:
     return said.pop() if len(said) == 1 else None
 
 
-def _declared_by_columns(table: Table) -> Table:
+def declared_by_columns(table: Table) -> Table:
     """A table whose coordinate columns are named for a system (百度经度, 高德纬度, lng_gcj02)
     declares it: read so unless the user says otherwise, and say so."""
     columns = list(table.frame.columns)
@@ -906,10 +932,19 @@ def _declared_by_columns(table: Table) -> Table:
     return table
 
 
+_PLAIN_DECIMAL = r"^-?[0-9]+(?:\.[0-9]*)?$"  # 120.2082401, -12, 30.: read alike by all
 _DECIMAL_COMMA = re.compile(r"^([+-]?\d+),(\d+)$")
 
 
 def _to_number(values: pd.Series) -> np.ndarray:
+    try:  # a column of plain numbers (as text or not), as Arrow reads them: fast
+        arrow = pa.array(values, from_pandas=True)
+        if pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type):
+            if not pc.all(pc.match_substring_regex(arrow, _PLAIN_DECIMAL)).as_py():
+                raise ValueError("not plain decimals")  # "", "inf", " 1", "0x1": as pandas reads
+        return np.array(pc.cast(arrow, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+    except (pa.ArrowException, ValueError, TypeError):
+        pass
     numbers = np.array(pd.to_numeric(values, errors="coerce"), dtype=float)  # a writable copy
     retry = np.isnan(numbers) & (values != "").to_numpy()
     if retry.any():  # stray spaces, full-width digits or commas: clean only those rows
@@ -935,6 +970,12 @@ _UNIT = re.compile(r"\s*[（(][^()（）]{1,12}[)）]\s*$")
 _NOTE = re.compile(r"\s*(?:注\s*\d*|备\s*注|说\s*明|填表说明|notes?)\s*(?:[:：（(\s]|$)|\s*(?:(?:单位)?(?:填表|填报|"
                    r"制表|审核|复核|统计|联系|负责|经办)人?|单位|日期|填报日期)\s*(?:[:：（(\s]|$)"
                    r"|.*(?:盖章|签字|签章|截至|截止)", re.IGNORECASE)
+
+
+def _blank(value) -> bool:
+    """An empty cell: "", spaces, or missing (None, NaN, NA) in a typed column."""
+    return value is None or value is pd.NA or isinstance(value, float) and math.isnan(value) \
+        or str(value).strip() == ""
 
 
 def _column_numbers(row: pd.Series) -> bool:
@@ -1038,7 +1079,7 @@ def locate(table: Table, crs: str | None = None, lon: str | None = None,
         text = np.full(len(frame), "", dtype=object)
         bad = np.flatnonzero(np.isnan(values))
         raw = frame[column].iloc[bad].to_numpy()
-        text[bad] = [f"{column} is empty" if str(v).strip() == "" else
+        text[bad] = [f"{column} is empty" if _blank(v) else
                      f"{column} {str(v).strip()!r} is not a number" for v in raw]
         messages.append(text)
     problem = messages[0]

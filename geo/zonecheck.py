@@ -204,23 +204,38 @@ def _quote_name(name: str) -> str:
     return _quote_formulas(pa.array([name], pa.string()))[0][0].as_py()
 
 
-def _csv_columns(table: pd.DataFrame) -> tuple[dict[str, pa.Array], list[str]]:
-    columns, quoted, names = {}, [np.empty(0, np.intp)], 0
-    for j in range(table.shape[1]):
-        name = str(table.columns[j])
-        values, rows = _quote_formulas(_arrow(table.iloc[:, j]))
-        names += _quote_name(name) != name
-        columns[_quote_name(name)] = values
+def csv_safe(table: pa.Table) -> tuple[pa.Table, np.ndarray, int]:
+    """The table as it is safe to write to CSV: text cells and column names that start like a
+    formula get a leading "'" (see _quote_formulas). Returns it, the positions of the quoted
+    cells (a row once per cell) and how many names were quoted."""
+    columns, quoted, names = [], [np.empty(0, np.intp)], []
+    for column in table.columns:
+        values, rows = _quote_formulas(column)
+        columns.append(values)
         quoted.append(rows)
-    rows = np.concatenate(quoted)
-    notes = []
-    if len(rows) or names:
-        where = ([_sheet_rows(rows)] if len(rows) else []) + (["the header"] if names else [])
-        n = len(rows) + names
-        notes.append(f"put ' before {_cells(n)} that start{'s' if n == 1 else ''} like a formula "
-                     f"(= + - @), so that Excel shows {'it' if n == 1 else 'them'} as text "
-                     f"({'; '.join(where)})")
-    return columns, notes
+    for name in table.column_names:
+        names.append(_quote_name(str(name)))
+    renamed = sum(a != str(b) for a, b in zip(names, table.column_names))
+    return pa.Table.from_arrays(columns, names=names), np.concatenate(quoted), renamed
+
+
+def quoted_note(rows: np.ndarray, names: int, total: int | None = None) -> list[str]:
+    """The note saying which cells were quoted (rows: their positions in the table, or the first
+    of them with ``total`` the count of all)."""
+    n = (len(rows) if total is None else total) + names
+    if not n:
+        return []
+    where = ([_sheet_rows(rows)] if len(rows) else []) + (["the header"] if names else [])
+    return [f"put ' before {_cells(n)} that start{'s' if n == 1 else ''} like a formula "
+            f"(= + - @), so that Excel shows {'it' if n == 1 else 'them'} as text "
+            f"({'; '.join(where)})"]
+
+
+def _csv_columns(table: pd.DataFrame) -> tuple[pa.Table, list[str]]:
+    arrow = pa.Table.from_arrays([_arrow(table.iloc[:, j]) for j in range(table.shape[1])],
+                                 names=[str(c) for c in table.columns])
+    safe, rows, names = csv_safe(arrow)
+    return safe, quoted_note(rows, names)
 
 
 def clean_for_excel(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -357,7 +372,7 @@ def write_output(frame: pd.DataFrame, path: str | Path) -> Written:
         # pyarrow writes a million rows about 8 times faster than pandas' to_csv.
         with open(path, "wb") as out:
             out.write(b"\xef\xbb\xbf")  # BOM: Excel then reads UTF-8
-            pacsv.write_csv(pa.table(columns), out)
+            pacsv.write_csv(columns, out)
     elif suffix == ".xlsx":
         if len(table) > 1_048_575:
             raise ValueError(f"{len(table):,} rows do not fit in an Excel sheet; write .csv instead")

@@ -1,0 +1,361 @@
+"""Tables too large for memory, read and written in batches: CSV (any encoding, title rows
+above the header, as geo.importer finds them) and Parquet or GeoParquet (one file, or a folder
+of parts as data platforms write them). Knows nothing of the plan.
+
+    reader = open_table("registry.parquet")      # or a .csv, or a folder of .parquet parts
+    with open_writer("out.csv", reader.schema_metadata) as out:
+        for batch in reader:                     # pyarrow Tables of up to BATCH_ROWS rows
+            out.write(batch.table, batch.part)
+    reader.problems                              # parts that could not be read, and why
+
+Memory stays bounded by the batch, whatever the file's size.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import queue
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
+
+from geo.importer import InputError, csv_layout
+
+BATCH_ROWS = 250_000
+CSV_BLOCK = 8 << 20  # bytes of CSV parsed at a time (some 200,000 rows of a short table)
+HEAD_BYTES = 4 << 20  # the head of a CSV file that its layout is found in
+PARQUET = (".parquet", ".geoparquet", ".parq")
+STREAMED = (".csv", ".txt", *PARQUET)
+
+
+@dataclass
+class Batch:
+    table: pa.Table  # the input's columns as read (a CSV's as text)
+    first: int  # the place of its first row in the input, from 0
+    part: str  # the file it came from (a part of a folder, or the file)
+    malformed: list[tuple[int, str]] = field(default_factory=list)  # (line, text) left out
+
+
+class _Counted(io.RawIOBase):
+    """A file that counts the bytes read from it (for the progress of a CSV)."""
+
+    def __init__(self, raw):
+        self._raw, self.count = raw, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._raw.readinto(buffer)
+        self.count += n or 0
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def is_streamed(path) -> bool:
+    """Whether the file (or folder of parts) is read in batches: CSV and Parquet."""
+    path = Path(path)
+    return path.is_dir() or path.suffix.lower() in STREAMED
+
+
+class TableReader:
+    """The batches of a table on disk. ``total_rows`` is known for Parquet (from the files'
+    footers), ``total_bytes`` always; :meth:`done` says how far the reading has come, from 0 to
+    1. ``problems`` lists the parts that could not be read (name, reason): the others are
+    read."""
+
+    def __init__(self, path, encoding: str | None = None, header_row: int | None = None,
+                 batch_rows: int = BATCH_ROWS):
+        self.path = Path(path)
+        self.batch_rows = batch_rows
+        self.notes: list[str] = []
+        self.problems: list[tuple[str, str]] = []
+        self.geometry: str | None = None  # GeoParquet: the WKB geometry column
+        self.crs: str | None = None  # GeoParquet: its CRS (PROJJSON text); WGS84 when unsaid
+        self.schema_metadata: dict | None = None
+        self.rows_read = 0
+        self._counted: _Counted | None = None
+        if not self.path.exists():
+            raise InputError(f"{self.path.name}: file not found.")
+        if self.path.is_dir() or self.path.suffix.lower() in PARQUET:
+            self.kind = "parquet"
+            self._open_parquet()
+        else:
+            self.kind = "csv"
+            self._open_csv(encoding, header_row)
+
+    # ---- CSV --------------------------------------------------------------------------------
+
+    def _open_csv(self, encoding, header_row) -> None:
+        self.total_bytes = self.path.stat().st_size
+        self.total_rows = None
+        with open(self.path, "rb") as f:
+            head = f.read(HEAD_BYTES)
+        if len(head) == HEAD_BYTES:  # cut after the last line end: no half character
+            head = head[:max(head.rfind(b"\n"), 0) + 1] or head
+        self.layout = csv_layout(head, self.path.name, encoding, header_row)
+        self.notes += self.layout.notes
+
+    def _csv_batches(self):
+        layout = self.layout
+        malformed: list[tuple[int, str]] = []
+
+        def skip(row) -> str:  # a row of another number of cells: kept aside, answered later
+            malformed.append((row.number or 0, row.text))
+            return "skip"
+
+        names = layout.names
+        self._counted = _Counted(open(self.path, "rb", buffering=0))
+        try:
+            reader = pacsv.open_csv(
+                io.BufferedReader(self._counted, CSV_BLOCK),
+                read_options=pacsv.ReadOptions(
+                    column_names=names, skip_rows=layout.header_row, block_size=CSV_BLOCK,
+                    encoding="utf8" if layout.encoding in ("utf-8", "utf_8", "utf8") else
+                    layout.encoding, use_threads=False),
+                parse_options=pacsv.ParseOptions(delimiter=layout.sep, newlines_in_values=True,
+                                                 invalid_row_handler=skip),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                    null_values=[], quoted_strings_can_be_null=False))
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                yield pa.Table.from_batches([batch]), list(malformed)
+                malformed.clear()
+            if malformed:
+                yield pa.Table.from_batches([], reader.schema), list(malformed)
+        except (pa.ArrowInvalid, UnicodeDecodeError) as err:
+            raise InputError(f"{self.path.name}: cannot be read past row {self.rows_read:,} "
+                             f"({err}); check the file's encoding and quoting.") from err
+        finally:
+            self._counted.close()
+
+    # ---- Parquet ----------------------------------------------------------------------------
+
+    def _open_parquet(self) -> None:
+        files = (sorted(p for p in self.path.rglob("*") if p.is_file() and not p.name.startswith(
+            (".", "_"))) if self.path.is_dir() else [self.path])
+        if not files:
+            raise InputError(f"{self.path.name}: the folder holds no Parquet files.")
+        self._files, self.total_rows = [], 0
+        schema = None
+        for file in files:
+            try:
+                meta = pq.read_metadata(file)
+            except (pa.ArrowException, OSError) as err:
+                self.problems.append((self._name(file), f"not a readable Parquet file ({err})"))
+                continue
+            self._files.append(file)
+            self.total_rows += meta.num_rows
+            schema = schema or pq.read_schema(file)
+        if schema is None:
+            raise InputError(f"{self.path.name}: no readable Parquet file "
+                             f"({'; '.join(f'{n}: {why}' for n, why in self.problems)}).")
+        self.total_bytes = sum(f.stat().st_size for f in self._files)
+        self.schema_metadata = dict(schema.metadata or {})
+        geo = self.schema_metadata.get(b"geo")
+        if geo:
+            try:
+                meta = json.loads(geo)
+                self.geometry = meta["primary_column"]
+                crs = meta["columns"][self.geometry].get("crs")
+                self.crs = json.dumps(crs) if isinstance(crs, dict) else crs
+            except (ValueError, KeyError, TypeError) as err:
+                raise InputError(f"{self.path.name}: its GeoParquet metadata cannot be read "
+                                 f"({err}).") from err
+            if meta["columns"][self.geometry].get("encoding", "WKB").upper() != "WKB":
+                raise InputError(f"{self.path.name}: geometry encoded as "
+                                 f"{meta['columns'][self.geometry]['encoding']}; write it as WKB.")
+
+    def _name(self, file: Path) -> str:
+        return str(file.relative_to(self.path)) if self.path.is_dir() else file.name
+
+    def _parquet_batches(self):
+        for file in self._files:
+            try:
+                for batch in pq.ParquetFile(file).iter_batches(batch_size=self.batch_rows):
+                    yield pa.Table.from_batches([batch]), [], self._name(file)
+            except (pa.ArrowException, OSError) as err:
+                self.problems.append((self._name(file), f"could not be read ({err})"))
+
+    # ---- both -------------------------------------------------------------------------------
+
+    def __iter__(self):
+        if self.kind == "csv":
+            for table, malformed in self._csv_batches():
+                yield from self._cut(table, malformed, self.path.name)
+        else:
+            for table, malformed, part in self._parquet_batches():
+                yield from self._cut(table, malformed, part)
+
+    def _cut(self, table: pa.Table, malformed, part: str):
+        for start in range(0, max(table.num_rows, 1), self.batch_rows):
+            piece = table.slice(start, self.batch_rows)
+            batch = Batch(piece, self.rows_read, part, malformed if start == 0 else [])
+            self.rows_read += piece.num_rows
+            if piece.num_rows or batch.malformed:
+                yield batch
+
+    def done(self) -> float:
+        """How much of the input has been read, from 0 to 1."""
+        if self.total_rows:
+            return min(self.rows_read / self.total_rows, 1.0)
+        if self._counted is not None and self.total_bytes:
+            return min(self._counted.count / self.total_bytes, 1.0)
+        return 0.0
+
+
+def open_table(path, encoding: str | None = None, header_row: int | None = None,
+               batch_rows: int = BATCH_ROWS) -> TableReader:
+    return TableReader(path, encoding, header_row, batch_rows)
+
+
+# ---- writing --------------------------------------------------------------------------------
+
+def output_kind(path) -> str:
+    """"csv", "parquet" (one file) or "folder" (a folder of Parquet parts: a path without a
+    suffix, or an existing folder)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if path.is_dir() or not suffix:
+        return "folder"
+    if suffix == ".csv":
+        return "csv"
+    if suffix in PARQUET:
+        return "parquet"
+    raise ValueError(f"{path.name}: a large table is written to .csv, .parquet or a folder")
+
+
+class TableWriter:
+    """Batches to a CSV file (UTF-8 with BOM, for Excel), one Parquet file, or a folder of
+    Parquet parts (one per :meth:`write` call, named by ``part``). Written whole, then renamed:
+    a reader never sees half a file."""
+
+    def __init__(self, path, metadata: dict | None = None):
+        self.path = Path(path)
+        self.kind = output_kind(self.path)
+        self.metadata = metadata
+        self.rows = 0
+        self._sink = self._writer = None
+        self._schema: pa.Schema | None = None
+        self._parts = 0
+        if self.kind == "folder":
+            self.path.mkdir(parents=True, exist_ok=True)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
+
+    def write(self, table: pa.Table, name: str | None = None) -> None:
+        if self.metadata:
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                                   **self.metadata})
+        if self.kind == "csv":
+            if self._sink is None:
+                self._sink = open(self._temp, "wb")
+                self._sink.write(b"\xef\xbb\xbf")  # BOM: Excel then reads UTF-8
+                pacsv.write_csv(table, self._sink)
+            else:
+                pacsv.write_csv(table, self._sink, pacsv.WriteOptions(include_header=False))
+        elif self.kind == "parquet":
+            if self._writer is None:
+                self._schema = table.schema
+                self._writer = pq.ParquetWriter(self._temp, self._schema)
+            self._writer.write_table(_conform(table, self._schema))
+        else:
+            write_part(table, self.path, name or f"part-{self._parts:05d}")
+        self._parts += 1
+        self.rows += table.num_rows
+
+    def close(self) -> None:
+        if self._sink is not None:
+            self._sink.close()
+        if self._writer is not None:
+            self._writer.close()
+        if self.kind != "folder" and self._temp.exists():
+            os.replace(self._temp, self.path)
+
+    def abandon(self) -> None:
+        for handle in (self._sink, self._writer):
+            if handle is not None:
+                handle.close()
+        self._temp.unlink(missing_ok=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, *_):
+        self.close() if kind is None else self.abandon()
+
+
+def write_part(table: pa.Table, folder: Path, name: str) -> Path:
+    """One part of a folder of Parquet files, written whole then renamed (a task run twice, as
+    a cluster does when a worker is lost, writes the same file twice, harmlessly)."""
+    target = Path(folder) / f"{name}.parquet"
+    temp = target.with_name(f".{target.name}.{os.getpid()}.{id(table)}.part")
+    pq.write_table(table, temp)
+    os.replace(temp, target)
+    return target
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """A later batch in the first batch's schema (a column all empty in one batch is typed
+    null by itself)."""
+    if table.schema.equals(schema, check_metadata=False):
+        return table
+    return pa.table([table.column(i).cast(field.type) if table.column(i).type != field.type
+                     else table.column(i) for i, field in enumerate(schema)], schema=schema)
+
+
+def parts(path) -> list[Path]:
+    """The Parquet files of a folder of parts, in order."""
+    return sorted(p for p in Path(path).glob("*.parquet"))
+
+
+def ahead(items, depth: int = 1):
+    """The items of an iterator, each made in a background thread while the one before is used
+    (pyarrow parses and writes without holding Python's lock, so reading, checking and writing
+    overlap on two cores). At most ``depth`` items wait: memory stays bounded."""
+    done = object()
+    waiting: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        waiting.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            waiting.put((done, None))
+        except BaseException as err:  # noqa: BLE001 - raised again in the consumer
+            waiting.put((done, err))
+
+    thread = threading.Thread(target=produce, daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, err = waiting.get()
+            if item is done:
+                if err is not None:
+                    raise err
+                return
+            yield item
+    finally:
+        stop.set()
