@@ -13,7 +13,6 @@ Memory stays bounded by the batch, whatever the file's size.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import queue
@@ -23,13 +22,12 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from geo.importer import InputError, csv_layout
 
 BATCH_ROWS = 250_000
-CSV_BLOCK = 8 << 20  # bytes of CSV parsed at a time (some 200,000 rows of a short table)
+CSV_BLOCK = 64 << 20  # at most, bytes of CSV parsed at a time (else about BATCH_ROWS rows)
 HEAD_BYTES = 4 << 20  # the head of a CSV file that its layout is found in
 PARQUET = (".parquet", ".geoparquet", ".parq")
 STREAMED = (".csv", ".txt", *PARQUET)
@@ -41,25 +39,6 @@ class Batch:
     first: int  # the place of its first row in the input, from 0
     part: str  # the file it came from (a part of a folder, or the file)
     malformed: list[tuple[int, str]] = field(default_factory=list)  # (line, text) left out
-
-
-class _Counted(io.RawIOBase):
-    """A file that counts the bytes read from it (for the progress of a CSV)."""
-
-    def __init__(self, raw):
-        self._raw, self.count = raw, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        n = self._raw.readinto(buffer)
-        self.count += n or 0
-        return n
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
 
 
 def is_streamed(path) -> bool:
@@ -84,7 +63,6 @@ class TableReader:
         self.crs: str | None = None  # GeoParquet: its CRS (PROJJSON text); WGS84 when unsaid
         self.schema_metadata: dict | None = None
         self.rows_read = 0
-        self._counted: _Counted | None = None
         if not self.path.exists():
             raise InputError(f"{self.path.name}: file not found.")
         if self.path.is_dir() or self.path.suffix.lower() in PARQUET:
@@ -105,6 +83,8 @@ class TableReader:
             head = head[:max(head.rfind(b"\n"), 0) + 1] or head
         self.layout = csv_layout(head, self.path.name, encoding, header_row)
         self.notes += self.layout.notes
+        # Rows are counted as they are read; the whole file's, estimated from its head.
+        self._row_bytes = len(head) / max(head.count(b"\n"), 1)
 
     def _csv_batches(self):
         layout = self.layout
@@ -115,12 +95,13 @@ class TableReader:
             return "skip"
 
         names = layout.names
-        self._counted = _Counted(open(self.path, "rb", buffering=0))
+        block = int(min(max(self._row_bytes * self.batch_rows, 1 << 20), CSV_BLOCK))
+        source = open(self.path, "rb")
         try:
             reader = pacsv.open_csv(
-                io.BufferedReader(self._counted, CSV_BLOCK),
+                source,
                 read_options=pacsv.ReadOptions(
-                    column_names=names, skip_rows=layout.header_row, block_size=CSV_BLOCK,
+                    column_names=names, skip_rows=layout.header_row, block_size=block,
                     encoding="utf8" if layout.encoding in ("utf-8", "utf_8", "utf8") else
                     layout.encoding, use_threads=False),
                 parse_options=pacsv.ParseOptions(delimiter=layout.sep, newlines_in_values=True,
@@ -141,7 +122,7 @@ class TableReader:
             raise InputError(f"{self.path.name}: cannot be read past row {self.rows_read:,} "
                              f"({err}); check the file's encoding and quoting.") from err
         finally:
-            self._counted.close()
+            source.close()
 
     # ---- Parquet ----------------------------------------------------------------------------
 
@@ -209,13 +190,12 @@ class TableReader:
             if piece.num_rows or batch.malformed:
                 yield batch
 
-    def done(self) -> float:
-        """How much of the input has been read, from 0 to 1."""
-        if self.total_rows:
-            return min(self.rows_read / self.total_rows, 1.0)
-        if self._counted is not None and self.total_bytes:
-            return min(self._counted.count / self.total_bytes, 1.0)
-        return 0.0
+    def done(self, rows: int) -> float:
+        """How much of the input ``rows`` rows are, from 0 to 1: exact for Parquet (its
+        footers count the rows), estimated for CSV from the length of its first lines."""
+        if self.total_rows is not None:
+            return min(rows / self.total_rows, 1.0) if self.total_rows else 1.0
+        return min(rows * self._row_bytes / self.total_bytes, 0.99) if self.total_bytes else 0.0
 
 
 def open_table(path, encoding: str | None = None, header_row: int | None = None,

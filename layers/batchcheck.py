@@ -26,8 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from geo.batches import TableReader, TableWriter, ahead
+from geo.batches import BATCH_ROWS, TableReader, TableWriter, ahead, output_kind, parts, write_part
 from geo.crs import WGS84
 from geo.importer import InputError, Table, declared_by_columns, locate
 from layers.datum import DatumHint
@@ -109,13 +110,39 @@ def _malformed(lines, table: pa.Table, width: int, sep: str, lang: str) -> pa.Ta
                                  for j in range(table.num_columns)], schema=table.schema)
 
 
+class SafeWriter(TableWriter):
+    """A TableWriter whose CSV is safe to open in Excel: text that starts like a formula gets a
+    leading "'" (geo.zonecheck.csv_safe); :attr:`notes` says how many cells, and where."""
+
+    def __init__(self, path, metadata: dict | None = None):
+        super().__init__(path, metadata)
+        self._quoted: list[np.ndarray] = []
+        self._count = self._names = 0
+
+    def write(self, table: pa.Table, name: str | None = None, first: int = 0) -> None:
+        if self.kind == "csv":
+            from geo.zonecheck import csv_safe
+
+            table, rows, names = csv_safe(table)
+            self._quoted.append(rows[:10] + first)
+            self._count += len(rows)
+            self._names = names
+        super().write(table, name)
+
+    @property
+    def notes(self) -> list[str]:
+        from geo.zonecheck import quoted_note
+
+        rows = np.concatenate(self._quoted)[:10] if self._quoted else np.empty(0, np.intp)
+        return quoted_note(rows, self._names, self._count)
+
+
 def check_file(source, output, crs: str | None = None, lon: str | None = None,
                lat: str | None = None, encoding: str | None = None,
                header_row: int | None = None, lang: str = "en", progress=None) -> Summary:
     """Check a CSV or Parquet/GeoParquet file (or folder of parts) into ``output``: .csv,
     .parquet, or a folder of Parquet parts. ``progress(done, rows, seconds)`` is called after
     every batch (``done`` from 0 to 1). Raises InputError when the input cannot be read at all."""
-    from geo.zonecheck import csv_safe, quoted_note
     from layers.datum import datum_hint
     from layers.zonecheck import ADDED, _read_as_wgs84
 
@@ -128,19 +155,9 @@ def check_file(source, output, crs: str | None = None, lon: str | None = None,
         summary.notes += declared.notes
         crs = crs or declared.crs
     settings = Settings(crs, lon, lat, lang, reader.geometry, reader.crs)
-    quoted = {"rows": [], "count": 0, "names": 0}
-
-    def write(table: pa.Table, name: str, first: int) -> None:
-        if writer.kind == "csv":  # safe to open in Excel (geo.zonecheck.csv_safe)
-            table, rows, names = csv_safe(table)
-            quoted["rows"].append(rows[:10] + first)
-            quoted["count"] += len(rows)
-            quoted["names"] = names
-        writer.write(table, name)
-
     hint_wanted = reader.geometry is None and _read_as_wgs84(
         declared or Table(pd.DataFrame(), "csv"), crs)
-    writer = TableWriter(output, reader.schema_metadata)
+    writer = SafeWriter(output, reader.schema_metadata)
     pending = None
     with writer, ThreadPoolExecutor(1) as pool:  # a batch is written while the next is checked
         for batch in ahead(reader):
@@ -151,7 +168,7 @@ def check_file(source, output, crs: str | None = None, lon: str | None = None,
                 summary.problems += len(batch.malformed)
             if pending is not None:
                 pending.result()
-            pending = pool.submit(write, table, f"part-{batch.first:012d}", batch.first)
+            pending = pool.submit(writer.write, table, f"part-{batch.first:012d}", batch.first)
             summary.rows += table.num_rows
             summary.problems += result.problems
             summary.foot += result.foot
@@ -163,12 +180,112 @@ def check_file(source, output, crs: str | None = None, lon: str | None = None,
                     summary.hint_rows = summary.hint.rows + (reader.layout.header_row + 1
                                                              if reader.kind == "csv" else 1)
             if progress:
-                progress(reader.done(), summary.rows, time.perf_counter() - start)
+                progress(reader.done(summary.rows), summary.rows, time.perf_counter() - start)
         if pending is not None:
             pending.result()
+    if progress:
+        progress(1.0, summary.rows, time.perf_counter() - start)
     summary.unread = list(reader.problems)
-    if quoted["count"] or quoted["names"]:
-        rows = np.concatenate(quoted["rows"]) if quoted["rows"] else np.empty(0, np.intp)
-        summary.notes += quoted_note(rows[:10], quoted["names"], quoted["count"])
+    summary.notes += writer.notes
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+# ---- on a Dask cluster ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Shared:
+    """What every task of a run needs, sent to each worker once: the zone index, the settings,
+    the output folder."""
+
+    index: object  # geo.zoneindex.ZoneIndex
+    settings: Settings
+    folder: str
+    hint_wanted: bool
+
+
+def check_part(part, shared: Shared) -> dict:
+    """One partition on a worker: read where it is, checked batch by batch with the client's
+    zone index, written as one part of the output folder."""
+    from layers.datum import datum_hint
+    from layers.zonecheck import ADDED
+    from layers.zones import install_index
+
+    install_index(shared.index)
+    table = part.read()
+    outs, problems, foot, hint = [], 0, 0, None
+    for start in range(0, max(table.num_rows, 1), BATCH_ROWS):
+        out, result = check_table(table.slice(start, BATCH_ROWS), shared.settings)
+        outs.append(out)
+        problems += result.problems
+        foot += result.foot
+        if part.first == 0 and start == 0 and shared.hint_wanted:
+            added = result.table[ADDED[:2]].to_numpy(dtype=float)[:HINT_ROWS]
+            hint = datum_hint(added[:, 0], added[:, 1], result.located.frame.iloc[:HINT_ROWS])
+    write_part(pa.concat_tables(outs), Path(shared.folder), part.name)
+    return {"rows": table.num_rows, "problems": problems, "foot": foot, "hint": hint}
+
+
+def check_on_cluster(source, output, crs: str | None = None, lon: str | None = None,
+                     lat: str | None = None, lang: str = "en", scheduler: str | None = None,
+                     workers: int | None = None, progress=None) -> Summary:
+    """Check a Parquet file or folder of parts on a Dask cluster (the scheduler at
+    ``scheduler``, or ``workers`` local processes) into ``output``: a folder of Parquet parts,
+    one per input partition, or one .parquet or .csv file made from them at the end."""
+    import shutil
+
+    from geo.distributed import cluster, partitions, run
+    from layers.zones import zone_index
+
+    start = time.perf_counter()
+    source = Path(source)
+    if not (source.is_dir() or source.suffix.lower() in (".parquet", ".geoparquet", ".parq")):
+        raise InputError(f"{source.name}: a cluster reads Parquet (a file, or a folder of parts on "
+                         "storage every worker reads); write the table as Parquet first, e.g. "
+                         "with -o table.parquet")
+    found, unread = partitions(source)
+    if not found:
+        raise InputError(f"{source.name}: no readable Parquet file"
+                         + "".join(f"; {name}: {why}" for name, why in unread))
+    reader = TableReader(found[0].file)  # its schema: a geometry column, its CRS
+    settings = Settings(crs, lon, lat, lang, reader.geometry, reader.crs)
+    kind = output_kind(output)
+    folder = Path(output) if kind == "folder" else Path(output).with_name(
+        f".{Path(output).name}.parts")
+    folder.mkdir(parents=True, exist_ok=True)
+    from layers.zonecheck import _read_as_wgs84
+
+    shared = Shared(zone_index(), settings, str(folder.resolve()), reader.geometry is None and
+                    _read_as_wgs84(Table(pd.DataFrame(), "csv"), crs))
+    summary = Summary(Path(output), unread=list(unread))
+    total = sum(p.rows for p in found)
+
+    def shown(part, outcome) -> None:
+        if progress and not isinstance(outcome, Exception):
+            summary.rows += outcome["rows"]
+            progress(summary.rows / total if total else 1.0, summary.rows,
+                     time.perf_counter() - start)
+
+    with cluster(scheduler, workers) as client:
+        for part, outcome in run(client, check_part, found, shared, shown):
+            if isinstance(outcome, Exception):
+                summary.unread.append((Path(part.file).name, f"could not be checked ({outcome})"))
+                continue
+            if not progress:
+                summary.rows += outcome["rows"]
+            summary.problems += outcome["problems"]
+            summary.foot += outcome["foot"]
+            summary.hint = summary.hint or outcome["hint"]
+    if summary.hint is not None:
+        summary.hint_rows = summary.hint.rows + 1
+    if kind != "folder":  # one file, from the parts in order
+        with SafeWriter(output, reader.schema_metadata) as writer:
+            done = 0
+            for file in parts(folder):
+                for batch in pq.ParquetFile(file).iter_batches(batch_size=BATCH_ROWS):
+                    writer.write(pa.Table.from_batches([batch]), first=done)
+                    done += batch.num_rows
+        summary.notes += writer.notes
+        shutil.rmtree(folder, ignore_errors=True)
     summary.seconds = time.perf_counter() - start
     return summary

@@ -341,8 +341,10 @@ def plan_projects(lang: str = "zh") -> Table:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m layers.zonecheck",
                                      description="Which zones of the plan each project falls in.")
-    parser.add_argument("input", help="CSV, Excel, GeoJSON, zipped Shapefile, GeoPackage or KML")
-    parser.add_argument("-o", "--output", required=True, help="result: .csv, .xlsx, .geojson or .gpkg")
+    parser.add_argument("input", help="CSV, Excel, GeoJSON, zipped Shapefile, GeoPackage, KML, "
+                        "Parquet or GeoParquet (a file, or a folder of parts)")
+    parser.add_argument("-o", "--output", required=True, help="result: .csv, .xlsx, .geojson, "
+                        ".gpkg, .parquet, or a folder (of Parquet parts)")
     parser.add_argument("--crs", help="coordinate system of the input: wgs84 (default for tables), "
                         "cgcs2000, gcj02, bd09 or EPSG:n")
     parser.add_argument("--lon", help="longitude (x) column, when not found by its name")
@@ -353,6 +355,11 @@ def main(argv=None) -> int:
                         "shows rows (default: found, skipping title rows)")
     parser.add_argument("--lang", choices=("en", "zh"), default="en",
                         help="language of the problem sentences and notes (default en)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run on the Dask cluster of this scheduler (tcp://host:8786); the "
+                        "input is Parquet on storage every worker reads")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="run on a Dask cluster of N local worker processes")
     args = parser.parse_args(argv)
 
     say = zh if args.lang == "zh" else str
@@ -362,9 +369,7 @@ def main(argv=None) -> int:
 
     start = time.perf_counter()
     try:
-        table = read_input(Path(args.input), encoding=args.encoding, header_row=args.header_row)
-        result = check(table, crs=args.crs, lon=args.lon, lat=args.lat, lang=args.lang)
-        written = result.write(args.output)
+        result = _run(args, Progress(say))
     except EncodingUnsure as err:
         tell("error", str(err))
         tell("error", "give it with --encoding")
@@ -372,8 +377,10 @@ def main(argv=None) -> int:
     except (InputError, ValueError) as err:
         tell("error", str(err))
         return 2
-    for note in [*result.notes, *written.notes]:
+    for note in result.notes:
         tell("note", note)
+    for name, why in result.unread:
+        tell("error", f"{name} {why}; its rows are not in the output")
     if result.hint:
         h = result.hint
         where = ("fall in the river or just off the coast" if h.by == "water" else
@@ -384,12 +391,61 @@ def main(argv=None) -> int:
                   f"when read as {h.datum}: the input looks like {h.datum}; if so, run again with "
                   f"--crs {h.datum}")
         print(say(found + advice), file=sys.stderr)
-        shown = ", ".join(map(str, result.numbers(h.rows[:10]))) + (", …" if len(h.rows) > 10 else "")
+        rows = result.hint_rows
+        shown = ", ".join(map(str, rows[:10])) + (", …" if len(rows) > 10 else "")
         print(say(f"out of place as read: rows {shown}"), file=sys.stderr)
-    print(say(f"{len(result.table):,} rows, {result.problems:,} with a problem"
+    print(say(f"{result.rows:,} rows, {result.problems:,} with a problem"
               + (f", {result.foot:,} a total or a note of the sheet" if result.foot else "")
               + f", written to {args.output} in {time.perf_counter() - start:.1f} s"), file=sys.stderr)
-    return 0
+    return 1 if result.unread else 0
+
+
+def _run(args, progress):
+    """The check the arguments ask for: on a cluster, in batches (CSV and Parquet to CSV,
+    Parquet or a folder), or whole (the other formats); a :class:`layers.batchcheck.Summary`."""
+    from geo.batches import is_streamed, output_kind
+    from layers.batchcheck import Summary, check_file, check_on_cluster
+
+    common = {"crs": args.crs, "lon": args.lon, "lat": args.lat, "lang": args.lang}
+    if args.scheduler or args.workers:
+        return check_on_cluster(args.input, args.output, scheduler=args.scheduler,
+                                workers=args.workers, progress=progress, **common)
+    try:
+        batched = is_streamed(args.input) and output_kind(args.output) is not None
+    except ValueError:  # .xlsx, .geojson, .gpkg: written whole
+        batched = False
+    if batched:
+        return check_file(args.input, args.output, encoding=args.encoding,
+                          header_row=args.header_row, progress=progress, **common)
+    table = read_input(Path(args.input), encoding=args.encoding, header_row=args.header_row)
+    result = check(table, **common)
+    written = result.write(args.output)
+    hint_rows = result.numbers(result.hint.rows) if result.hint else None
+    return Summary(Path(args.output), len(result.table), result.problems, result.foot,
+                   [*result.notes, *written.notes], result.hint, hint_rows)
+
+
+class Progress:
+    """The progress of a long run on the command line: rows done, the rate, how much is done
+    and the time left; redrawn in place on a terminal, a line every 10 % otherwise (a log).
+    Nothing for a run shorter than ``after`` seconds."""
+
+    def __init__(self, say, stream=None, after: float = 1.0):
+        self.say, self.stream, self.after = say, stream or sys.stderr, after
+        self.tty = self.stream.isatty()
+        self.shown = -1.0
+
+    def __call__(self, done: float, rows: int, seconds: float) -> None:
+        if seconds < self.after and self.shown < 0:  # a short run: no progress to show
+            return
+        if not self.tty and done < 1 and done - self.shown < 0.1:
+            return
+        self.shown = done
+        rate = rows / seconds if seconds > 0 else 0
+        left = seconds * (1 - done) / done if done > 0 else 0
+        line = self.say(f"{rows:,} rows done, {rate:,.0f} rows/s, {done:.0%}, {left:.0f} s left")
+        end = "" if self.tty and done < 1 else "\n"
+        print(("\r" if self.tty else "") + line, end=end, file=self.stream, flush=True)
 
 
 if __name__ == "__main__":

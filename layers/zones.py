@@ -42,11 +42,22 @@ def zone_table():
     return _zone_table(config_key())
 
 
+_installed: list[ZoneIndex] = []  # an index sent to this process (a cluster's worker)
+
+
 def zone_index() -> ZoneIndex:
     """The spatial index over :func:`zone_table`: built once per state of the layers and kept
     on disk (:func:`index_file`), so that a run loads it in milliseconds instead of reading
-    the layers and building it (about 2 s)."""
-    return _zone_index(sources_key())
+    the layers and building it (about 2 s). In a cluster's worker, the index the client sent
+    (:func:`install_index`)."""
+    return _installed[0] if _installed else _zone_index(sources_key())
+
+
+def install_index(index: ZoneIndex) -> None:
+    """Use ``index`` in this process from now on: a worker checks with the client's index,
+    whatever its own files."""
+    if not _installed or _installed[0] is not index:
+        _installed[:] = [index]
 
 
 def sources_key() -> str:
