@@ -13,6 +13,7 @@ Memory stays bounded by the batch, whatever the file's size.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import queue
@@ -38,7 +39,8 @@ class Batch:
     table: pa.Table  # the input's columns as read (a CSV's as text)
     first: int  # the place of its first row in the input, from 0
     part: str  # the file it came from (a part of a folder, or the file)
-    malformed: list[tuple[int, str]] = field(default_factory=list)  # (line, text) left out
+    # Rows of a CSV with more or fewer cells than the header: (position, line, cells).
+    malformed: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 def is_streamed(path) -> bool:
@@ -116,8 +118,8 @@ class TableReader:
                     break
                 yield pa.Table.from_batches([batch]), list(malformed)
                 malformed.clear()
-            if malformed:
-                yield pa.Table.from_batches([], reader.schema), list(malformed)
+            if malformed:  # the last rows of the file
+                yield reader.schema.empty_table(), list(malformed)
         except (pa.ArrowInvalid, UnicodeDecodeError) as err:
             raise InputError(f"{self.path.name}: cannot be read past row {self.rows_read:,} "
                              f"({err}); check the file's encoding and quoting.") from err
@@ -177,17 +179,33 @@ class TableReader:
     def __iter__(self):
         if self.kind == "csv":
             for table, malformed in self._csv_batches():
-                yield from self._cut(table, malformed, self.path.name)
+                yield from self._cut(*self._put_back(table, malformed), self.path.name)
         else:
             for table, malformed, part in self._parquet_batches():
                 yield from self._cut(table, malformed, part)
 
+    def _put_back(self, table: pa.Table, malformed):
+        """The rows the CSV reader could not take, put back where they are in the file (by
+        their line, assuming no line breaks inside cells above them), their cells as far as
+        they go. Returns the table and [(position in it, line, cells)]."""
+        placed = []
+        for line, text in sorted(malformed):
+            cells = next(csv.reader([text], delimiter=self.layout.sep), [])
+            row = pa.table({name: [cells[j] if j < len(cells) else ""]
+                            for j, name in enumerate(table.column_names)}, schema=table.schema)
+            at = min(max(line - self.layout.header_row - 1 - self.rows_read, 0), table.num_rows)
+            table = pa.concat_tables([table.slice(0, at), row, table.slice(at)])
+            placed.append((at, line, len(cells)))
+        return table, placed
+
     def _cut(self, table: pa.Table, malformed, part: str):
         for start in range(0, max(table.num_rows, 1), self.batch_rows):
             piece = table.slice(start, self.batch_rows)
-            batch = Batch(piece, self.rows_read, part, malformed if start == 0 else [])
+            inside = [(at - start, line, cells) for at, line, cells in malformed
+                      if start <= at < start + piece.num_rows]
+            batch = Batch(piece, self.rows_read, part, inside)
             self.rows_read += piece.num_rows
-            if piece.num_rows or batch.malformed:
+            if piece.num_rows:
                 yield batch
 
     def done(self, rows: int) -> float:

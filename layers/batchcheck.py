@@ -12,8 +12,8 @@ sentence; only a batch's rows are in memory at a time. The input's columns are w
 Differences from a list checked whole, for tables of millions of rows: the foot of a sheet
 (notes and sign-offs below the last project) is looked for in each batch; the datum hint
 (GCJ-02 or BD-09 read as WGS84) looks at the first HINT_ROWS rows; a CSV row with more or fewer cells than
-the header is written after the rows of its batch, with its line and a problem, and its cells
-as far as they go.
+the header is put back where it is by its line, with its cells as far as they go, no zones and
+a problem naming the line.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from geo.batches import BATCH_ROWS, TableReader, TableWriter, ahead, output_kind, parts, write_part
@@ -71,7 +72,7 @@ class Summary:
 def check_table(table: pa.Table, settings: Settings, first_row: int = 0):
     """One batch: the input's columns as read, then the added ones (named for ``lang``).
     Returns (the output table, the :class:`layers.zonecheck.Result` of the batch)."""
-    from layers.zonecheck import ADDED, check_located, headed
+    from layers.zonecheck import ADDED, _kept_names, check_located, headed
 
     if settings.geometry:
         import geopandas as gpd
@@ -85,29 +86,34 @@ def check_table(table: pa.Table, settings: Settings, first_row: int = 0):
         source = Table(table.to_pandas(), "csv")
     result = check_located(locate(source, crs=settings.crs, lon=settings.lon, lat=settings.lat),
                            lang=settings.lang)
-    renamed = result.table.columns[:table.num_columns]  # as check_located kept them
+    kept = [c for c in table.column_names if c != settings.geometry]  # GeoParquet's stays
+    renamed = [_kept_names(kept).get(c, c) for c in table.column_names]
     names = headed(renamed, settings.lang)
     added = [pa.array(result.table[c], from_pandas=True, type=ADDED_TYPES.get(c, pa.string()))
              for c in ADDED]
     out = pa.Table.from_arrays([*table.columns, *added],
-                               names=[*map(str, renamed), *(names.get(c, c) for c in ADDED)])
+                               names=[*renamed, *(names.get(c, c) for c in ADDED)])
     return out, result
 
 
-def _malformed(lines, table: pa.Table, width: int, sep: str, lang: str) -> pa.Table:
-    """Rows the CSV reader could not take (more or fewer cells than the header), in the schema
-    of ``table`` (a checked batch whose first ``width`` columns are the input's): their cells
-    as far as they go, no zones, and a problem naming the line."""
-    columns = {j: [None] * len(lines) for j in range(table.num_columns)}
-    for i, (line, text) in enumerate(lines):
-        cells = text.split(sep)
-        for j in range(width):
-            columns[j][i] = cells[j] if j < len(cells) else ""
-        message = (f"line {line} has {len(cells)} cells where the header has {width} names; "
-                   "a separator inside a name or an address? Put that text in double quotes")
-        columns[table.num_columns - 1][i] = zh(message) if lang == "zh" else message
-    return pa.Table.from_arrays([pa.array(columns[j], type=table.schema.field(j).type)
-                                 for j in range(table.num_columns)], schema=table.schema)
+def _mark_malformed(table: pa.Table, malformed, width: int, lang: str) -> pa.Table:
+    """Rows the CSV reader could not take (more or fewer cells than the header; their cells
+    put back as far as they go): no place, no zones, and a problem naming the line."""
+    rows = np.array([at for at, _, _ in malformed])
+    mask = np.zeros(table.num_rows, bool)
+    mask[rows] = True
+    columns = list(table.columns)
+    for j in range(width, table.num_columns):
+        if j == table.num_columns - 1:  # the problem
+            problems = columns[j].to_pylist()
+            for at, line, cells in malformed:
+                message = (f"line {line} has {cells} cells where the header has {width} names; a "
+                           "separator inside a name or an address? Put that text in double quotes")
+                problems[at] = zh(message) if lang == "zh" else message
+            columns[j] = pa.array(problems, columns[j].type)
+        else:
+            columns[j] = pc.if_else(pa.array(mask), pa.scalar(None, columns[j].type), columns[j])
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 class SafeWriter(TableWriter):
@@ -139,7 +145,8 @@ class SafeWriter(TableWriter):
 
 def check_file(source, output, crs: str | None = None, lon: str | None = None,
                lat: str | None = None, encoding: str | None = None,
-               header_row: int | None = None, lang: str = "en", progress=None) -> Summary:
+               header_row: int | None = None, lang: str = "en", progress=None,
+               batch_rows: int = BATCH_ROWS) -> Summary:
     """Check a CSV or Parquet/GeoParquet file (or folder of parts) into ``output``: .csv,
     .parquet, or a folder of Parquet parts. ``progress(done, rows, seconds)`` is called after
     every batch (``done`` from 0 to 1). Raises InputError when the input cannot be read at all."""
@@ -147,7 +154,7 @@ def check_file(source, output, crs: str | None = None, lon: str | None = None,
     from layers.zonecheck import ADDED, _read_as_wgs84
 
     start = time.perf_counter()
-    reader = TableReader(source, encoding=encoding, header_row=header_row)
+    reader = TableReader(source, encoding=encoding, header_row=header_row, batch_rows=batch_rows)
     summary = Summary(Path(output), notes=list(reader.notes))
     declared = None
     if reader.kind == "csv":
@@ -163,9 +170,9 @@ def check_file(source, output, crs: str | None = None, lon: str | None = None,
         for batch in ahead(reader):
             table, result = check_table(batch.table, settings, batch.first)
             if batch.malformed:
-                table = pa.concat_tables([table, _malformed(
-                    batch.malformed, table, batch.table.num_columns, reader.layout.sep, lang)])
-                summary.problems += len(batch.malformed)
+                table = _mark_malformed(table, batch.malformed, batch.table.num_columns, lang)
+                summary.problems += sum(not result.table["problem"].iat[at]
+                                        for at, _, _ in batch.malformed)
             if pending is not None:
                 pending.result()
             pending = pool.submit(writer.write, table, f"part-{batch.first:012d}", batch.first)
@@ -187,6 +194,8 @@ def check_file(source, output, crs: str | None = None, lon: str | None = None,
         progress(1.0, summary.rows, time.perf_counter() - start)
     summary.unread = list(reader.problems)
     summary.notes += writer.notes
+    if lang == "zh":
+        summary.notes = [zh(note) for note in summary.notes]
     summary.seconds = time.perf_counter() - start
     return summary
 

@@ -194,6 +194,10 @@ CLAUSES = [
     (F + r"rows have more cells than the header row (?P<row>\d+) has names",
      IN + r"有些行的单元格比第 \g<row> 行（表头）的列名多"),
     (r"check the header row\.", "请检查表头行。"),
+    (r"line (?P<line>\d+) has (?P<cells>\d+) cells where the header has (?P<names>\d+) names",
+     r"第 \g<line> 行有 \g<cells> 个单元格，而表头有 \g<names> 个列名"),
+    (r"a separator inside a name or an address\? Put that text in double quotes",
+     "可能是名称或地址中含有分隔符？请给这段文字加上英文双引号"),
     (F + r"line (?P<line>\d+) has (?P<cells>\d+) cells where the header row has (?P<names>\d+) names",
      IN + r"第 \g<line> 行有 \g<cells> 个单元格，而表头只有 \g<names> 个列名"),
     (r"a comma inside a name or an address\? Put that text in double quotes, or save the list as "

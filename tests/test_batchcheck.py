@@ -1,0 +1,167 @@
+"""The zone check of large tables, batch by batch: the same rows as a list checked whole, CSV
+and Parquet/GeoParquet in and out, bad rows and unreadable parts in the middle, progress."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from shapely.geometry import MultiPoint, Point, box
+
+from geo.batches import TableReader
+from layers.batchcheck import check_file
+from layers.zonecheck import check
+
+ROOT = Path(__file__).resolve().parents[1]
+QJL = (120.2116, 30.2468)  # 钱江新城: 上城区, in the core zone (as in test_zonecheck)
+
+
+def awkward_rows(n: int = 1_200, seed: int = 5) -> pd.DataFrame:
+    """Rows as registries have them: points over the province and beyond, around Hangzhou's
+    core, on district vertices; empty, NA, text and full-width coordinates; swapped, metres;
+    names that start like formulas."""
+    rng = np.random.default_rng(seed)
+    lon = np.r_[rng.uniform(118.0, 123.3, n // 2), rng.normal(120.2, 0.05, n - n // 2)]
+    lat = np.r_[rng.uniform(27.0, 31.3, n // 2), rng.normal(30.25, 0.04, n - n // 2)]
+    lon_text = np.round(lon, 6).astype(str).astype(object)
+    lat_text = np.round(lat, 6).astype(str).astype(object)
+    odd = {3: ("", ""), 10: ("NA", "30.2"), 17: ("东经120度", "30.2"), 24: ("１２０．２１", "30.25"),
+           31: ("30.2468", "120.2116"), 38: ("3345000", "40512000"), 45: ("inf", "30"),
+           52: ("120,2116", "30,2468"), 59: (" 120.2116 ", "30.2468")}
+    for i, (x, y) in odd.items():
+        lon_text[i], lat_text[i] = x, y
+    names = np.array([f"项目{i}" for i in range(n)], dtype=object)
+    names[[7, 14, 21]] = ["=1+1", "-cmd|' /C calc'!A0", "@SUM(A1)"]
+    return pd.DataFrame({"name": names, "lon": lon_text, "lat": lat_text})
+
+
+def read_back(path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_csv_in_batches_is_written_as_the_list_is_checked_whole(tmp_path, lang):
+    src = tmp_path / "in.csv"
+    awkward_rows().to_csv(src, index=False)
+    whole = check(src, lang=lang).write(tmp_path / "whole.csv")
+    calls = []
+    summary = check_file(src, tmp_path / "batches.csv", lang=lang, batch_rows=100,
+                         progress=lambda *a: calls.append(a))
+    assert (tmp_path / "batches.csv").read_bytes() == whole.read_bytes()
+    assert summary.rows == 1_200 and len(calls) >= 12  # 12 batches, then the end
+    assert [rows for _, rows, _ in calls] == sorted(rows for _, rows, _ in calls)
+    assert calls[-1][:2] == (1.0, 1_200)
+    out = read_back(tmp_path / "batches.csv")
+    problem = "问题" if lang == "zh" else "problem"
+    assert summary.problems == int((out[problem] != "").sum()) > 250  # half the box is outside
+    assert out["name"][7] == "'=1+1" and out["name"][14].startswith("'-cmd")  # safe in Excel
+    assert any("put ' before 3 cells" in n or "3 个" in n for n in summary.notes)
+
+
+def test_a_gbk_sheet_with_title_rows_and_a_broken_row_in_the_middle(tmp_path):
+    lines = ["杭州市金融项目清单,,", "填报单位：市金融办,,", "项目名称,经度,纬度"]
+    lines += [f"项目{i},120.{2100 + i},30.2468" for i in range(300)]
+    lines[3 + 150] = "项目150,120.21,30.24,多出来的一格"  # file line 154: four cells
+    src = tmp_path / "gbk.csv"
+    src.write_bytes("\n".join(lines).encode("gbk") + b"\n")
+    summary = check_file(src, tmp_path / "out.csv", batch_rows=64, lang="zh")
+    out = read_back(tmp_path / "out.csv")
+    assert summary.rows == 300 and len(out) == 300  # every row ends with an answer or a problem
+    assert "按 GBK" in " ".join(summary.notes) or "GB18030" in " ".join(summary.notes)
+    assert "表头在第 3 行" in summary.notes
+    broken = out[out["项目名称"] == "项目150"]
+    assert broken.index.tolist() == [150]  # where it is in the file
+    assert broken["问题"].iloc[0].startswith("第 154 行有 4 个单元格，而表头有 3 个列名")
+    assert broken["设区市"].iloc[0] == "" and broken["经度（WGS84）"].iloc[0] == ""
+    assert (out.loc[out["项目名称"] != "项目150", "县（市、区）"] != "").all()
+    assert out["项目名称"].iloc[0] == "项目0" and summary.problems == 1
+
+
+def test_parquet_in_and_out_keeps_the_types_and_gives_the_same_zones(tmp_path):
+    rows = awkward_rows(600)
+    typed = pd.DataFrame({"id": np.arange(600, dtype=np.int64), "name": rows["name"],
+                          "lon": pd.to_numeric(rows["lon"], errors="coerce"),
+                          "lat": pd.to_numeric(rows["lat"], errors="coerce")})
+    pq.write_table(pa.Table.from_pandas(typed, preserve_index=False), tmp_path / "in.parquet",
+                   row_group_size=100)
+    summary = check_file(tmp_path / "in.parquet", tmp_path / "out.parquet", batch_rows=128)
+    out = pq.read_table(tmp_path / "out.parquet")
+    assert out.schema.field("id").type == pa.int64() and out.schema.field("lon").type == pa.float64()
+    assert out.schema.field("in_harbor").type == pa.bool_()
+    assert out.num_rows == summary.rows == 600
+    typed.to_csv(tmp_path / "same.csv", index=False)
+    whole = check(tmp_path / "same.csv").table
+    got = out.to_pandas()
+    for column in ("city", "district", "core_zone", "financial_city", "belts", "town"):
+        assert got[column].tolist() == whole[column].tolist()
+    missing = typed["lon"].isna().to_numpy()
+    assert (got["problem"][missing] != "").all()
+    assert got["problem"][3] == "lon is empty; lat is empty; fill in or correct the coordinates"
+
+
+def test_geoparquet_from_qgis_in_another_crs_in_and_out(tmp_path):
+    import pyproj
+
+    to_4549 = pyproj.Transformer.from_crs(4326, 4549, always_xy=True)
+    x, y = to_4549.transform(*QJL)
+    shapes = [MultiPoint([Point(x, y)]), Point(x + 20_000, y), box(x - 500, y - 500, x + 500, y + 500),
+              None, Point(*to_4549.transform(121.55, 29.87))]
+    frame = gpd.GeoDataFrame({"名称": ["甲", "乙", "丙", "丁", "戊"]}, geometry=shapes, crs=4549)
+    frame.to_parquet(tmp_path / "in.parquet")
+    summary = check_file(tmp_path / "in.parquet", tmp_path / "out.parquet")
+    back = gpd.read_parquet(tmp_path / "out.parquet")  # still GeoParquet, in its CRS
+    assert back.crs.to_epsg() == 4549 and back.geometry.iloc[0].equals(shapes[0])
+    frame.to_file(tmp_path / "same.gpkg")
+    whole = check(tmp_path / "same.gpkg").table
+    for column in ("city", "district", "core_zone", "problem"):
+        assert back[column].tolist() == whole[column].tolist()
+    assert back["district"][0] == "上城区"
+    assert back["problem"][3] == "no geometry in this row" and summary.problems == 1
+
+
+def test_a_folder_of_parts_with_a_damaged_part_is_written_but_that_part(tmp_path):
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    for k in range(3):
+        part = pd.DataFrame({"id": np.arange(k * 100, k * 100 + 100), "lon": QJL[0], "lat": QJL[1]})
+        pq.write_table(pa.Table.from_pandas(part, preserve_index=False),
+                       folder / f"part-{k}.parquet")
+    (folder / "part-1.parquet").write_bytes(b"PAR1 not really")
+    done = subprocess.run([sys.executable, "-m", "layers.zonecheck", str(folder), "-o",
+                           str(tmp_path / "out.csv")], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ})
+    assert done.returncode == 1
+    assert "error: part-1.parquet not a readable Parquet file" in done.stderr
+    assert "its rows are not in the output" in done.stderr
+    out = read_back(tmp_path / "out.csv")
+    assert out["id"].tolist() == [str(i) for i in [*range(100), *range(200, 300)]]
+    assert (out["district"] == "上城区").all()
+
+
+def test_reading_in_batches_stays_in_batches(tmp_path):
+    src = tmp_path / "in.csv"
+    awkward_rows(5_000).to_csv(src, index=False)
+    reader = TableReader(src, batch_rows=1_000)
+    sizes = [batch.table.num_rows for batch in reader]
+    assert sum(sizes) == 5_000 and max(sizes) <= 1_000 and len(sizes) >= 5
+    assert 0.9 < reader.done(5_000) <= 0.99  # an estimate for CSV, never 100 % before the end
+
+
+def test_five_decimals_are_written_as_arrow_writes_doubles():
+    from layers.zonecheck import _five_decimals
+
+    rng = np.random.default_rng(9)
+    values = np.r_[rng.uniform(-1e3, 1e3, 20_000), rng.uniform(-1e8, 1e8, 20_000),
+                   np.round(rng.uniform(-200, 200, 2_000)),
+                   [0.0, -0.0, 1e-6, -1e-6, 5e-6, 1.5e-5, 120.1, 999_999_999.99999, -0.5, 1e20]]
+    expected = pc.cast(pa.array(np.round(values, 5)), pa.string()).to_pylist()  # Arrow's own
+    assert _five_decimals(values).to_pylist() == expected
