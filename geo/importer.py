@@ -98,6 +98,8 @@ def _sniff(data: bytes, filename: str) -> str:
         return "zip"
     if head.startswith(b"SQLite format 3\x00"):
         return "gpkg"
+    if head.startswith(b"PAR1") and data.endswith(b"PAR1"):
+        return "parquet"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(f"{filename}: an old .xls workbook; save it as .xlsx or CSV.")
     if head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b")):
@@ -110,7 +112,7 @@ def _sniff(data: bytes, filename: str) -> str:
         return "kml"
     if b"\x00" in head:
         raise InputError(f"{filename}: this is not a text table (it holds binary data); "
-                         "upload CSV, Excel, GeoJSON, a zipped Shapefile, GeoPackage or KML.")
+                         "upload CSV, Excel, GeoJSON, a zipped Shapefile, GeoPackage, KML or Parquet.")
     return "csv"
 
 
@@ -491,6 +493,28 @@ def _read_csv(data: bytes, filename: str, encoding: str | None,
                  row_numbers=_csv_row_numbers(body, sep, row, len(frame)))
 
 
+def _read_parquet(data: bytes, filename: str) -> Table:
+    """A Parquet file: its columns with their types; a GeoParquet file's geometry in its CRS."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(io.BytesIO(data))
+    except (pa.ArrowException, OSError) as err:
+        raise InputError(f"{filename}: not a readable Parquet file ({err}).") from err
+    if b"geo" not in (table.schema.metadata or {}):
+        return declared_by_columns(Table(table.to_pandas(), "parquet"))
+    import geopandas as gpd
+
+    try:
+        frame = gpd.GeoDataFrame.from_arrow(table)
+    except (ValueError, TypeError, KeyError) as err:
+        raise InputError(f"{filename}: its GeoParquet metadata cannot be read ({err}).") from err
+    geometry = frame.geometry
+    return Table(pd.DataFrame(frame.drop(columns=geometry.name)), "geoparquet",
+                 geometry=gpd.GeoSeries(geometry.values, crs=geometry.crs),
+                 crs=geometry.crs.to_string() if geometry.crs else None)
+
+
 def _offset_lines(text: str, offset: int) -> int:
     """The lines of ``text`` before character ``offset`` (the title rows above a header)."""
     return text.count("\n", 0, offset)
@@ -816,6 +840,8 @@ def read_input(source: bytes | str | Path, filename: str | None = None,
     kind = _sniff(data, filename)
     if kind == "csv":
         return declared_by_columns(_read_csv(data, filename, encoding, header_row))
+    if kind == "parquet":
+        return _read_parquet(data, filename)
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         if kind == "zip":

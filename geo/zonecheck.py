@@ -17,13 +17,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import shapely
 import xlsxwriter
 
 from geo.crs import METRIC
 from geo.zoneindex import SEPARATOR, ZoneIndex
 
-FORMATS = (".csv", ".xlsx", ".geojson", ".gpkg")
+FORMATS = (".csv", ".xlsx", ".geojson", ".gpkg", ".parquet")
 
 
 LINES, POLYGONS = 1, 2  # dimension of a geometry's parts (points: 0)
@@ -350,8 +351,8 @@ def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
 
 
 def write_output(frame: pd.DataFrame, path: str | Path) -> Written:
-    """Write by extension: .csv (UTF-8 with BOM), .xlsx, .geojson or .gpkg (these two need a
-    GeoDataFrame). Returns the path written, with ``notes`` (see :class:`Written`).
+    """Write by extension: .csv (UTF-8 with BOM), .xlsx, .parquet (GeoParquet for a
+    GeoDataFrame), .geojson or .gpkg (these two need a GeoDataFrame). Returns the path written, with ``notes`` (see :class:`Written`).
 
     Safe to open in Excel: in CSV, text that starts like a formula gets a leading "'" (OWASP;
     see :func:`_quote_formulas`); in XLSX every text cell is written as text (so "=1+1" is
@@ -381,6 +382,11 @@ def write_output(frame: pd.DataFrame, path: str | Path) -> Written:
                              "instead")
         table, notes = clean_for_excel(table)
         _write_xlsx(table, path)
+    elif suffix == ".parquet":  # GeoParquet when there is a geometry; types kept
+        if isinstance(frame, gpd.GeoDataFrame):
+            frame.to_parquet(path, index=False)
+        else:
+            pq.write_table(pa.Table.from_pandas(table, preserve_index=False), path)
     else:
         path.unlink(missing_ok=True)
         frame.to_file(path, driver="GeoJSON" if suffix == ".geojson" else "GPKG")

@@ -91,9 +91,33 @@ def check_table(table: pa.Table, settings: Settings, first_row: int = 0):
     names = headed(renamed, settings.lang)
     added = [pa.array(result.table[c], from_pandas=True, type=ADDED_TYPES.get(c, pa.string()))
              for c in ADDED]
-    out = pa.Table.from_arrays([*table.columns, *added],
+    columns = list(table.columns)
+    if settings.geometry:  # in WGS84, as every output of the check (see wgs84_geo_metadata)
+        import shapely
+
+        at = table.column_names.index(settings.geometry)
+        columns[at] = pa.array(shapely.to_wkb(result.located.geometry.values), pa.binary())
+    out = pa.Table.from_arrays([*columns, *added],
                                names=[*renamed, *(names.get(c, c) for c in ADDED)])
     return out, result
+
+
+def wgs84_geo_metadata(metadata: dict | None) -> dict | None:
+    """A GeoParquet file's schema metadata with its geometry column said to be in WGS84 (the
+    check writes every geometry in WGS84); other metadata as it was."""
+    if not metadata or b"geo" not in metadata:
+        return metadata
+    import json
+
+    from pyproj import CRS
+
+    geo = json.loads(metadata[b"geo"])
+    column = geo["columns"][geo["primary_column"]]
+    column["crs"] = CRS.from_epsg(4326).to_json_dict()
+    column["geometry_types"] = []  # any: a MultiPoint of one point is written as that point
+    column.pop("bbox", None)
+    column.pop("covering", None)
+    return {**metadata, b"geo": json.dumps(geo).encode()}
 
 
 def _mark_malformed(table: pa.Table, malformed, width: int, lang: str) -> pa.Table:
@@ -164,7 +188,7 @@ def check_file(source, output, crs: str | None = None, lon: str | None = None,
     settings = Settings(crs, lon, lat, lang, reader.geometry, reader.crs)
     hint_wanted = reader.geometry is None and _read_as_wgs84(
         declared or Table(pd.DataFrame(), "csv"), crs)
-    writer = SafeWriter(output, reader.schema_metadata)
+    writer = SafeWriter(output, wgs84_geo_metadata(reader.schema_metadata))
     pending = None
     with writer, ThreadPoolExecutor(1) as pool:  # a batch is written while the next is checked
         for batch in ahead(reader):
@@ -288,7 +312,7 @@ def check_on_cluster(source, output, crs: str | None = None, lon: str | None = N
     if summary.hint is not None:
         summary.hint_rows = summary.hint.rows + 1
     if kind != "folder":  # one file, from the parts in order
-        with SafeWriter(output, reader.schema_metadata) as writer:
+        with SafeWriter(output, wgs84_geo_metadata(reader.schema_metadata)) as writer:
             done = 0
             for file in parts(folder):
                 for batch in pq.ParquetFile(file).iter_batches(batch_size=BATCH_ROWS):

@@ -82,10 +82,13 @@ class Result:
         return gpd.GeoDataFrame(self.table, geometry=self.located.geoseries().values, crs=WGS84)
 
     def write(self, path) -> Path:
-        """Write to .csv, .xlsx, .geojson or .gpkg (geometry only where the format has it). In
+        """Write to .csv, .xlsx, .parquet (GeoParquet), .geojson or .gpkg (geometry only where
+        the format has it). In
         Chinese the added columns are headed in Chinese (设区市, 问题, ...; one the input already
         has gets "（核查）"); in English they keep their names (lon_wgs84, city, ..., problem)."""
-        spatial = Path(path).suffix.lower() in (".geojson", ".gpkg")
+        suffix = Path(path).suffix.lower()  # Parquet: GeoParquet when the input had geometry
+        spatial = suffix in (".geojson", ".gpkg") or suffix == ".parquet" and \
+            self.located.geometry is not None
         frame = self.frame if spatial else self.table
         return write_output(frame.rename(columns=headed(frame.columns, self.lang)), path)
 
@@ -251,11 +254,12 @@ def check_located(located: Located, notes=None, lang: str = "en") -> Result:
 
 def check(source: bytes | str | Path | Table, filename: str | None = None, crs: str | None = None,
           lon: str | None = None, lat: str | None = None, encoding: str | None = None,
-          lang: str = "en") -> Result:
+          lang: str = "en", progress=None) -> Result:
     """Read a project list (bytes, a path, or a Table already read) and check every row;
-    problems and notes in ``lang`` ("en" or "zh")."""
+    problems and notes in ``lang`` ("en" or "zh"). ``progress(done, rows, seconds)`` is called
+    as parts of a long table are checked (``done`` from 0 to 1)."""
     table = source if isinstance(source, Table) else read_input(source, filename, encoding)
-    result = check_located(locate(table, crs=crs, lon=lon, lat=lat), table.notes, lang)
+    result = _check_in_parts(locate(table, crs=crs, lon=lon, lat=lat), table.notes, lang, progress)
     result.rows = table.row_numbers
     if _read_as_wgs84(table, crs):
         geometry = result.located.geometry
@@ -264,6 +268,30 @@ def check(source: bytes | str | Path | Table, filename: str | None = None, crs: 
         lon, lat = (np.where(shape, np.nan, result.table[c].to_numpy(dtype=float))
                     for c in ("lon_wgs84", "lat_wgs84"))
         result.hint = datum_hint(lon, lat, table.frame)
+    return result
+
+
+PART_ROWS = 100_000  # rows of a long table checked at a time, to show progress
+
+
+def _check_in_parts(located: Located, notes, lang: str, progress) -> Result:
+    """check_located, a part of a long table at a time (each row's answer is its own)."""
+    n = len(located.frame)
+    start = time.perf_counter()
+    if located.geometry is not None or n <= PART_ROWS or progress is None:
+        result = check_located(located, notes, lang)
+    else:
+        tables = []
+        for i in range(0, n, PART_ROWS):
+            part = slice(i, i + PART_ROWS)
+            tables.append(check_located(Located(
+                located.frame.iloc[part], located.problem[part], lon=located.lon[part],
+                lat=located.lat[part], not_project=located.not_project[part]), lang=lang).table)
+            progress(min(i + PART_ROWS, n) / n, min(i + PART_ROWS, n), time.perf_counter() - start)
+        result = Result(pd.concat(tables, ignore_index=True), located,
+                        [zh(note) if lang == "zh" else note for note in notes or []], lang=lang)
+    if progress:
+        progress(1.0, n, time.perf_counter() - start)
     return result
 
 

@@ -14,15 +14,15 @@ from pages.zone_check_parts import (DRAWN_LIMIT, ask_reading, columns_shown, cou
                                     say_hint, text)
 
 st.title(t("项目落区核查", "Zone check"))
-st.caption(t("上传项目清单（CSV、Excel、GeoJSON、压缩的 Shapefile、GeoPackage 或 KML），查看每个项目所在的市、"
+st.caption(t("上传项目清单（CSV、Excel、GeoJSON、压缩的 Shapefile、GeoPackage、KML 或 Parquet），查看每个项目所在的市、"
              "县区、核心区、金融城、特色带与金融特色小镇，并下载结果。与命令行 python -m layers.zonecheck "
              "--lang zh 结果相同。",
-             "Upload a project list (CSV, Excel, GeoJSON, zipped Shapefile, GeoPackage or KML) to see "
+             "Upload a project list (CSV, Excel, GeoJSON, zipped Shapefile, GeoPackage, KML or Parquet) to see "
              "each project's city, district, core zone, financial city, belts and finance town, and "
              "download the result. The same result as python -m layers.zonecheck."))
 upload = kept_upload(st.file_uploader(t("项目清单", "Project list"), key="zc-upload",
                                       type=["csv", "txt", "xlsx", "geojson", "json", "zip", "gpkg",
-                                            "kml"]))
+                                            "kml", "parquet"]))
 if upload is None:
     st.info(t("未上传文件：下面是规划本身已定位的项目（附件5）的核查结果。",
               "No file uploaded: below, the plan's own located projects (Annex 5), checked."))

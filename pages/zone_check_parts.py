@@ -223,11 +223,14 @@ def ask_reading(upload) -> Reading | None:
 # ---- the check ------------------------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _check(data: bytes, name: str, reading: Reading, language: str, config: tuple):
-    """The check of an upload, once per reading, language and state of layers.toml."""
+def _check(data: bytes, name: str, reading: Reading, language: str, config: tuple,
+           _progress=None):
+    """The check of an upload, once per reading, language and state of layers.toml;
+    ``_progress`` (not part of the cache key) is told how far it has come."""
     table, read_seconds = _read(data, name, reading.encoding, reading.header_row)
     start = time.perf_counter()
-    result = check(table, crs=reading.crs, lon=reading.lon, lat=reading.lat, lang=language)
+    result = check(table, crs=reading.crs, lon=reading.lon, lat=reading.lat, lang=language,
+                   progress=_progress)
     return result, read_seconds + time.perf_counter() - start
 
 
@@ -240,12 +243,27 @@ def outcome(upload, reading: Reading | None):
     """(result, seconds, file stem) of the upload, or of the plan's own projects."""
     if upload is None:
         return _plan_projects(lang(), config_key()), None, "plan_projects_zones"
-    rows = f"{upload.size:,} bytes"
-    with st.spinner(t(f"正在读取并核查（{rows}）…", f"Reading and checking ({rows})…")):
+    size = f"{upload.size:,} bytes"
+    bar = None
+
+    def shown(done: float, rows: int, seconds: float) -> None:
+        nonlocal bar
+        if done >= 1.0 and bar is None:
+            return  # a short list: no bar
+        left = seconds * (1 - done) / done if done > 0 else 0
+        words = t(f"已核查 {rows:,} 行（{done:.0%}），约剩 {left:.0f} 秒",
+                  f"{rows:,} rows checked ({done:.0%}), about {left:.0f} s left")
+        bar = bar or st.progress(0.0)
+        bar.progress(done, text=words)
+
+    with st.spinner(t(f"正在读取并核查（{size}）…", f"Reading and checking ({size})…")):
         try:
-            result, seconds = _check(upload.getvalue(), upload.name, reading, lang(), config_key())
+            result, seconds = _check(upload.getvalue(), upload.name, reading, lang(), config_key(),
+                                     _progress=shown)
         except InputError as err:
             _refuse(err)
+    if bar is not None:
+        bar.empty()
     return result, seconds, f"{Path(upload.name).stem}_zones"
 
 
@@ -348,7 +366,8 @@ def download_buttons(result, stem: str) -> None:
     """One button per format; a file is built when its button is pressed, once per result."""
     formats = {".csv": "text/csv",
                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               ".geojson": "application/geo+json", ".gpkg": "application/geopackage+sqlite3"}
+               ".geojson": "application/geo+json", ".gpkg": "application/geopackage+sqlite3",
+               ".parquet": "application/vnd.apache.parquet"}
     if len(result.table) > 1_048_575:
         formats.pop(".xlsx")
         st.caption(t("行数超过 Excel 工作表上限，不提供 XLSX。", "Too many rows for an Excel sheet: no XLSX."))

@@ -118,8 +118,10 @@ def test_geoparquet_from_qgis_in_another_crs_in_and_out(tmp_path):
     frame = gpd.GeoDataFrame({"名称": ["甲", "乙", "丙", "丁", "戊"]}, geometry=shapes, crs=4549)
     frame.to_parquet(tmp_path / "in.parquet")
     summary = check_file(tmp_path / "in.parquet", tmp_path / "out.parquet")
-    back = gpd.read_parquet(tmp_path / "out.parquet")  # still GeoParquet, in its CRS
-    assert back.crs.to_epsg() == 4549 and back.geometry.iloc[0].equals(shapes[0])
+    back = gpd.read_parquet(tmp_path / "out.parquet")  # still GeoParquet, now in WGS84
+    assert back.crs.to_epsg() == 4326
+    assert back.geometry.iloc[0].distance(Point(*QJL)) < 1e-7  # the MultiPoint's one point
+    assert back.geometry.iloc[2].geom_type == "Polygon" and back.geometry.iloc[3] is None
     frame.to_file(tmp_path / "same.gpkg")
     whole = check(tmp_path / "same.gpkg").table
     for column in ("city", "district", "core_zone", "problem"):
@@ -165,3 +167,17 @@ def test_five_decimals_are_written_as_arrow_writes_doubles():
                    [0.0, -0.0, 1e-6, -1e-6, 5e-6, 1.5e-5, 120.1, 999_999_999.99999, -0.5, 1e20]]
     expected = pc.cast(pa.array(np.round(values, 5)), pa.string()).to_pylist()  # Arrow's own
     assert _five_decimals(values).to_pylist() == expected
+
+
+def test_a_parquet_upload_is_checked_whole_as_in_batches(tmp_path):
+    rows = awkward_rows(400)
+    pq.write_table(pa.Table.from_pandas(rows, preserve_index=False), tmp_path / "in.parquet")
+    whole = check((tmp_path / "in.parquet").read_bytes(), "清单.parquet")  # as the page reads it
+    whole.write(tmp_path / "whole.parquet")
+    check_file(tmp_path / "in.parquet", tmp_path / "batches.parquet", batch_rows=64)
+    whole, batches = (pq.read_table(tmp_path / name).replace_schema_metadata(None)
+                      for name in ("whole.parquet", "batches.parquet"))
+    assert whole.schema == batches.schema and whole.equals(batches)
+    progress = []
+    check((tmp_path / "in.parquet").read_bytes(), "清单.parquet", progress=lambda *a: progress.append(a))
+    assert progress[-1][:2] == (1.0, 400)

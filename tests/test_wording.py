@@ -26,7 +26,8 @@ from layers.wording import untranslated, zh
 NAME = "清单.csv"
 # Names a Chinese sentence keeps as they are: formats, codecs, options, coordinate systems.
 TECHNICAL = re.compile(r"GB18030|GBK|Big5|HKSCS|UTF-8|CSV|Excel|GeoJSON|Shapefile|GeoPackage|KML|PDF|"
-                       r"\.(?:xlsx|xls|csv|geojson|gpkg|shp|prj|cpg)\b|CRC|EPSG|wgs84|cgcs2000|"
+                       r"GeoParquet|Parquet|WKB|"
+                       r"\.(?:xlsx|xls|csv|geojson|gpkg|shp|prj|cpg|parquet)\b|CRC|EPSG|wgs84|cgcs2000|"
                        r"gcj02|bd09|lon/lng/x|lat/y|--encoding", re.I)
 LATIN = re.compile(r"[A-Za-z]{3,}")
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -372,7 +373,7 @@ def test_a_total_or_a_note_of_the_sheet():
 def test_output_refusals(tmp_path):
     with pytest.raises(ValueError) as info:
         write_output(pd.DataFrame({"名称": ["甲"]}), tmp_path / "结果.txt")
-    assert chinese(str(info.value), "结果.txt") == "结果.txt：输出文件的扩展名须为 .csv、.xlsx、.geojson、.gpkg 之一"
+    assert chinese(str(info.value), "结果.txt") == "结果.txt：输出文件的扩展名须为 .csv、.xlsx、.geojson、.gpkg、.parquet 之一"
     with pytest.raises(ValueError) as info:  # no constant to lower: a sheet's row limit
         write_output(pd.DataFrame({"名称": np.zeros(1_048_576)}), tmp_path / "结果.xlsx")
     assert chinese(str(info.value)) == "1,048,576 行超出了 Excel 工作表的容量；请改为输出 .csv 文件"
@@ -418,3 +419,35 @@ def test_user_text_holding_a_clause_separator_is_carried_over():
     assert zh(sentence) == "经度 的值“东经; 一百二十”不是数字；请填写或更正坐标"
     sentence = "清单; 副本.csv: the file is empty."
     assert zh(sentence) == "清单; 副本.csv：文件是空的。"
+
+
+# ---- large tables, Parquet, a cluster ------------------------------------------------------------
+
+def test_the_sentences_of_large_tables_and_clusters_read_in_chinese(tmp_path):
+    from geo.batches import TableReader, output_kind
+    from layers.batchcheck import check_on_cluster
+    from layers.zonecheck import Progress
+
+    (tmp_path / "清单.parquet").write_bytes(b"PAR1 broken PAR1")
+    sentence, cause = refusal(read_input, tmp_path / "清单.parquet")
+    chinese(sentence, "清单.parquet", cause)
+    (tmp_path / "分片").mkdir()
+    sentence, _ = refusal(TableReader, tmp_path / "分片")
+    chinese(sentence, "分片")
+    (tmp_path / "分片" / "part-0.parquet").write_bytes(b"PAR1 broken PAR1")
+    sentence, _ = refusal(TableReader, tmp_path / "分片")
+    library = sentence.split("not a readable Parquet file (", 1)[1][:-3]  # pyarrow's own words
+    chinese(sentence, "分片", "part-0.parquet", library)
+    with pytest.raises(ValueError) as info:
+        output_kind(tmp_path / "结果.xlsx")
+    chinese(str(info.value), "结果.xlsx")
+    (tmp_path / NAME).write_text("经度,纬度\n120.2,30.2\n", "utf-8")
+    sentence, _ = refusal(check_on_cluster, tmp_path / NAME, tmp_path / "结果", workers=1)
+    chinese(sentence, NAME, "table.parquet")
+    chinese("part-0.parquet could not be read (IOError: 出错); its rows are not in the output",
+            "part-0.parquet", "IOError: 出错")
+    chinese("line 154 has 4 cells where the header has 3 names; a separator inside a name or an "
+            "address? Put that text in double quotes")
+    shown = io.StringIO()
+    Progress(zh, shown, after=0)(0.5, 1_250_000, 10.0)
+    assert shown.getvalue() == "已完成 1,250,000 行，每秒 125,000 行，50%，约剩 10 秒\n"
