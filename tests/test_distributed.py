@@ -109,7 +109,7 @@ def test_on_a_cluster_the_rows_are_those_of_one_machine(tmp_path, dask_cluster):
 
 def test_a_worker_killed_mid_run_is_survived(tmp_path, dask_cluster):
     registry = _registry(tmp_path / "registry", parts=12, rows=15_000, seed=22)
-    one = check_file(registry, tmp_path / "one.parquet")
+    check_file(registry, tmp_path / "one.parquet")
     killed = []
 
     def kill_one(done, rows, seconds) -> None:  # after the first part, a worker dies
