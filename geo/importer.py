@@ -39,13 +39,10 @@ from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
 import numpy as np
-import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyogrio
 import shapely
-from charset_normalizer import from_bytes
 
 from geo.crs import WGS84, to_wgs84, xy_to_wgs84
 
@@ -242,6 +239,8 @@ def _candidates(sample: bytes) -> list[tuple[str, str]]:
                 found.setdefault(text, (codec, True))
                 break
     names = {c for family in CHINESE for c in family} | {"gbk", "gb2312", "hz"}
+    from charset_normalizer import from_bytes  # only for text that is not UTF-8
+
     for match in from_bytes(sample):
         if not match.encoding.startswith(("utf", "ascii")) and match.encoding not in names:
             found.setdefault(str(match), (match.encoding, False))  # UTF-16/32: NULs, refused before
@@ -577,6 +576,8 @@ _UNCACHED = re.compile(rb'<c\b[^>]*?\br="[A-Z]+(\d+)"[^>]*>\s*<f\b[^>]*(?:/>|>[^
 def _read_excel(data: bytes, filename: str, header_row: int | None = None) -> Table:
     """The first sheet, cells as text; formulas give the result Excel saved with them."""
     try:
+        import openpyxl  # only for a workbook: not at start-up
+
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet, why = _list_sheet(book)
@@ -654,6 +655,8 @@ def _read_layers(path: Path, encoding: str | None) -> tuple[gpd.GeoDataFrame, li
     another, with a column ``layer`` naming each row's when there are several; layers in
     another coordinate system than the first are brought into the first's. Returns the rows,
     the notes, and the names of the layers read, in order."""
+    import pyogrio  # only for spatial files: not at start-up
+
     listed = pyogrio.list_layers(path)
     spatial = [str(name) for name, kind in listed if kind is not None]
     if not spatial:
@@ -737,6 +740,8 @@ def _read_spatial(path: Path, kind: str, filename: str, encoding: str | None,
         gdf, notes, layers = _read_layers(path, encoding)
     except _NoGeometry as tables:
         for name in tables.args[0]:  # a table of the projects with their coordinates in columns
+            import pyogrio
+
             frame = pyogrio.read_dataframe(path, layer=name, encoding=encoding, read_geometry=False)
             if _names_coordinates(list(map(str, frame.columns))):
                 text = pd.DataFrame({c: frame[c].map(lambda v: "" if pd.isna(v) else _cell_text(v))

@@ -19,7 +19,6 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import shapely
-import xlsxwriter
 
 from geo.crs import METRIC
 from geo.zoneindex import SEPARATOR, ZoneIndex
@@ -341,6 +340,8 @@ def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
     run. XlsxWriter, row by row: two to three times faster than pandas' to_excel with openpyxl
     (bench/zonecheck_steps_bench.py)."""
     columns = [_xlsx_cells(table.iloc[:, j]) for j in range(table.shape[1])]
+    import xlsxwriter  # only for an XLSX: not at start-up
+
     with xlsxwriter.Workbook(str(path), XLSX_OPTIONS) as book:
         sheet = book.add_worksheet("Sheet1")
         bold = book.add_format({"bold": True, "border": 1, "align": "center", "valign": "top"})

@@ -207,6 +207,10 @@ class ZoneIndex:
         found = self.lookup(lon, lat)
         return {kind: found.names(kind) for kind in self.kinds}
 
+    def zone_names(self, kind: str) -> list[str]:
+        """The names of the zones of ``kind``, in the order of the zone table."""
+        return [str(name) for k, name in zip(self._kind, self._name) if k == kind]
+
     def at(self, lon: float, lat: float) -> list[tuple[str, str]]:
         """(kind, name) of every zone at one point, in the order of the zone table."""
         _, zone_idx = self.pairs([lon], [lat])

@@ -37,7 +37,7 @@ from layers.wording import zh
 
 GEOMETRY_KIND = "geoparquet"
 ADDED_TYPES = {"lon_wgs84": pa.float64(), "lat_wgs84": pa.float64(), "in_harbor": pa.bool_()}
-HINT_ROWS = 50_000  # the datum hint looks at the first rows of a large table
+HINT_ROWS = 20_000  # the datum hint looks at the first rows of a large table
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,34 @@ class SafeWriter(TableWriter):
         return quoted_note(rows, self._names, self._count)
 
 
+@dataclass
+class Checked:
+    """A batch checked: its output table and its counts (and the datum hint of the first)."""
+
+    table: pa.Table
+    problems: int
+    foot: int
+    hint: DatumHint | None = None
+
+
+def check_batch(table: pa.Table, settings: Settings, malformed=(), hint: bool = False) -> Checked:
+    """One batch as it is written: checked (:func:`check_table`), its malformed CSV rows marked,
+    counted, and with ``hint`` the datum hint of its first HINT_ROWS rows."""
+    from layers.datum import datum_hint
+    from layers.zonecheck import ADDED
+
+    out, result = check_table(table, settings)
+    problems = result.problems
+    if malformed:
+        out = _mark_malformed(out, malformed, table.num_columns, settings.lang)
+        problems += sum(not result.table["problem"].iat[at] for at, _, _ in malformed)
+    found = None
+    if hint:  # the first rows tell, as in a list
+        lonlat = result.table[ADDED[:2]].to_numpy(dtype=float)[:HINT_ROWS]
+        found = datum_hint(lonlat[:, 0], lonlat[:, 1], result.located.frame.iloc[:HINT_ROWS])
+    return Checked(out, problems, result.foot, found)
+
+
 def check_file(source, output, crs: str | None = None, lon: str | None = None,
                lat: str | None = None, encoding: str | None = None,
                header_row: int | None = None, lang: str = "en", progress=None,
@@ -174,8 +202,7 @@ def check_file(source, output, crs: str | None = None, lon: str | None = None,
     """Check a CSV or Parquet/GeoParquet file (or folder of parts) into ``output``: .csv,
     .parquet, or a folder of Parquet parts. ``progress(done, rows, seconds)`` is called after
     every batch (``done`` from 0 to 1). Raises InputError when the input cannot be read at all."""
-    from layers.datum import datum_hint
-    from layers.zonecheck import ADDED, _read_as_wgs84
+    from layers.zonecheck import _read_as_wgs84
 
     start = time.perf_counter()
     reader = TableReader(source, encoding=encoding, header_row=header_row, batch_rows=batch_rows)
@@ -192,24 +219,19 @@ def check_file(source, output, crs: str | None = None, lon: str | None = None,
     pending = None
     with writer, ThreadPoolExecutor(1) as pool:  # a batch is written while the next is checked
         for batch in ahead(reader):
-            table, result = check_table(batch.table, settings, batch.first)
-            if batch.malformed:
-                table = _mark_malformed(table, batch.malformed, batch.table.num_columns, lang)
-                summary.problems += sum(not result.table["problem"].iat[at]
-                                        for at, _, _ in batch.malformed)
+            checked = check_batch(batch.table, settings, batch.malformed,
+                                  batch.first == 0 and hint_wanted)
             if pending is not None:
                 pending.result()
-            pending = pool.submit(writer.write, table, f"part-{batch.first:012d}", batch.first)
-            summary.rows += table.num_rows
-            summary.problems += result.problems
-            summary.foot += result.foot
-            if batch.first == 0 and hint_wanted:  # the first rows tell, as in a list
-                added = result.table[ADDED[:2]].to_numpy(dtype=float)[:HINT_ROWS]
-                summary.hint = datum_hint(added[:, 0], added[:, 1],
-                                          result.located.frame.iloc[:HINT_ROWS])
-                if summary.hint is not None:
-                    summary.hint_rows = summary.hint.rows + (reader.layout.header_row + 1
-                                                             if reader.kind == "csv" else 1)
+            pending = pool.submit(writer.write, checked.table, f"part-{batch.first:012d}",
+                                  batch.first)
+            summary.rows += checked.table.num_rows
+            summary.problems += checked.problems
+            summary.foot += checked.foot
+            if checked.hint is not None:
+                summary.hint = checked.hint
+                summary.hint_rows = checked.hint.rows + (reader.layout.header_row + 1
+                                                         if reader.kind == "csv" else 1)
             if progress:
                 progress(reader.done(summary.rows), summary.rows, time.perf_counter() - start)
         if pending is not None:
@@ -240,21 +262,18 @@ class Shared:
 def check_part(part, shared: Shared) -> dict:
     """One partition on a worker: read where it is, checked batch by batch with the client's
     zone index, written as one part of the output folder."""
-    from layers.datum import datum_hint
-    from layers.zonecheck import ADDED
     from layers.zones import install_index
 
     install_index(shared.index)
     table = part.read()
     outs, problems, foot, hint = [], 0, 0, None
     for start in range(0, max(table.num_rows, 1), BATCH_ROWS):
-        out, result = check_table(table.slice(start, BATCH_ROWS), shared.settings)
-        outs.append(out)
-        problems += result.problems
-        foot += result.foot
-        if part.first == 0 and start == 0 and shared.hint_wanted:
-            added = result.table[ADDED[:2]].to_numpy(dtype=float)[:HINT_ROWS]
-            hint = datum_hint(added[:, 0], added[:, 1], result.located.frame.iloc[:HINT_ROWS])
+        checked = check_batch(table.slice(start, BATCH_ROWS), shared.settings,
+                              hint=part.first == 0 and start == 0 and shared.hint_wanted)
+        outs.append(checked.table)
+        problems += checked.problems
+        foot += checked.foot
+        hint = hint or checked.hint
     write_part(pa.concat_tables(outs), Path(shared.folder), part.name)
     return {"rows": table.num_rows, "problems": problems, "foot": foot, "hint": hint}
 

@@ -20,8 +20,7 @@ import shapely
 
 from geo.crs import bd09_to_wgs84, gcj02_to_wgs84
 from geo.zoneindex import SEPARATOR
-from layers.load import config_key, load_layer
-from layers.zones import zone_index
+from layers.zones import layer_shape, sources_key, zone_index
 
 COAST_DEG = 0.02  # "just off the coast": within this of the province (about 2 km here)
 SHIFTS = {"gcj02": gcj02_to_wgs84, "bd09": bd09_to_wgs84}
@@ -40,14 +39,10 @@ class DatumHint:
     # in the list of the points out of place as read
 
 
-def _one(geoms):
-    return geoms.iloc[0] if len(geoms) == 1 else shapely.union_all(geoms.values)
-
-
 @lru_cache(maxsize=2)
-def _shapes(_config):
+def _shapes(_key):
     """The province and the Qiantang, prepared (cheap to build, unlike a coastal buffer)."""
-    province, river = (_one(load_layer(name).located.geometry) for name in ("province", "river"))
+    province, river = (layer_shape(name) for name in ("province", "river"))
     shapely.prepare(province)
     shapely.prepare(river)
     return province, river
@@ -55,7 +50,7 @@ def _shapes(_config):
 
 def _wet(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Which points fall in the Qiantang, or outside the province within COAST_DEG of it."""
-    province, river = _shapes(config_key())
+    province, river = _shapes(sources_key())
     outside = ~shapely.intersects_xy(province, lon, lat)
     wet = shapely.intersects_xy(river, lon, lat)
     wet[outside] |= shapely.dwithin(province, shapely.points(lon[outside], lat[outside]), COAST_DEG)
@@ -63,10 +58,10 @@ def _wet(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 
 @lru_cache(maxsize=2)
-def _district_names(_config) -> dict[str, str]:
+def _district_names(_key) -> dict[str, str]:
     """Each district as a list may write it: 上城区, or 上城 without its 区/县/市."""
     names = {}
-    for name in load_layer("districts").frame["name_zh"]:
+    for name in zone_index().zone_names("district"):
         names[name] = name
         if len(name) > 2:
             names.setdefault(name[:-1], name)
@@ -82,7 +77,7 @@ def _said(value, names: dict[str, str]) -> str | None:
 def district_column(frame: pd.DataFrame) -> str | None:
     """The column of the list that names districts (most of its filled cells), if any."""
     best, most = None, 2
-    names = _district_names(config_key())  # once: config_key looks at the file system
+    names = _district_names(sources_key())  # once: the key looks at the file system
     for column in frame.columns:
         filled = frame[column].head(2000).dropna().astype(str).str.strip()  # enough to tell
         filled = filled[filled != ""]
@@ -128,7 +123,7 @@ def datum_hint(lon: np.ndarray, lat: np.ndarray, frame: pd.DataFrame | None = No
     hint = _hint(lon[ok], lat[ok], _wet, "water")
     column = district_column(frame) if hint is None and frame is not None else None
     if column is not None:
-        names = _district_names(config_key())
+        names = _district_names(sources_key())
         said = np.array([_said(v, names) for v in frame[column].to_numpy()[ok]], dtype=object)
         hint = _hint(lon[ok], lat[ok], _astray(said), "district", column)
     if hint is not None:

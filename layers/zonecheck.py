@@ -151,11 +151,15 @@ def _five_decimals(values) -> pa.Array:
     if not (np.abs(rounded) < 1e9).all():  # large or odd numbers: rare, as Arrow writes them
         return pc.cast(pa.array(rounded), pa.string())
     whole, part = np.divmod(np.round(np.abs(rounded) * 100_000).astype(np.int64), 100_000)
-    decimals = pc.utf8_rtrim(pc.utf8_lpad(pc.cast(pa.array(part), pa.string()), 5, "0"), "0")
-    point = pc.if_else(pc.equal(decimals, ""), "", ".")
-    sign = pc.if_else(pa.array(np.signbit(rounded)), "-", "")  # -0.0 as Arrow writes it: "-0"
-    return pc.binary_join_element_wise(sign, pc.cast(pa.array(whole), pa.string()), point,
-                                       decimals, "")
+    # 100000 + part as text is "1" and five digits: "." for the "1", no trailing zeros, no
+    # lone "." ("120.50000" is "120.5", "120.00000" is "120").
+    decimals = pc.utf8_replace_slice(pc.cast(pa.array(part + 100_000), pa.string()), 0, 1, ".")
+    decimals = pc.utf8_rtrim(pc.utf8_rtrim(decimals, "0"), ".")
+    text = pc.binary_join_element_wise(pc.cast(pa.array(whole), pa.string()), decimals, "")
+    negative = np.signbit(rounded)  # -0.0 as Arrow writes it: "-0"
+    if negative.any():
+        text = pc.if_else(pa.array(negative), pc.binary_join_element_wise("-", text, ""), text)
+    return text
 
 
 def _degrees(lon, lat) -> np.ndarray:
