@@ -126,9 +126,9 @@ class ZoneIndex:
         self._size = size
         nx, ny = int((maxx - minx) / size) + 5, int((maxy - miny) / size) + 5
         marked = np.zeros((ny, nx), dtype=bool)
-        polygons = shapely.get_dimensions(self._geoms) == 2
-        edges = np.where(polygons, shapely.boundary(self._geoms), self._geoms)
-        xy = shapely.get_coordinates(shapely.segmentize(edges, size / 2))
+        # A polygon's coordinates are those of its rings: its border (a line's or a point's, the
+        # zone itself).
+        xy = shapely.get_coordinates(shapely.segmentize(self._geoms, size / 2))
         cell = self._cell(xy[:, 0], xy[:, 1], (ny, nx))
         iy, ix = np.divmod(cell, nx)
         for dy in (-1, 0, 1):  # each piece's cell and its eight neighbours

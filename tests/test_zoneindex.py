@@ -13,7 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from shapely.geometry import Polygon, box
+from shapely.geometry import Point, Polygon, box
 
 from geo.zoneindex import BORDER, ZoneIndex
 
@@ -21,11 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def brute_force(zones: gpd.GeoDataFrame, lon, lat) -> dict[str, list[str]]:
-    """The names of each kind at each point, the slow and obvious way: every zone's own
-    geometry (not prepared, no boxes, no grid) against every point, zones in table order."""
+    """The names of each kind at each point, the obvious way: every zone's own geometry (a
+    prepared copy; no boxes, no grid) against every point, zones in table order."""
     points = shapely.points(lon, lat)
     out = {kind: [[] for _ in points] for kind in dict.fromkeys(zones["kind"])}
     for kind, name, geom in zip(zones["kind"], zones["name"], zones.geometry):
+        geom = shapely.from_wkb(shapely.to_wkb(geom))
+        shapely.prepare(geom)
         for i in np.flatnonzero(shapely.intersects(geom, points)):
             out[kind][i].append(name)
     return {kind: [";".join(names) for names in column] for kind, column in out.items()}
@@ -145,3 +147,62 @@ def test_the_index_is_kept_on_disk_and_rebuilt_when_the_layers_change(tmp_path):
     assert [p.name for p in (tmp_path / "cache").iterdir()] == [third[2]]  # the old one removed
     (tmp_path / "cache" / third[2]).write_bytes(b"damaged")
     assert _run(probe, env).split()[:2] == ["上城区", third[1]]  # a damaged file: built again
+
+
+def test_no_border_crosses_a_clean_cell_and_each_clean_cell_has_the_zones_of_its_centre(plan_zones):
+    # The grid's promise, checked cell by cell on a coarse grid (200,000 cells): every cell
+    # not marked as crossed lies wholly off every zone's border, and holds the combination the
+    # exact test gives at its centre.
+    index = ZoneIndex(plan_zones, cells=200_000)
+    ny, nx = index._grid.shape
+    size, (x0, y0) = index._size, index._origin
+    clean = np.flatnonzero(index._grid.ravel() != BORDER)
+    iy, ix = np.divmod(clean, nx)
+    boxes = shapely.box(x0 + ix * size, y0 + iy * size, x0 + (ix + 1) * size, y0 + (iy + 1) * size)
+    borders = shapely.boundary(plan_zones.geometry.values)
+    assert not len(shapely.STRtree(boxes).query(borders, predicate="intersects")[0])
+    centre_x, centre_y = x0 + (ix + 0.5) * size, y0 + (iy + 0.5) * size
+    expected = brute_force(plan_zones, centre_x, centre_y)
+    names = {kind: index._names_for(index._combos, kind)[index._grid.ravel()[clean]]
+             for kind in expected}
+    for kind in expected:
+        assert list(names[kind]) == expected[kind]
+    # Just off the borders, both sides, less than a cell away: still the exact answer.
+    rng = np.random.default_rng(14)
+    xy = shapely.get_coordinates(plan_zones.geometry.values)
+    xy = xy[rng.choice(len(xy), 20_000, replace=False)]
+    offsets = np.array([(dx, dy) for dx in (-0.6, -0.3, 0.3, 0.6) for dy in (-0.6, 0.0, 0.6)])
+    near = (xy[:, None, :] + offsets[None] * size).reshape(-1, 2)
+    got = index.query(near[:, 0], near[:, 1])
+    assert {k: list(v) for k, v in got.items()} == brute_force(plan_zones, near[:, 0], near[:, 1])
+
+
+def test_many_zones_at_one_point_and_zones_that_are_points_or_missing():
+    # 70 nested squares: more zones at one point than fit in one number (70 × 7 bits); a zone
+    # that is a point (no area: the grid's cell size has no area to go by); rows without a
+    # geometry or with an empty one are left out; the CRS is kept.
+    squares = [box(120 - k * 0.001, 30 - k * 0.001, 120.1 + k * 0.001, 30.1 + k * 0.001)
+               for k in range(70)]
+    zones = gpd.GeoDataFrame({"kind": ["district"] * 70 + ["town", "town", "town"],
+                              "name": [f"Z{k}" for k in range(70)] + ["P", "None", "Empty"]},
+                             geometry=[*squares, Point(120.05, 30.05), None, Polygon()], crs=4326)
+    index = ZoneIndex(zones, cells=10_000)
+    got = index.query([120.05, 120.1005, 121.0], [30.05, 30.05, 30.05])
+    assert got["district"][0] == ";".join(f"Z{k}" for k in range(70))
+    assert got["district"][1] == ";".join(f"Z{k}" for k in range(1, 70))  # just outside Z0
+    assert list(got["town"]) == ["P", "", ""] and got["district"][2] == ""
+    assert index.zone_names("town") == ["P"] and index.zones.crs == zones.crs
+    alone = ZoneIndex(gpd.GeoDataFrame({"kind": ["town"], "name": ["P"]},
+                                       geometry=[Point(120.05, 30.05)], crs=4326))
+    assert list(alone.query([120.05, 120.0501], [30.05, 30.05])["town"]) == ["P", ""]
+
+
+def test_points_whose_zones_differ_only_in_their_fifteenth_zone():
+    # 14 squares over both points, a 15th around P alone: the two rows of zones differ only
+    # past the bits one number holds; they must not be taken for one combination.
+    zones = gpd.GeoDataFrame(
+        {"kind": ["district"] * 15, "name": [f"Z{k}" for k in range(15)]},
+        geometry=[*(box(120 - k * 0.01, 30 - k * 0.01, 120.2 + k * 0.01, 30.2 + k * 0.01)
+                    for k in range(14)), box(120.04, 30.04, 120.06, 30.06)], crs=4326)
+    got = ZoneIndex(zones, cells=10_000).query([120.05, 120.15], [30.05, 30.15])["district"]
+    assert list(got) == [";".join(f"Z{k}" for k in range(15)), ";".join(f"Z{k}" for k in range(14))]
