@@ -111,15 +111,27 @@ class TableReader:
                 convert_options=pacsv.ConvertOptions(
                     column_types={n: pa.string() for n in names}, strings_can_be_null=False,
                     null_values=[], quoted_strings_can_be_null=False))
+            pending: list[tuple[int, str]] = []  # rows set aside, not yet at their place
+            done = 0  # rows yielded so far, put-back rows included
             while True:
                 try:
-                    batch = reader.read_next_batch()
+                    table = pa.Table.from_batches([reader.read_next_batch()])
                 except StopIteration:
                     break
-                yield pa.Table.from_batches([batch]), list(malformed)
+                # The reader sets aside rows of the next block too (it parses ahead): each
+                # goes back with the block that reaches its place.
+                pending += malformed
                 malformed.clear()
-            if malformed:  # the last rows of the file
-                yield reader.schema.empty_table(), list(malformed)
+                here = []
+                for row in sorted(pending):
+                    if self._place(row[0]) <= done + table.num_rows + len(here):
+                        here.append(row)
+                pending = [row for row in pending if row not in here]
+                done += table.num_rows + len(here)
+                yield table, here
+            pending += malformed
+            if pending:  # the last rows of the file
+                yield reader.schema.empty_table(), pending
         except (pa.ArrowInvalid, UnicodeDecodeError) as err:
             raise InputError(f"{self.path.name}: cannot be read past row {self.rows_read:,} "
                              f"({err}); check the file's encoding and quoting.") from err
@@ -134,20 +146,23 @@ class TableReader:
         if not files:
             raise InputError(f"{self.path.name}: the folder holds no Parquet files.")
         self._files, self.total_rows = [], 0
-        schema = None
+        schema, unreadable = None, []
         for file in files:
             try:
                 meta = pq.read_metadata(file)
             except (pa.ArrowException, OSError) as err:
-                self.problems.append((self._name(file), f"not a readable Parquet file ({err})"))
+                unreadable.append(f"{self._name(file)}: not a readable Parquet file ({err})")
+                self.problems.append((self._name(file), f"not a readable Parquet file ({err}); "
+                                      "its rows are not in the output"))
                 continue
             self._files.append(file)
             self.total_rows += meta.num_rows
             schema = schema or pq.read_schema(file)
         if schema is None:
             raise InputError(f"{self.path.name}: no readable Parquet file "
-                             f"({'; '.join(f'{n}: {why}' for n, why in self.problems)}).")
+                             f"({'; '.join(unreadable)}).")
         self.total_bytes = sum(f.stat().st_size for f in self._files)
+        self.schema = schema
         self.schema_metadata = dict(schema.metadata or {})
         geo = self.schema_metadata.get(b"geo")
         if geo:
@@ -168,11 +183,20 @@ class TableReader:
 
     def _parquet_batches(self):
         for file in self._files:
+            read = 0
             try:
-                for batch in pq.ParquetFile(file).iter_batches(batch_size=self.batch_rows):
-                    yield pa.Table.from_batches([batch]), [], self._name(file)
-            except (pa.ArrowException, OSError) as err:
-                self.problems.append((self._name(file), f"could not be read ({err})"))
+                # pre_buffer off: buffers are not kept for the whole file (memory stays flat)
+                for batch in pq.ParquetFile(file, pre_buffer=False).iter_batches(
+                        batch_size=self.batch_rows):
+                    table = conform(pa.Table.from_batches([batch]), self.schema)
+                    read += table.num_rows
+                    yield table, [], self._name(file)
+            except (pa.ArrowException, OSError, ValueError) as err:
+                text = " ".join(str(err).split())
+                self.problems.append((self._name(file), (
+                    f"could not be read after its first {read:,} rows ({text}); its other rows "
+                    "are not in the output" if read else
+                    f"could not be read ({text}); its rows are not in the output")))
 
     # ---- both -------------------------------------------------------------------------------
 
@@ -184,6 +208,10 @@ class TableReader:
             for table, malformed, part in self._parquet_batches():
                 yield from self._cut(table, malformed, part)
 
+    def _place(self, line: int) -> int:
+        """The place (from 0) among the data rows of the row at ``line`` of the file."""
+        return line - self.layout.header_row - 1
+
     def _put_back(self, table: pa.Table, malformed):
         """The rows the CSV reader could not take, put back where they are in the file (by
         their line, assuming no line breaks inside cells above them), their cells as far as
@@ -193,7 +221,7 @@ class TableReader:
             cells = next(csv.reader([text], delimiter=self.layout.sep), [])
             row = pa.table({name: [cells[j] if j < len(cells) else ""]
                             for j, name in enumerate(table.column_names)}, schema=table.schema)
-            at = min(max(line - self.layout.header_row - 1 - self.rows_read, 0), table.num_rows)
+            at = min(max(self._place(line) - self.rows_read, 0), table.num_rows)
             table = pa.concat_tables([table.slice(0, at), row, table.slice(at)])
             placed.append((at, line, len(cells)))
         return table, placed
@@ -271,7 +299,7 @@ class TableWriter:
             if self._writer is None:
                 self._schema = table.schema
                 self._writer = pq.ParquetWriter(self._temp, self._schema)
-            self._writer.write_table(_conform(table, self._schema))
+            self._writer.write_table(conform(table, self._schema))
         else:
             write_part(table, self.path, name or f"part-{self._parts:05d}")
         self._parts += 1
@@ -308,13 +336,28 @@ def write_part(table: pa.Table, folder: Path, name: str) -> Path:
     return target
 
 
-def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    """A later batch in the first batch's schema (a column all empty in one batch is typed
-    null by itself)."""
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """A part's rows in the first part's schema: columns found by name, in its order, cast to
+    its types; ValueError naming the columns when they differ or a value does not fit."""
     if table.schema.equals(schema, check_metadata=False):
         return table
-    return pa.table([table.column(i).cast(field.type) if table.column(i).type != field.type
-                     else table.column(i) for i, field in enumerate(schema)], schema=schema)
+    names = set(table.column_names)
+    missing = [f.name for f in schema if f.name not in names]
+    extra = [n for n in table.column_names if n not in schema.names]
+    if missing or extra:
+        raise ValueError("its columns differ from the first part's"
+                         + (f": no {', '.join(missing)}" if missing else "")
+                         + (f"{';' if missing else ':'} also {', '.join(extra)}" if extra else ""))
+    columns = []
+    for wanted in schema:
+        column = table.column(wanted.name)
+        try:
+            columns.append(column if column.type == wanted.type else column.cast(wanted.type))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
+            raise ValueError(f"its column {wanted.name} is {column.type}, not {wanted.type} as "
+                             f"in the first part ({err})") from err
+    return pa.Table.from_arrays(columns, schema=schema.remove_metadata()).replace_schema_metadata(
+        schema.metadata)
 
 
 def parts(path) -> list[Path]:

@@ -35,7 +35,7 @@ class Partition:
     name: str  # the output part's name, in the order of the input
 
     def read(self) -> pa.Table:
-        return pq.ParquetFile(self.file).read_row_groups(list(self.row_groups))
+        return pq.ParquetFile(self.file, pre_buffer=False).read_row_groups(list(self.row_groups))
 
 
 def partitions(path, rows_per_part: int = ROWS_PER_PART):
@@ -69,15 +69,29 @@ def partitions(path, rows_per_part: int = ROWS_PER_PART):
 @contextlib.contextmanager
 def cluster(scheduler: str | None = None, workers: int | None = None):
     """A client of the scheduler at ``scheduler`` (tcp://host:8786), or of a cluster of
-    ``workers`` local processes (one thread each) started for the run and closed after it."""
+    ``workers`` local processes (one thread each) started for the run and closed after it.
+    ConnectionError when the scheduler cannot be reached."""
+    import logging
+    import warnings
+
     from distributed import Client, LocalCluster
 
     if scheduler:
-        with Client(scheduler, timeout="20s") as client:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as err:
+            raise ConnectionError(f"cannot reach the Dask scheduler at {scheduler} "
+                                  f"({' '.join(str(err).split())})") from err
+        with client:
             yield client
         return
-    with LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=40) as local, Client(local) as client:
+    if not workers or workers < 1:
+        raise ValueError(f"{workers} workers: give 1 or more")
+    with warnings.catch_warnings():  # "port 8787 in use": no dashboard is started here
+        warnings.simplefilter("ignore", UserWarning)
+        local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                             dashboard_address=None, silence_logs=logging.CRITICAL)
+    with local, Client(local) as client:
         yield client
 
 

@@ -154,12 +154,13 @@ class ZoneIndex:
         beyond the grid, or NaN, gets a cell of the grid's outer ring, which lies outside every
         zone (fmax and fmin take NaN to the other value)."""
         ny, nx = shape
-        fx = np.asarray(lon, dtype=float) - self._origin[0]
-        fx /= self._size
-        fy = np.asarray(lat, dtype=float) - self._origin[1]
-        fy /= self._size
-        np.fmin(np.fmax(fx, 0, out=fx), nx - 1, out=fx)
-        np.fmin(np.fmax(fy, 0, out=fy), ny - 1, out=fy)
+        with np.errstate(over="ignore", invalid="ignore"):  # 1e308 and inf: the outer ring
+            fx = np.asarray(lon, dtype=float) - self._origin[0]
+            fx /= self._size
+            fy = np.asarray(lat, dtype=float) - self._origin[1]
+            fy /= self._size
+            np.fmin(np.fmax(fx, 0, out=fx), nx - 1, out=fx)
+            np.fmin(np.fmax(fy, 0, out=fy), ny - 1, out=fy)
         return fy.astype(np.intp) * nx + fx.astype(np.intp)
 
     # ---- answers ---------------------------------------------------------------------------

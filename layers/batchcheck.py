@@ -18,6 +18,7 @@ a problem naming the line.
 
 from __future__ import annotations
 
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,7 +30,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from geo.batches import BATCH_ROWS, TableReader, TableWriter, ahead, output_kind, parts, write_part
+from geo.batches import (BATCH_ROWS, TableReader, TableWriter, ahead, conform, output_kind, parts,
+                         write_part)
 from geo.crs import WGS84
 from geo.importer import InputError, Table, declared_by_columns, locate
 from layers.datum import DatumHint
@@ -135,9 +137,35 @@ def _mark_malformed(table: pa.Table, malformed, width: int, lang: str) -> pa.Tab
                            "separator inside a name or an address? Put that text in double quotes")
                 problems[at] = zh(message) if lang == "zh" else message
             columns[j] = pa.array(problems, columns[j].type)
-        else:
-            columns[j] = pc.if_else(pa.array(mask), pa.scalar(None, columns[j].type), columns[j])
+        else:  # no zones: "" as in any row without them; no coordinates
+            empty = "" if pa.types.is_string(columns[j].type) else None
+            columns[j] = pc.if_else(pa.array(mask), pa.scalar(empty, columns[j].type), columns[j])
     return pa.Table.from_arrays(columns, schema=table.schema)
+
+
+def _as_text(table: pa.Table) -> pa.Table:
+    """Columns that CSV cannot hold, as text: geometry (WKB) as WKT, other bytes as hex, lists,
+    structs and maps as JSON."""
+    import json
+
+    import shapely
+
+    columns = []
+    for column in table.columns:
+        kind = column.type
+        if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+            values = column.to_pylist()
+            try:
+                text = shapely.to_wkt(shapely.from_wkb(values), rounding_precision=-1)
+            except shapely.errors.GEOSException:  # not geometry: bytes as hex
+                text = [None if v is None else v.hex() for v in values]
+            column = pa.array(text, pa.string())
+        elif pa.types.is_nested(kind):
+            column = pa.array([None if v is None else json.dumps(v, ensure_ascii=False,
+                                                                   default=str)
+                               for v in column.to_pylist()], pa.string())
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=table.column_names)
 
 
 class SafeWriter(TableWriter):
@@ -153,7 +181,7 @@ class SafeWriter(TableWriter):
         if self.kind == "csv":
             from geo.zonecheck import csv_safe
 
-            table, rows, names = csv_safe(table)
+            table, rows, names = csv_safe(_as_text(table))
             self._quoted.append(rows[:10] + first)
             self._count += len(rows)
             self._names = names
@@ -195,6 +223,42 @@ def check_batch(table: pa.Table, settings: Settings, malformed=(), hint: bool = 
     return Checked(out, problems, result.foot, found)
 
 
+def _first_line(err: Exception) -> str:
+    """An error's message on one line, as a planner can read it (a library's can run on)."""
+    text = " ".join(str(err).split())
+    return text if len(text) <= 300 else text[:300] + "…"
+
+
+def _declared(reader: TableReader) -> Table:
+    """The table's coordinate system as its column names declare it (百度经度, lng_gcj02), with
+    the note saying so; none for GeoParquet (its metadata declares it)."""
+    names = reader.layout.names if reader.kind == "csv" else (
+        [] if reader.geometry else reader.schema.names)
+    return declared_by_columns(Table(pd.DataFrame(columns=names), reader.kind))
+
+
+def _clear(output) -> None:
+    """An output folder's parts of an earlier run, and a half-made folder of parts beside an
+    output file, removed before a run: nothing old mixes into the new result."""
+    output = Path(output)
+    if output_kind(output) == "folder":
+        for old in [*output.glob("part-*.parquet"), *output.glob(".part-*.part")]:
+            old.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(_parts_folder(output), ignore_errors=True)
+
+
+def _parts_folder(output: Path) -> Path:
+    return output.with_name(f".{output.name}.parts")
+
+
+def _empty_output(reader: TableReader, settings: Settings) -> pa.Table:
+    """The output of no rows (a header-only CSV, Parquet without rows): its columns, no rows."""
+    schema = (pa.schema([(n, pa.string()) for n in reader.layout.names]) if reader.kind == "csv"
+              else reader.schema)
+    return check_batch(schema.empty_table(), settings).table
+
+
 def check_file(source, output, crs: str | None = None, lon: str | None = None,
                lat: str | None = None, encoding: str | None = None,
                header_row: int | None = None, lang: str = "en", progress=None,
@@ -207,14 +271,12 @@ def check_file(source, output, crs: str | None = None, lon: str | None = None,
     start = time.perf_counter()
     reader = TableReader(source, encoding=encoding, header_row=header_row, batch_rows=batch_rows)
     summary = Summary(Path(output), notes=list(reader.notes))
-    declared = None
-    if reader.kind == "csv":
-        declared = declared_by_columns(Table(pd.DataFrame(columns=reader.layout.names), "csv"))
-        summary.notes += declared.notes
-        crs = crs or declared.crs
+    declared = _declared(reader)
+    summary.notes += declared.notes
+    crs = crs or declared.crs
     settings = Settings(crs, lon, lat, lang, reader.geometry, reader.crs)
-    hint_wanted = reader.geometry is None and _read_as_wgs84(
-        declared or Table(pd.DataFrame(), "csv"), crs)
+    hint_wanted = reader.geometry is None and _read_as_wgs84(declared, crs)
+    _clear(output)
     writer = SafeWriter(output, wgs84_geo_metadata(reader.schema_metadata))
     pending = None
     with writer, ThreadPoolExecutor(1) as pool:  # a batch is written while the next is checked
@@ -236,7 +298,9 @@ def check_file(source, output, crs: str | None = None, lon: str | None = None,
                 progress(reader.done(summary.rows), summary.rows, time.perf_counter() - start)
         if pending is not None:
             pending.result()
-    if progress:
+        if writer.rows == 0 and not reader.problems:  # no rows: the columns all the same
+            writer.write(_empty_output(reader, settings))
+    if progress and summary.rows:
         progress(1.0, summary.rows, time.perf_counter() - start)
     summary.unread = list(reader.problems)
     summary.notes += writer.notes
@@ -257,6 +321,7 @@ class Shared:
     settings: Settings
     folder: str
     hint_wanted: bool
+    schema: pa.Schema  # the first part's: every part is read in it (geo.batches.conform)
 
 
 def check_part(part, shared: Shared) -> dict:
@@ -265,7 +330,7 @@ def check_part(part, shared: Shared) -> dict:
     from layers.zones import install_index
 
     install_index(shared.index)
-    table = part.read()
+    table = conform(part.read(), shared.schema)
     outs, problems, foot, hint = [], 0, 0, None
     for start in range(0, max(table.num_rows, 1), BATCH_ROWS):
         checked = check_batch(table.slice(start, BATCH_ROWS), shared.settings,
@@ -284,8 +349,6 @@ def check_on_cluster(source, output, crs: str | None = None, lon: str | None = N
     """Check a Parquet file or folder of parts on a Dask cluster (the scheduler at
     ``scheduler``, or ``workers`` local processes) into ``output``: a folder of Parquet parts,
     one per input partition, or one .parquet or .csv file made from them at the end."""
-    import shutil
-
     from geo.distributed import cluster, partitions, run
     from layers.zones import zone_index
 
@@ -300,16 +363,18 @@ def check_on_cluster(source, output, crs: str | None = None, lon: str | None = N
         raise InputError(f"{source.name}: no readable Parquet file"
                          + "".join(f"; {name}: {why}" for name, why in unread))
     reader = TableReader(found[0].file)  # its schema: a geometry column, its CRS
+    declared = _declared(reader)
+    crs = crs or declared.crs
     settings = Settings(crs, lon, lat, lang, reader.geometry, reader.crs)
     kind = output_kind(output)
-    folder = Path(output) if kind == "folder" else Path(output).with_name(
-        f".{Path(output).name}.parts")
+    _clear(output)
+    folder = Path(output) if kind == "folder" else _parts_folder(Path(output))
     folder.mkdir(parents=True, exist_ok=True)
     from layers.zonecheck import _read_as_wgs84
 
-    shared = Shared(zone_index(), settings, str(folder.resolve()), reader.geometry is None and
-                    _read_as_wgs84(Table(pd.DataFrame(), "csv"), crs))
-    summary = Summary(Path(output), unread=list(unread))
+    shared = Shared(zone_index(), settings, str(folder.resolve()),
+                    reader.geometry is None and _read_as_wgs84(declared, crs), reader.schema)
+    summary = Summary(Path(output), notes=list(declared.notes), unread=list(unread))
     total = sum(p.rows for p in found)
 
     def shown(part, outcome) -> None:
@@ -318,26 +383,35 @@ def check_on_cluster(source, output, crs: str | None = None, lon: str | None = N
             progress(summary.rows / total if total else 1.0, summary.rows,
                      time.perf_counter() - start)
 
-    with cluster(scheduler, workers) as client:
-        for part, outcome in run(client, check_part, found, shared, shown):
-            if isinstance(outcome, Exception):
-                summary.unread.append((Path(part.file).name, f"could not be checked ({outcome})"))
-                continue
-            if not progress:
-                summary.rows += outcome["rows"]
-            summary.problems += outcome["problems"]
-            summary.foot += outcome["foot"]
-            summary.hint = summary.hint or outcome["hint"]
-    if summary.hint is not None:
-        summary.hint_rows = summary.hint.rows + 1
-    if kind != "folder":  # one file, from the parts in order
-        with SafeWriter(output, wgs84_geo_metadata(reader.schema_metadata)) as writer:
-            done = 0
-            for file in parts(folder):
-                for batch in pq.ParquetFile(file).iter_batches(batch_size=BATCH_ROWS):
-                    writer.write(pa.Table.from_batches([batch]), first=done)
-                    done += batch.num_rows
-        summary.notes += writer.notes
-        shutil.rmtree(folder, ignore_errors=True)
+    try:
+        with cluster(scheduler, workers) as client:
+            for part, outcome in run(client, check_part, found, shared, shown):
+                if isinstance(outcome, Exception):
+                    rows = f"rows {part.first + 1:,}-{part.first + part.rows:,} of the input"
+                    summary.unread.append((f"{Path(part.file).name} ({rows})",
+                                           f"could not be checked ({_first_line(outcome)}); "
+                                           "its rows are not in the output"))
+                    continue
+                if not progress:
+                    summary.rows += outcome["rows"]
+                summary.problems += outcome["problems"]
+                summary.foot += outcome["foot"]
+                summary.hint = summary.hint or outcome["hint"]
+        if summary.hint is not None:
+            summary.hint_rows = summary.hint.rows + 1
+        if kind != "folder" and summary.rows:  # one file, from the parts in order
+            with SafeWriter(output, wgs84_geo_metadata(reader.schema_metadata)) as writer:
+                done = 0
+                for file in parts(folder):
+                    for batch in pq.ParquetFile(file, pre_buffer=False).iter_batches(
+                            batch_size=BATCH_ROWS):
+                        writer.write(pa.Table.from_batches([batch]), first=done)
+                        done += batch.num_rows
+            summary.notes += writer.notes
+    finally:
+        if kind != "folder":
+            shutil.rmtree(folder, ignore_errors=True)
+    if lang == "zh":
+        summary.notes = [zh(note) for note in summary.notes]
     summary.seconds = time.perf_counter() - start
     return summary

@@ -390,7 +390,7 @@ def main(argv=None) -> int:
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run on the Dask cluster of this scheduler (tcp://host:8786); the "
                         "input is Parquet on storage every worker reads")
-    parser.add_argument("--workers", type=int, metavar="N",
+    parser.add_argument("--workers", type=_positive, metavar="N",
                         help="run on a Dask cluster of N local worker processes")
     args = parser.parse_args(argv)
 
@@ -406,13 +406,20 @@ def main(argv=None) -> int:
         tell("error", str(err))
         tell("error", "give it with --encoding")
         return 2
-    except (InputError, ValueError) as err:
+    except (InputError, ValueError, ConnectionError) as err:
         tell("error", str(err))
+        return 2
+    except OSError as err:  # the output cannot be written there
+        tell("error", f"{args.output}: cannot be written ({err.strerror or err}); choose "
+             "another place")
         return 2
     for note in result.notes:
         tell("note", note)
     for name, why in result.unread:
-        tell("error", f"{name} {why}; its rows are not in the output")
+        tell("error", f"{name} {why}")
+    if result.unread and not result.rows:
+        tell("error", "nothing was written")
+        return 2
     if result.hint:
         h = result.hint
         where = ("fall in the river or just off the coast" if h.by == "water" else
@@ -449,12 +456,22 @@ def _run(args, progress):
     if batched:
         return check_file(args.input, args.output, encoding=args.encoding,
                           header_row=args.header_row, progress=progress, **common)
+    if Path(args.input).is_dir():
+        raise InputError(f"{Path(args.input).name}: a folder of parts is checked in batches: "
+                         "write the result to .csv, .parquet or a folder")
     table = read_input(Path(args.input), encoding=args.encoding, header_row=args.header_row)
     result = check(table, **common)
     written = result.write(args.output)
     hint_rows = result.numbers(result.hint.rows) if result.hint else None
     return Summary(Path(args.output), len(result.table), result.problems, result.foot,
                    [*result.notes, *written.notes], result.hint, hint_rows)
+
+
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number}: give 1 or more")
+    return number
 
 
 class Progress:
@@ -470,7 +487,7 @@ class Progress:
     def __call__(self, done: float, rows: int, seconds: float) -> None:
         if seconds < self.after and self.shown < 0:  # a short run: no progress to show
             return
-        if not self.tty and done < 1 and done - self.shown < 0.1:
+        if not self.tty and done < 1 and done - self.shown < 0.1 or done >= 1 and self.shown >= 1:
             return
         self.shown = done
         rate = rows / seconds if seconds > 0 else 0

@@ -60,6 +60,11 @@ def kept_upload(upload):
     """The upload, or the one kept from before the page was left; None when the user removed
     it (on this page) or never gave one."""
     if upload is not None:
+        previous = st.session_state.get("zc-kept")
+        if previous is None or (previous.name, previous.getvalue()) != (upload.name,
+                                                                        upload.getvalue()):
+            for key in (*CHOICES, "zc-choices"):  # another file: its own reading, from defaults
+                st.session_state.pop(key, None)
         st.session_state["zc-kept"] = Kept(upload.name, upload.getvalue())
         st.session_state["zc-seen"] = True
         st.session_state.pop("zc-restored", None)

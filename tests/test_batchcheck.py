@@ -181,3 +181,87 @@ def test_a_parquet_upload_is_checked_whole_as_in_batches(tmp_path):
     progress = []
     check((tmp_path / "in.parquet").read_bytes(), "清单.parquet", progress=lambda *a: progress.append(a))
     assert progress[-1][:2] == (1.0, 400)
+
+
+def run_command(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "layers.zonecheck", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True)
+
+
+def test_baidu_columns_in_parquet_are_read_as_bd09(tmp_path):
+    from geo.crs import wgs84_to_bd09
+
+    x, y = wgs84_to_bd09(np.array([QJL[0]]), np.array([QJL[1]]))
+    frame = pd.DataFrame({"项目名称": ["钱江新城"], "百度经度": x, "百度纬度": y})
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp_path / "bd.parquet")
+    summary = check_file(tmp_path / "bd.parquet", tmp_path / "out.csv")
+    out = read_back(tmp_path / "out.csv")
+    assert abs(float(out["lon_wgs84"][0]) - QJL[0]) < 1e-5 and out["district"][0] == "上城区"
+    assert any("named for bd09" in note for note in summary.notes)
+
+
+def test_broken_rows_in_later_blocks_keep_their_place(tmp_path):
+    bad = {5, 41_000, 41_001, 77_777, 119_999}
+    lines = ["id,lon,lat"] + [f"{i},120.{i % 1000:03d}1,30.21" + (",extra" if i in bad else "")
+                              for i in range(120_000)]  # some 3 MB: several blocks of the reader
+    (tmp_path / "in.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    summary = check_file(tmp_path / "in.csv", tmp_path / "out.csv", batch_rows=1_000)
+    out = read_back(tmp_path / "out.csv")
+    assert out["id"].tolist() == [str(i) for i in range(120_000)]
+    broken = out.index[out["problem"].str.startswith("line ")].tolist()
+    assert broken == sorted(bad) and summary.problems == len(bad)
+    assert out["problem"][77_777].startswith("line 77779 has 4 cells")
+    assert out["city"][77_777] == "" and out["city"][77_776] != ""
+
+
+def test_parts_in_another_column_order_are_read_by_name_and_a_misfit_part_is_named(tmp_path):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    first = pd.DataFrame({"id": [1, 2], "lon": [QJL[0]] * 2, "lat": [QJL[1]] * 2})
+    pq.write_table(pa.Table.from_pandas(first, preserve_index=False), folder / "a.parquet")
+    turned = pd.DataFrame({"lat": [QJL[1]], "id": [3], "lon": [QJL[0]]})
+    pq.write_table(pa.Table.from_pandas(turned, preserve_index=False), folder / "b.parquet")
+    text = pd.DataFrame({"id": [4], "lon": ["e"], "lat": ["30.2"]})
+    pq.write_table(pa.Table.from_pandas(text, preserve_index=False), folder / "c.parquet")
+    (folder / "_SUCCESS").write_bytes(b"")  # as Spark leaves it: not a part
+    (folder / ".a.parquet.crc").write_bytes(b"x")
+    done = run_command(folder, "-o", tmp_path / "out.parquet")
+    assert done.returncode == 1
+    assert "c.parquet could not be read (its column lon is " in done.stderr
+    assert "not double as in the first part" in done.stderr
+    out = pq.read_table(tmp_path / "out.parquet").to_pandas()
+    assert out["id"].tolist() == [1, 2, 3] and (out["district"] == "上城区").all()
+
+
+def test_a_second_run_into_the_same_folder_leaves_nothing_of_the_first(tmp_path):
+    for rows in (500, 3):
+        frame = pd.DataFrame({"lon": [QJL[0]] * rows, "lat": [QJL[1]] * rows})
+        frame.to_csv(tmp_path / "in.csv", index=False)
+        check_file(tmp_path / "in.csv", tmp_path / "out", batch_rows=100)
+    assert len(pq.read_table(tmp_path / "out")) == 3
+
+
+def test_empty_inputs_write_their_columns_and_bad_ones_say_why(tmp_path):
+    (tmp_path / "empty.csv").write_text("名称,经度,纬度\n", "utf-8")
+    done = run_command(tmp_path / "empty.csv", "-o", tmp_path / "empty_out.csv")
+    assert done.returncode == 0 and "0 rows" in done.stderr
+    assert read_back(tmp_path / "empty_out.csv").columns.tolist()[:4] == ["名称", "经度", "纬度",
+                                                                          "lon_wgs84"]
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "p.parquet").write_bytes(b"PAR1 broken PAR1")
+    done = run_command(tmp_path / "bad", "-o", tmp_path / "bad.csv")
+    assert done.returncode == 2 and "error: bad: no readable Parquet file" in done.stderr
+    done = run_command(tmp_path / "bad", "-o", tmp_path / "x.xlsx")
+    assert done.returncode == 2 and "a folder of parts is checked in batches" in done.stderr
+    done = run_command(tmp_path / "empty.csv", "-o", "/proc/x.csv")
+    assert done.returncode == 2 and "/proc/x.csv: cannot be written" in done.stderr
+    done = run_command(tmp_path / "empty.csv", "-o", tmp_path / "o", "--workers", "0")
+    assert done.returncode == 2 and "give 1 or more" in done.stderr
+
+
+def test_geoparquet_to_csv_writes_its_geometry_as_wkt(tmp_path):
+    frame = gpd.GeoDataFrame({"名称": ["甲"]}, geometry=[Point(*QJL)], crs=4326)
+    frame.to_parquet(tmp_path / "in.parquet")
+    check_file(tmp_path / "in.parquet", tmp_path / "out.csv")
+    out = read_back(tmp_path / "out.csv")
+    assert out["geometry"][0] == f"POINT ({QJL[0]} {QJL[1]})" and out["district"][0] == "上城区"

@@ -205,3 +205,32 @@ def test_a_list_with_baidu_columns_is_read_as_bd09_without_asking(app_url, page,
     assert shown_choice(page, "坐标系") == "列名所示的坐标系（BD-09（百度））"
     metrics = [m.split() for m in page.locator("[data-testid=stMetric]").all_inner_texts()]
     assert metrics == [["项目", "2"], ["位于核心区/拥江扩面", "2"], ["位于港湾六城", "2"], ["有问题的行", "0"]]
+
+
+def test_a_geoparquet_after_a_csv_reads_in_its_own_crs_and_downloads_as_parquet(
+        app_url, page, tmp_path):
+    # A planner checks a CSV (choosing WGS84), then a GeoParquet from QGIS in EPSG:4549: the
+    # second file is read in the system it declares, not in the one chosen for the first.
+    import pyarrow.parquet as pq
+    import pyproj
+
+    table = tmp_path / "清单.csv"
+    table.write_text(f"名称,经度,纬度\n钱江路站,{QJL[0]},{QJL[1]}\n", "utf-8")
+    upload(page, app_url, table)
+    choose_crs(page, "WGS84")
+    page.get_by_text("位于核心区/拥江扩面").wait_for(timeout=60000)
+    to_4549 = pyproj.Transformer.from_crs(4326, 4549, always_xy=True)
+    sites = gpd.GeoDataFrame({"名称": ["钱江路站", "世纪城站"]},
+                             geometry=[Point(*to_4549.transform(*QJL)),
+                                       Point(*to_4549.transform(*SJC))], crs=4549)
+    sites.to_parquet(tmp_path / "站点.parquet")
+    page.locator("input[type=file]").set_input_files(str(tmp_path / "站点.parquet"))
+    page.get_by_text("文件声明的坐标系（EPSG:4549）").wait_for(timeout=60000)
+    settled(page)
+    assert page.get_by_text("不是以度为单位的经纬度").count() == 0
+    download(page, "PARQUET").save_as(tmp_path / "page.parquet")
+    got = gpd.read_parquet(tmp_path / "page.parquet")
+    assert got.crs.to_epsg() == 4326 and got["县（市、区）"].tolist() == ["上城区", "萧山区"]
+    assert abs(got.geometry.iloc[0].x - QJL[0]) < 1e-6
+    assert pq.read_schema(tmp_path / "page.parquet").field("名称").type in ("string", "large_string")
+    page.screenshot(path=str(ARTIFACTS / "zone-check-geoparquet.png"))

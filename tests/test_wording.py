@@ -168,7 +168,7 @@ def test_encodings():
 
 
 def test_text_in_no_encoding_known(monkeypatch):
-    monkeypatch.setattr(importer, "from_bytes", lambda data: [])  # charset-normalizer proposes none
+    monkeypatch.setattr("charset_normalizer.from_bytes", lambda data: [])  # it proposes none
     sentence, _ = refusal(read_input, b"a,b\n\xff,1\n", NAME)
     chinese(sentence, NAME)
 
