@@ -65,6 +65,7 @@ def kept_upload(upload):
                                                                         upload.getvalue()):
             for key in (*CHOICES, "zc-choices"):  # another file: its own reading, from defaults
                 st.session_state.pop(key, None)
+            st.session_state["zc-fresh"] = True  # see _crs
         st.session_state["zc-kept"] = Kept(upload.name, upload.getvalue())
         st.session_state["zc-seen"] = True
         st.session_state.pop("zc-restored", None)
@@ -159,6 +160,8 @@ def _crs(declared: str | None, by_names: bool = False) -> str | None:
     shown = t(*DATUMS[declared]) if declared in DATUMS else declared
     names = {"declared": (f"列名所示的坐标系（{shown}）", f"As the column names say ({shown})") if by_names
              else (f"文件声明的坐标系（{shown}）", f"As the file declares ({shown})"), **CRS_CHOICES}
+    if st.session_state.pop("zc-fresh", False):  # a new file: the box shows its default, not
+        st.session_state["zc-crs"] = "declared" if declared else None  # the last file's choice
     if not declared:
         st.markdown(t("**坐标系**：文件没有说明坐标所用的坐标系，请选择。",
                       "**Coordinate system**: the file does not say which one its coordinates use; "

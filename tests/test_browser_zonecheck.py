@@ -225,8 +225,10 @@ def test_a_geoparquet_after_a_csv_reads_in_its_own_crs_and_downloads_as_parquet(
                                        Point(*to_4549.transform(*SJC))], crs=4549)
     sites.to_parquet(tmp_path / "站点.parquet")
     page.locator("input[type=file]").set_input_files(str(tmp_path / "站点.parquet"))
-    page.get_by_text("文件声明的坐标系（EPSG:4549）").wait_for(timeout=60000)
+    page.get_by_text("站点.parquet").first.wait_for(timeout=60000)
     settled(page)
+    page.get_by_text("读取与核查用时").wait_for(timeout=60000)
+    assert shown_choice(page, "坐标系") == "文件声明的坐标系（EPSG:4549）"
     assert page.get_by_text("不是以度为单位的经纬度").count() == 0
     download(page, "PARQUET").save_as(tmp_path / "page.parquet")
     got = gpd.read_parquet(tmp_path / "page.parquet")
