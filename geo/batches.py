@@ -2,10 +2,10 @@
 above the header, as geo.importer finds them) and Parquet or GeoParquet (one file, or a folder
 of parts as data platforms write them). Knows nothing of the plan.
 
-    reader = open_table("registry.parquet")      # or a .csv, or a folder of .parquet parts
-    with open_writer("out.csv", reader.schema_metadata) as out:
+    reader = TableReader("registry.parquet")    # or a .csv, or a folder of .parquet parts
+    with TableWriter("out.csv", reader.schema_metadata) as out:
         for batch in reader:                     # pyarrow Tables of up to BATCH_ROWS rows
-            out.write(batch.table, batch.part)
+            out.write(batch.table)
     reader.problems                              # parts that could not be read, and why
 
 Memory stays bounded by the batch, whatever the file's size.
@@ -242,11 +242,6 @@ class TableReader:
         if self.total_rows is not None:
             return min(rows / self.total_rows, 1.0) if self.total_rows else 1.0
         return min(rows * self._row_bytes / self.total_bytes, 0.99) if self.total_bytes else 0.0
-
-
-def open_table(path, encoding: str | None = None, header_row: int | None = None,
-               batch_rows: int = BATCH_ROWS) -> TableReader:
-    return TableReader(path, encoding, header_row, batch_rows)
 
 
 # ---- writing --------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ class Summary:
     seconds: float = 0.0
 
 
-def check_table(table: pa.Table, settings: Settings, first_row: int = 0):
+def check_table(table: pa.Table, settings: Settings):
     """One batch: the input's columns as read, then the added ones (named for ``lang``).
     Returns (the output table, the :class:`layers.zonecheck.Result` of the batch)."""
     from layers.zonecheck import ADDED, _kept_names, check_located, headed
