@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -335,10 +336,11 @@ def _xlsx_cells(values: pd.Series) -> list:
     return cells
 
 
-def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
+def _write_xlsx(table: pd.DataFrame, path: Path, progress=None) -> None:
     """Every text cell as text (see XLSX_OPTIONS): "=1+1" and "#N/A" are shown as typed, not
     run. XlsxWriter, row by row: two to three times faster than pandas' to_excel with openpyxl
-    (bench/zonecheck_steps_bench.py)."""
+    (bench/zonecheck_steps_bench.py). ``progress(done, rows, seconds)`` every 50,000 rows."""
+    start = time.perf_counter()
     columns = [_xlsx_cells(table.iloc[:, j]) for j in range(table.shape[1])]
     import xlsxwriter  # only for an XLSX: not at start-up
 
@@ -349,9 +351,11 @@ def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
             sheet.write_string(0, j, str(name).replace("\r\n", "\n").replace("\r", "\n"), bold)
         for i, row in enumerate(zip(*columns), start=1):
             sheet.write_row(i, 0, row)  # None: no cell; text through write_string
+            if progress and i % 50_000 == 0:
+                progress(i / len(table), i, time.perf_counter() - start)
 
 
-def write_output(frame: pd.DataFrame, path: str | Path) -> Written:
+def write_output(frame: pd.DataFrame, path: str | Path, progress=None) -> Written:
     """Write by extension: .csv (UTF-8 with BOM), .xlsx, .parquet (GeoParquet for a
     GeoDataFrame), .geojson or .gpkg (these two need a GeoDataFrame). Returns the path written, with ``notes`` (see :class:`Written`).
 
@@ -382,7 +386,7 @@ def write_output(frame: pd.DataFrame, path: str | Path) -> Written:
             raise ValueError(f"{table.shape[1]:,} columns do not fit in an Excel sheet; write .csv "
                              "instead")
         table, notes = clean_for_excel(table)
-        _write_xlsx(table, path)
+        _write_xlsx(table, path, progress)
     elif suffix == ".parquet":  # GeoParquet when there is a geometry; types kept
         if isinstance(frame, gpd.GeoDataFrame):
             frame.to_parquet(path, index=False)

@@ -81,7 +81,7 @@ class Result:
         """The table with its geometry (built on demand: a million points cost a second)."""
         return gpd.GeoDataFrame(self.table, geometry=self.located.geoseries().values, crs=WGS84)
 
-    def write(self, path) -> Path:
+    def write(self, path, progress=None) -> Path:
         """Write to .csv, .xlsx, .parquet (GeoParquet), .geojson or .gpkg (geometry only where
         the format has it). In
         Chinese the added columns are headed in Chinese (设区市, 问题, ...; one the input already
@@ -90,7 +90,8 @@ class Result:
         spatial = suffix in (".geojson", ".gpkg") or suffix == ".parquet" and \
             self.located.geometry is not None
         frame = self.frame if spatial else self.table
-        return write_output(frame.rename(columns=headed(frame.columns, self.lang)), path)
+        return write_output(frame.rename(columns=headed(frame.columns, self.lang)), path,
+                            progress)
 
 
 def headed(columns, lang: str) -> dict:
@@ -461,7 +462,7 @@ def _run(args, progress):
                          "write the result to .csv, .parquet or a folder")
     table = read_input(Path(args.input), encoding=args.encoding, header_row=args.header_row)
     result = check(table, **common)
-    written = result.write(args.output)
+    written = result.write(args.output, progress)  # an XLSX of many rows takes a while
     hint_rows = result.numbers(result.hint.rows) if result.hint else None
     return Summary(Path(args.output), len(result.table), result.problems, result.foot,
                    [*result.notes, *written.notes], result.hint, hint_rows)

@@ -265,3 +265,11 @@ def test_geoparquet_to_csv_writes_its_geometry_as_wkt(tmp_path):
     check_file(tmp_path / "in.parquet", tmp_path / "out.csv")
     out = read_back(tmp_path / "out.csv")
     assert out["geometry"][0] == f"POINT ({QJL[0]} {QJL[1]})" and out["district"][0] == "上城区"
+
+
+def test_a_long_xlsx_shows_its_progress_while_it_is_written(tmp_path):
+    awkward_rows(120_000).to_csv(tmp_path / "in.csv", index=False)
+    calls = []
+    check(tmp_path / "in.csv").write(tmp_path / "out.xlsx", lambda *a: calls.append(a))
+    assert [rows for _, rows, _ in calls] == [50_000, 100_000]
+    assert calls[0][0] == pytest.approx(50_000 / 120_000)
