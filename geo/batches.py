@@ -38,7 +38,6 @@ STREAMED = (".csv", ".txt", *PARQUET)
 class Batch:
     table: pa.Table  # the input's columns as read (a CSV's as text)
     first: int  # the place of its first row in the input, from 0
-    part: str  # the file it came from (a part of a folder, or the file)
     # Rows of a CSV with more or fewer cells than the header: (position, line, cells).
     malformed: list[tuple[int, int, int]] = field(default_factory=list)
 
@@ -190,9 +189,9 @@ class TableReader:
                         batch_size=self.batch_rows):
                     table = conform(pa.Table.from_batches([batch]), self.schema)
                     read += table.num_rows
-                    yield table, [], self._name(file)
+                    yield table
             except (pa.ArrowException, OSError, ValueError) as err:
-                text = " ".join(str(err).split())
+                text = one_line(err)
                 self.problems.append((self._name(file), (
                     f"could not be read after its first {read:,} rows ({text}); its other rows "
                     "are not in the output" if read else
@@ -203,10 +202,10 @@ class TableReader:
     def __iter__(self):
         if self.kind == "csv":
             for table, malformed in self._csv_batches():
-                yield from self._cut(*self._put_back(table, malformed), self.path.name)
+                yield from self._cut(*self._put_back(table, malformed))
         else:
-            for table, malformed, part in self._parquet_batches():
-                yield from self._cut(table, malformed, part)
+            for table in self._parquet_batches():
+                yield from self._cut(table, [])
 
     def _place(self, line: int) -> int:
         """The place (from 0) among the data rows of the row at ``line`` of the file."""
@@ -226,12 +225,12 @@ class TableReader:
             placed.append((at, line, len(cells)))
         return table, placed
 
-    def _cut(self, table: pa.Table, malformed, part: str):
+    def _cut(self, table: pa.Table, malformed):
         for start in range(0, max(table.num_rows, 1), self.batch_rows):
             piece = table.slice(start, self.batch_rows)
             inside = [(at - start, line, cells) for at, line, cells in malformed
                       if start <= at < start + piece.num_rows]
-            batch = Batch(piece, self.rows_read, part, inside)
+            batch = Batch(piece, self.rows_read, inside)
             self.rows_read += piece.num_rows
             if piece.num_rows:
                 yield batch
@@ -353,6 +352,51 @@ def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
                              f"in the first part ({err})") from err
     return pa.Table.from_arrays(columns, schema=schema.remove_metadata()).replace_schema_metadata(
         schema.metadata)
+
+
+def one_line(err: Exception, most: int = 300) -> str:
+    """An error's message on one line, as a planner can read it (a library's can run on)."""
+    text = " ".join(str(err).split())
+    return text if len(text) <= most else text[:most] + "…"
+
+
+def wgs84_geo_metadata(metadata: dict | None) -> dict | None:
+    """A GeoParquet file's schema metadata with its geometry column said to be in WGS84 (as
+    the geometry written is); other metadata as it was."""
+    if not metadata or b"geo" not in metadata:
+        return metadata
+    from pyproj import CRS
+
+    geo = json.loads(metadata[b"geo"])
+    column = geo["columns"][geo["primary_column"]]
+    column["crs"] = CRS.from_epsg(4326).to_json_dict()
+    column["geometry_types"] = []  # any: a MultiPoint of one point may be written as that point
+    column.pop("bbox", None)
+    column.pop("covering", None)
+    return {**metadata, b"geo": json.dumps(geo).encode()}
+
+
+def as_text(table: pa.Table) -> pa.Table:
+    """Columns that CSV cannot hold, as text: geometry (WKB) as WKT, other bytes as hex, lists,
+    structs and maps as JSON."""
+    import shapely
+
+    columns = []
+    for column in table.columns:
+        kind = column.type
+        if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+            values = column.to_pylist()
+            try:
+                text = shapely.to_wkt(shapely.from_wkb(values), rounding_precision=-1)
+            except shapely.errors.GEOSException:  # not geometry: bytes as hex
+                text = [None if v is None else v.hex() for v in values]
+            column = pa.array(text, pa.string())
+        elif pa.types.is_nested(kind):
+            column = pa.array([None if v is None else json.dumps(v, ensure_ascii=False,
+                                                                   default=str)
+                               for v in column.to_pylist()], pa.string())
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=table.column_names)
 
 
 def parts(path) -> list[Path]:

@@ -30,8 +30,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from geo.batches import (BATCH_ROWS, TableReader, TableWriter, ahead, conform, output_kind, parts,
-                         write_part)
+from geo.batches import (BATCH_ROWS, TableReader, TableWriter, ahead, as_text, conform, one_line,
+                         output_kind, parts, wgs84_geo_metadata, write_part)
 from geo.crs import WGS84
 from geo.importer import InputError, Table, declared_by_columns, locate
 from layers.datum import DatumHint
@@ -104,24 +104,6 @@ def check_table(table: pa.Table, settings: Settings):
     return out, result
 
 
-def wgs84_geo_metadata(metadata: dict | None) -> dict | None:
-    """A GeoParquet file's schema metadata with its geometry column said to be in WGS84 (the
-    check writes every geometry in WGS84); other metadata as it was."""
-    if not metadata or b"geo" not in metadata:
-        return metadata
-    import json
-
-    from pyproj import CRS
-
-    geo = json.loads(metadata[b"geo"])
-    column = geo["columns"][geo["primary_column"]]
-    column["crs"] = CRS.from_epsg(4326).to_json_dict()
-    column["geometry_types"] = []  # any: a MultiPoint of one point is written as that point
-    column.pop("bbox", None)
-    column.pop("covering", None)
-    return {**metadata, b"geo": json.dumps(geo).encode()}
-
-
 def _mark_malformed(table: pa.Table, malformed, width: int, lang: str) -> pa.Table:
     """Rows the CSV reader could not take (more or fewer cells than the header; their cells
     put back as far as they go): no place, no zones, and a problem naming the line."""
@@ -143,31 +125,6 @@ def _mark_malformed(table: pa.Table, malformed, width: int, lang: str) -> pa.Tab
     return pa.Table.from_arrays(columns, schema=table.schema)
 
 
-def _as_text(table: pa.Table) -> pa.Table:
-    """Columns that CSV cannot hold, as text: geometry (WKB) as WKT, other bytes as hex, lists,
-    structs and maps as JSON."""
-    import json
-
-    import shapely
-
-    columns = []
-    for column in table.columns:
-        kind = column.type
-        if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
-            values = column.to_pylist()
-            try:
-                text = shapely.to_wkt(shapely.from_wkb(values), rounding_precision=-1)
-            except shapely.errors.GEOSException:  # not geometry: bytes as hex
-                text = [None if v is None else v.hex() for v in values]
-            column = pa.array(text, pa.string())
-        elif pa.types.is_nested(kind):
-            column = pa.array([None if v is None else json.dumps(v, ensure_ascii=False,
-                                                                   default=str)
-                               for v in column.to_pylist()], pa.string())
-        columns.append(column)
-    return pa.Table.from_arrays(columns, names=table.column_names)
-
-
 class SafeWriter(TableWriter):
     """A TableWriter whose CSV is safe to open in Excel: text that starts like a formula gets a
     leading "'" (geo.zonecheck.csv_safe); :attr:`notes` says how many cells, and where."""
@@ -181,7 +138,7 @@ class SafeWriter(TableWriter):
         if self.kind == "csv":
             from geo.zonecheck import csv_safe
 
-            table, rows, names = csv_safe(_as_text(table))
+            table, rows, names = csv_safe(as_text(table))
             self._quoted.append(rows[:10] + first)
             self._count += len(rows)
             self._names = names
@@ -221,12 +178,6 @@ def check_batch(table: pa.Table, settings: Settings, malformed=(), hint: bool = 
         lonlat = result.table[ADDED[:2]].to_numpy(dtype=float)[:HINT_ROWS]
         found = datum_hint(lonlat[:, 0], lonlat[:, 1], result.located.frame.iloc[:HINT_ROWS])
     return Checked(out, problems, result.foot, found)
-
-
-def _first_line(err: Exception) -> str:
-    """An error's message on one line, as a planner can read it (a library's can run on)."""
-    text = " ".join(str(err).split())
-    return text if len(text) <= 300 else text[:300] + "…"
 
 
 def _declared(reader: TableReader) -> Table:
@@ -389,7 +340,7 @@ def check_on_cluster(source, output, crs: str | None = None, lon: str | None = N
                 if isinstance(outcome, Exception):
                     rows = f"rows {part.first + 1:,}-{part.first + part.rows:,} of the input"
                     summary.unread.append((f"{Path(part.file).name} ({rows})",
-                                           f"could not be checked ({_first_line(outcome)}); "
+                                           f"could not be checked ({one_line(outcome)}); "
                                            "its rows are not in the output"))
                     continue
                 if not progress:

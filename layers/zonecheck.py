@@ -451,7 +451,8 @@ def _run(args, progress):
         return check_on_cluster(args.input, args.output, scheduler=args.scheduler,
                                 workers=args.workers, progress=progress, **common)
     try:
-        batched = is_streamed(args.input) and output_kind(args.output) is not None
+        output_kind(args.output)  # .csv, .parquet or a folder: written in batches
+        batched = is_streamed(args.input)
     except ValueError:  # .xlsx, .geojson, .gpkg: written whole
         batched = False
     if batched:
