@@ -273,3 +273,40 @@ def test_a_long_xlsx_shows_its_progress_while_it_is_written(tmp_path):
     check(tmp_path / "in.csv").write(tmp_path / "out.xlsx", lambda *a: calls.append(a))
     assert [rows for _, rows, _ in calls] == [50_000, 100_000]
     assert calls[0][0] == pytest.approx(50_000 / 120_000)
+
+
+def test_parts_are_conformed_by_name_and_type_or_refused_with_the_column_named():
+    from geo.batches import conform
+
+    first = pa.schema([("id", pa.int64()), ("lon", pa.float64())])
+    turned = pa.table({"lon": pa.array([120.2], pa.float32()), "id": [7]})
+    got = conform(turned, first)
+    assert got.schema == first and got.column("lon").to_pylist() == [pytest.approx(120.2)]
+    assert conform(pa.table({"id": [1], "lon": [1.5]}), first).to_pylist() == [{"id": 1, "lon": 1.5}]
+    with pytest.raises(ValueError, match="no lon; also x"):
+        conform(pa.table({"id": [1], "x": [1.0]}), first)
+    with pytest.raises(ValueError, match="its column lon is string, not double"):
+        conform(pa.table({"id": [1], "lon": ["e"]}), first)
+
+
+def test_parquet_progress_is_exact_and_a_part_damaged_midway_says_what_was_read(tmp_path):
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    frame = pd.DataFrame({"id": np.arange(1_000), "lon": QJL[0], "lat": QJL[1]})
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), folder / "a.parquet",
+                   row_group_size=400)
+    data = bytearray((folder / "a.parquet").read_bytes())
+    column = pq.read_metadata(folder / "a.parquet").row_group(2).column(0)
+    start = column.dictionary_page_offset or column.data_page_offset  # the chunk, exactly
+    data[start:start + column.total_compressed_size] = b"\xff" * column.total_compressed_size
+    (folder / "b.parquet").write_bytes(bytes(data))  # its third row group broken
+    reader = TableReader(folder, batch_rows=400)
+    rows = sum(batch.table.num_rows for batch in reader)
+    assert reader.total_rows == 2_000 and reader.done(500) == 0.25 and reader.done(2_000) == 1.0
+    assert rows == 1_800
+    assert reader.problems == [("b.parquet", pytest.approx(reader.problems[0][1]))]
+    assert reader.problems[0][1].startswith("could not be read after its first 800 rows (")
+    assert reader.problems[0][1].endswith("); its other rows are not in the output")
+    empty = tmp_path / "empty.parquet"
+    pq.write_table(pa.table({"lon": pa.array([], pa.float64())}), empty)
+    assert TableReader(empty).done(0) == 1.0
