@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import geopandas as gpd
 import shapely
 
 from geo.crs import to_wgs84
-
 
 class SpatialFileError(ValueError):
     """A spatial file that cannot be used, with a message saying what to fix."""
@@ -20,6 +18,8 @@ def read_vector(path: str | Path, crs: str | None = None, layer: str | None = No
     ``crs`` is required when the file does not declare its coordinate system, and overrides
     the file's own when given. Raises :class:`SpatialFileError` with a readable message.
     """
+    import geopandas as gpd
+
     path = Path(path)
     if not path.exists():
         raise SpatialFileError(f"{path}: file not found")

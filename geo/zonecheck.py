@@ -11,8 +11,8 @@ import datetime as dt
 import math
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -24,6 +24,9 @@ import shapely
 from geo.crs import METRIC
 from geo.zoneindex import SEPARATOR, ZoneIndex
 
+if TYPE_CHECKING:  # imported where used: not at start-up (0.13 s)
+    import geopandas as gpd
+
 FORMATS = (".csv", ".xlsx", ".geojson", ".gpkg", ".parquet")
 
 
@@ -34,6 +37,8 @@ def single_parts(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
     """Geometries as the zone check takes them: a multi-part geometry of one part is that part
     (a QGIS or ArcGIS export writes every point as a MultiPoint); a collection keeps the parts
     of its highest dimension (polygons over lines over points), as one geometry."""
+    import geopandas as gpd
+
     values = np.array(geoms.values)
     kinds = shapely.get_type_id(values)
     for i in np.flatnonzero(kinds >= 4):  # Multi* (4-6) and collections (7): the rare rows
@@ -365,6 +370,8 @@ def write_output(frame: pd.DataFrame, path: str | Path, progress=None) -> Writte
     ("25", "-12.5"), written as that number (:func:`_xlsx_cells`), and control characters,
     which XLSX cannot hold, are removed (:func:`clean_for_excel`). Numbers stay numbers. GeoJSON and GeoPackage are
     written as they are."""
+    import geopandas as gpd
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:

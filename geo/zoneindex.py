@@ -47,7 +47,11 @@ class Codes:
 
     def names(self, kind: str) -> np.ndarray:
         """The names of the zones of ``kind`` at each point ("" for none; ";" between two)."""
-        return self._index._combo_names(self.combos, kind)[self.codes]
+        return self.distinct(kind)[self.codes]
+
+    def distinct(self, kind: str) -> np.ndarray:
+        """The names of the zones of ``kind`` of each combination: ``codes`` index it."""
+        return self._index._combo_names(self.combos, kind)
 
 
 class ZoneIndex:

@@ -38,7 +38,6 @@ from layers.datum import DatumHint
 from layers.wording import zh
 
 GEOMETRY_KIND = "geoparquet"
-ADDED_TYPES = {"lon_wgs84": pa.float64(), "lat_wgs84": pa.float64(), "in_harbor": pa.bool_()}
 HINT_ROWS = 20_000  # the datum hint looks at the first rows of a large table
 
 
@@ -91,8 +90,7 @@ def check_table(table: pa.Table, settings: Settings):
     kept = [c for c in table.column_names if c != settings.geometry]  # GeoParquet's stays
     renamed = [_kept_names(kept).get(c, c) for c in table.column_names]
     names = headed(renamed, settings.lang)
-    added = [pa.array(result.table[c], from_pandas=True, type=ADDED_TYPES.get(c, pa.string()))
-             for c in ADDED]
+    added = result.added.columns
     columns = list(table.columns)
     if settings.geometry:  # in WGS84, as every output of the check (see wgs84_geo_metadata)
         import shapely
@@ -172,11 +170,11 @@ def check_batch(table: pa.Table, settings: Settings, malformed=(), hint: bool = 
     problems = result.problems
     if malformed:
         out = _mark_malformed(out, malformed, table.num_columns, settings.lang)
-        problems += sum(not result.table["problem"].iat[at] for at, _, _ in malformed)
+        problems += sum(not result.added["problem"][at].as_py() for at, _, _ in malformed)
     found = None
     if hint:  # the first rows tell, as in a list
-        lonlat = result.table[ADDED[:2]].to_numpy(dtype=float)[:HINT_ROWS]
-        found = datum_hint(lonlat[:, 0], lonlat[:, 1], result.located.frame.iloc[:HINT_ROWS])
+        lon, lat = (result.added[c][:HINT_ROWS].to_numpy(zero_copy_only=False) for c in ADDED[:2])
+        found = datum_hint(lon, lat, result.located.frame.iloc[:HINT_ROWS])
     return Checked(out, problems, result.foot, found)
 
 

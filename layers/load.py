@@ -25,14 +25,17 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
 
 from geo.crs import WGS84
 from geo.io import read_vector
 from layers.plan import DATA, table
 from layers.registry import BY_ID, LAYERS, Layer
+
+if TYPE_CHECKING:  # imported where used: not at start-up (0.13 s)
+    import geopandas as gpd
 
 ROOT = DATA.parent
 GEO = DATA / "geo"
@@ -140,6 +143,8 @@ def load_layer(layer_id: str) -> LayerData:
 
 @lru_cache(maxsize=64)
 def _load_layer(layer_id: str, config: tuple[str, int, int]) -> LayerData:
+    import geopandas as gpd
+
     layer = BY_ID[layer_id]
     geometry, origin, warnings = _read_geometry(layer, config)
     if not layer.plan_layer:

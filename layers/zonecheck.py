@@ -22,9 +22,10 @@ import argparse
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -39,21 +40,33 @@ from layers.datum import DatumHint, datum_hint
 from layers.wording import headers, in_language, zh
 from layers.zones import belts_of, in_harbor, zone_index
 
+if TYPE_CHECKING:  # imported where used: not at start-up (0.13 s)
+    import geopandas as gpd
+
 ADDED = ["lon_wgs84", "lat_wgs84", "city", "district", "in_harbor", "core_zone",
          "financial_city", "belts", "town", "problem"]
 ZHEJIANG_BOX = (118.0, 27.0, 123.3, 31.3)  # lon/lat, a little beyond the province
+TEXT = pa.large_string()  # of the added text columns: as pandas keeps text (its "str" dtype)
 
 
 @dataclass
 class Result:
-    """The checked table (input columns, then ADDED) and each row's WGS84 geometry."""
+    """The checked rows: the input's columns (``kept``, renamed where an added name is taken),
+    the added ones in Arrow (``added``: ADDED), and each row's WGS84 geometry."""
 
-    table: pd.DataFrame
+    kept: pd.DataFrame
+    added: pa.Table
     located: Located
     notes: list[str] = field(default_factory=list)
     hint: DatumHint | None = None  # the points look like GCJ-02 or BD-09 (layers.datum)
     rows: np.ndarray | None = None  # each row's number in the file (tables), else None
     lang: str = "en"  # the language of the problems and notes, and of the written file's headers
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """The input's columns, then ADDED (in_harbor of pandas' nullable "boolean")."""
+        added = self.added.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)
+        return pd.concat([self.kept, added], axis=1)
 
     def numbers(self, positions) -> np.ndarray:
         """Rows by their number in the file (tables), else by their place in it from 1."""
@@ -64,21 +77,24 @@ class Result:
     def projects(self) -> np.ndarray:
         """Which rows are projects: all but the totals and notes of a sheet (geo.importer)."""
         marked = self.located.not_project
-        return np.ones(len(self.table), bool) if marked is None else ~marked
+        return np.ones(len(self.kept), bool) if marked is None else ~marked
 
     @property
     def problems(self) -> int:
         """How many projects have a problem (the totals and notes of a sheet not counted)."""
-        return int(((self.table["problem"] != "") & self.projects).sum())
+        some = pc.not_equal(self.added["problem"], "").to_numpy(zero_copy_only=False)
+        return int((some & self.projects).sum())
 
     @property
     def foot(self) -> int:
         """How many rows are a total, a note or a sign-off line of the sheet."""
-        return len(self.table) - int(self.projects.sum())
+        return len(self.kept) - int(self.projects.sum())
 
     @property
     def frame(self) -> gpd.GeoDataFrame:
         """The table with its geometry (built on demand: a million points cost a second)."""
+        import geopandas as gpd
+
         return gpd.GeoDataFrame(self.table, geometry=self.located.geoseries().values, crs=WGS84)
 
     def write(self, path, progress=None) -> Path:
@@ -109,12 +125,6 @@ def _names(values: pd.Series) -> pd.Series:
     return values.str.replace(r" \(<?\d+%\)", "", regex=True)
 
 
-def _per_city(cities: pd.Series, func) -> np.ndarray:
-    """Apply ``func`` to each distinct value of the city column only once (fast on 1M rows)."""
-    codes, values = pd.factorize(np.asarray(cities, dtype=object))  # hashed: no sort of text
-    return np.array([func(str(v)) for v in values], dtype=object)[codes]
-
-
 def _belts(city_value: str) -> str:
     belts: list[str] = []
     for city in filter(None, city_value.split(SEPARATOR)):
@@ -122,26 +132,30 @@ def _belts(city_value: str) -> str:
     return SEPARATOR.join(belts)
 
 
-def _outside_messages(lon, lat, swapped, lang: str) -> np.ndarray:
-    """The problem sentence of each point outside Zhejiang (vectorised with Arrow: a million
-    such rows are formatted in a fraction of a second): swapped, not degrees at all (metres
-    read as degrees), or elsewhere on Earth."""
-    x, y = _five_decimals(lon), _five_decimals(lat)
-    where = pc.binary_join_element_wise("(", x, ", ", y, ")", "")
-    turned = pc.binary_join_element_wise("(", y, ", ", x, ")", "")
-    # The sentences around the coordinates, in ``lang``, once; then written for every row at once.
-    say = zh if lang == "zh" else str
-    swap = say("latitude and longitude look swapped: (X, Y) would be in Zhejiang; swap the two "
-               "columns").split("(X, Y)")
-    out = say("(X, Y) is outside Zhejiang; check the coordinates and their coordinate "
-              "system").split("(X, Y)")[1]
-    metres = say("(X, Y) are not degrees of longitude and latitude; they look like metres of a "
-                 "projected system: choose the one the file uses (e.g. EPSG:4549)").split("(X, Y)")[1]
-    text = pc.if_else(pa.array(swapped),
-                      pc.binary_join_element_wise(swap[0], turned, swap[1], ""),
-                      pc.binary_join_element_wise(
-                          where, pc.if_else(pa.array(~_degrees(lon, lat)), metres, out), ""))
-    return text.to_numpy(zero_copy_only=False)
+def _outside_messages(lon, lat, swapped, lang: str) -> list[tuple[np.ndarray, pa.Array]]:
+    """The problem sentence of each point outside Zhejiang: swapped, not degrees at all (metres
+    read as degrees), or elsewhere on Earth; as (positions among the points, their sentences)
+    for each of the three. Vectorised with Arrow: a million such rows take a fraction of a
+    second."""
+    say = zh if lang == "zh" else str  # each sentence put in ``lang`` once, then written for all
+    degrees = _degrees(lon, lat)
+    kinds = [(swapped, True, "latitude and longitude look swapped: (X, Y) would be in Zhejiang; "
+                             "swap the two columns"),
+             (~swapped & ~degrees, False, "(X, Y) are not degrees of longitude and latitude; they "
+                                          "look like metres of a projected system: choose the one "
+                                          "the file uses (e.g. EPSG:4549)"),
+             (~swapped & degrees, False, "(X, Y) is outside Zhejiang; check the coordinates and "
+                                         "their coordinate system")]
+    out = []
+    for which, turned, sentence in kinds:
+        at = np.flatnonzero(which)
+        if len(at):
+            before, after = say(sentence).split("(X, Y)")
+            x, y = _five_decimals(lon[at]), _five_decimals(lat[at])
+            first, second = (y, x) if turned else (x, y)
+            out.append((at, pc.binary_join_element_wise(before + "(", first, ", ", second,
+                                                        ")" + after, "")))
+    return out
 
 
 def _five_decimals(values) -> pa.Array:
@@ -192,25 +206,15 @@ def _in_box(lon, lat) -> np.ndarray:
 def check_located(located: Located, notes=None, lang: str = "en") -> Result:
     """Zones of rows already placed in WGS84 (see geo.importer.locate); problems and notes in
     ``lang`` ("en" or "zh")."""
-    frame = located.frame.rename(columns=_kept_names(located.frame.columns))
-    problem = np.array(in_language(pd.Series(located.problem, dtype=object), lang), dtype=object)
-    notes = [zh(note) if lang == "zh" else note for note in notes or []]
-    n = len(frame)
-    zones = {kind: np.full(n, "", dtype=object) for kind in zone_index().kinds}
-
-    def fill(rows: np.ndarray, found: dict) -> None:
-        for kind, names in found.items():
-            zones[kind][rows] = names
-
+    n = len(located.frame)
+    index = zone_index()
     if located.geometry is None:  # a table: plain coordinate arrays
         lon, lat = located.lon, located.lat
-        present = np.isfinite(lon) & np.isfinite(lat)
-        points = present
-        if present.all():
-            zones = zone_index().query(lon, lat)
-        elif present.any():
-            fill(present, zone_index().query(lon[present], lat[present]))
+        present = points = np.isfinite(lon) & np.isfinite(lat)
+        shares = {}
     else:
+        import geopandas as gpd
+
         geoms = single_parts(located.geometry)
         present = ~shapely.is_missing(geoms.values) & ~geoms.is_empty.to_numpy() & np.isfinite(
             shapely.bounds(geoms.values)).all(axis=1)
@@ -221,40 +225,71 @@ def check_located(located: Located, notes=None, lang: str = "en") -> Result:
         lon, lat = np.full(n, np.nan), np.full(n, np.nan)
         lon[points] = shapely.get_x(geoms.values[points])
         lat[points] = shapely.get_y(geoms.values[points])
+        shares = {}  # lines and polygons: their zones with shares, "杭州市 (100%)"
         if shapes.any():
             inner = shapely.point_on_surface(geoms.values[shapes])
             lon[shapes], lat[shapes] = shapely.get_x(inner), shapely.get_y(inner)
-            fill(shapes, {k: v.to_numpy() for k, v in
-                          zones_of_shapes(geoms[shapes], zone_index()).items()})
-        if points.any():
-            fill(points, zone_index().query(lon[points], lat[points]))
-    # Coordinates that are not finite numbers (inf, 1e400, a projection's overflow): a problem.
-    unplaced = np.flatnonzero(~present & (problem == ""))
-    problem[unplaced] = NOT_FINITE if lang == "en" else zh(NOT_FINITE)
-    city_names = np.asarray(zones["city"], dtype=object).copy()
-    shaped = present & ~points
-    if shaped.any():  # lines and polygons carry shares: "杭州市 (100%)"
-        city_names[shaped] = _names(pd.Series(city_names[shaped], dtype=object)).to_numpy()
-    outside = np.flatnonzero(present & (city_names == "") & (problem == ""))
+            shares = {k: v.to_numpy() for k, v in zones_of_shapes(geoms[shapes], index).items()}
+    # Each row's zones as a code into a list of names per kind: "" (none), then the names of
+    # each combination of zones the points fall in, then those of each line and polygon.
+    found = index.lookup(lon[points], lat[points])
+    codes = np.zeros(n, np.int64)
+    codes[points] = 1 + found.codes
+    codes[present & ~points] = 1 + len(found.combos) + np.arange((present & ~points).sum())
+    names = {kind: np.concatenate([[""], found.distinct(kind), shares.get(kind, [])])
+             for kind in index.kinds}
+    cities = names["city"].copy()
+    cities[1 + len(found.combos):] = _names(pd.Series(cities[1 + len(found.combos):],
+                                                      dtype=object)).to_numpy()
+    problem = pa.array(in_language(pd.Series(located.problem, dtype=object), lang), TEXT)
+    fine = pc.equal(problem, "").to_numpy(zero_copy_only=False)
+    # Coordinates that are not finite numbers (inf, 1e400, a projection's overflow): a problem;
+    # a place in no city of Zhejiang: its sentence (swapped? metres? elsewhere?).
+    unplaced = np.flatnonzero(~present & fine)
+    outside = np.flatnonzero(present & (cities == "")[codes] & fine)
     swapped = _in_box(lat[outside], lon[outside]) & ~_in_box(lon[outside], lat[outside])
-    problem[outside] = _outside_messages(lon[outside], lat[outside], swapped, lang)
-    text = {"city": zones["city"], "district": zones["district"], "core_zone": zones["core_zone"],
-            "financial_city": zones["financial_city"], "belts": _per_city(city_names, _belts),
-            "town": zones["town"], "problem": problem}
-    text = {k: pd.Series(np.asarray(v, dtype=object), dtype=object) for k, v in text.items()}
+    problem = _put(problem, *((outside[at], text) for at, text in
+                              _outside_messages(lon[outside], lat[outside], swapped, lang)),
+                   (unplaced, NOT_FINITE if lang == "en" else zh(NOT_FINITE)))
     placed = present & np.isfinite(lon) & np.isfinite(lat) & _degrees(lon, lat)
-    added = pd.DataFrame({  # no inf, and no metres as degrees, written for a row without a place
-        "lon_wgs84": np.where(placed, np.round(lon, 7), np.nan),
-        "lat_wgs84": np.where(placed, np.round(lat, 7), np.nan),
-        "city": text["city"], "district": text["district"],
-        # Empty (not "false") where a row has no place: it is not known to lie outside the six.
-        "in_harbor": pd.array(np.where(city_names == "", None, _per_city(
-            city_names, lambda v: any(in_harbor(c) for c in v.split(SEPARATOR)))), dtype="boolean"),
-        "core_zone": text["core_zone"], "financial_city": text["financial_city"],
-        "belts": text["belts"], "town": text["town"], "problem": text["problem"],
+    harbor = [None] + [any(in_harbor(c) for c in v.split(SEPARATOR)) if v else None
+                       for v in cities[1:]]  # none where a row has no city: not known outside
+
+    def column(values, type_=TEXT) -> pa.Array:
+        return pa.array(values, type_).take(pa.array(codes))
+
+    added = pa.table({  # no inf, and no metres as degrees, written for a row without a place
+        "lon_wgs84": pa.array(np.round(lon, 7), mask=~placed),
+        "lat_wgs84": pa.array(np.round(lat, 7), mask=~placed),
+        "city": column(names["city"]), "district": column(names["district"]),
+        "in_harbor": column(harbor, pa.bool_()),
+        "core_zone": column(names["core_zone"]), "financial_city": column(names["financial_city"]),
+        "belts": column([_belts(c) for c in cities]), "town": column(names["town"]),
+        "problem": problem,
     })
-    table = pd.concat([frame.reset_index(drop=True), added], axis=1)
-    return Result(table, located, notes, lang=lang)
+    kept = located.frame.reset_index(drop=True)
+    return Result(kept.rename(columns=_kept_names(kept.columns)), added, located,
+                  [zh(note) if lang == "zh" else note for note in notes or []], lang=lang)
+
+
+def _put(values: pa.Array, *changes) -> pa.Array:
+    """``values`` with rows changed: each change is (positions, an array of as many values, or
+    one value for them all)."""
+    order, chunks, offset = np.arange(len(values)), [values], len(values)
+    for rows, new in changes:
+        if not len(rows):
+            continue
+        if isinstance(new, pa.Array):
+            new = new.cast(values.type)
+            order[rows] = offset + np.arange(len(rows))
+        else:
+            new = pa.array([new], values.type)
+            order[rows] = offset
+        chunks.append(new)
+        offset += len(new)
+    if len(chunks) == 1:
+        return values
+    return pa.chunked_array(chunks, values.type).take(pa.array(order)).combine_chunks()
 
 
 def check(source: bytes | str | Path | Table, filename: str | None = None, crs: str | None = None,
@@ -270,7 +305,7 @@ def check(source: bytes | str | Path | Table, filename: str | None = None, crs: 
         geometry = result.located.geometry
         shape = np.zeros(len(table.frame), bool) if geometry is None else \
             (geometry.geom_type != "Point").to_numpy()  # lines and polygons: not considered
-        lon, lat = (np.where(shape, np.nan, result.table[c].to_numpy(dtype=float))
+        lon, lat = (np.where(shape, np.nan, result.added[c].to_numpy(zero_copy_only=False))
                     for c in ("lon_wgs84", "lat_wgs84"))
         result.hint = datum_hint(lon, lat, table.frame)
     return result
@@ -286,14 +321,16 @@ def _check_in_parts(located: Located, notes, lang: str, progress) -> Result:
     if located.geometry is not None or n <= PART_ROWS or progress is None:
         result = check_located(located, notes, lang)
     else:
-        tables = []
+        added = []
         for i in range(0, n, PART_ROWS):
             part = slice(i, i + PART_ROWS)
-            tables.append(check_located(Located(
+            added.append(check_located(Located(
                 located.frame.iloc[part], located.problem[part], lon=located.lon[part],
-                lat=located.lat[part], not_project=located.not_project[part]), lang=lang).table)
+                lat=located.lat[part], not_project=located.not_project[part]), lang=lang).added)
             progress(min(i + PART_ROWS, n) / n, min(i + PART_ROWS, n), time.perf_counter() - start)
-        result = Result(pd.concat(tables, ignore_index=True), located,
+        kept = located.frame.reset_index(drop=True)
+        result = Result(kept.rename(columns=_kept_names(kept.columns)),
+                        pa.concat_tables(added).combine_chunks(), located,
                         [zh(note) if lang == "zh" else note for note in notes or []], lang=lang)
     if progress:
         progress(1.0, n, time.perf_counter() - start)
@@ -352,6 +389,7 @@ def counts(table: pd.DataFrame, nowhere: str = "—") -> tuple[pd.DataFrame, pd.
 def plan_projects(lang: str = "zh") -> Table:
     """The plan's own located projects (Annex 5 and the key projects named in it), with the
     columns a reader of ``lang`` reads."""
+    import geopandas as gpd
     from layers.english import provenance_zh, ref_en, sections_en
     from layers.load import load_layer
 
