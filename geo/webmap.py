@@ -7,6 +7,7 @@ do not escape), and the layer list of geo/webmap.js sets every text with textCon
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ import folium
 import geopandas as gpd
 import shapely
 from branca.element import Element, MacroElement
+from folium.elements import ElementAddToElement
 from jinja2 import Template
 
 from geo.assets import HARBOR_JS, LEAFLET_CSS, LEAFLET_JS, inline
@@ -167,6 +169,52 @@ class _Behaviour(MacroElement):
         return code
 
 
+class _Layer(folium.GeoJson):
+    """folium.GeoJson whose script is made once for each name it is drawn under.
+
+    A page's map is built once and kept (pages/common.py); every run draws a copy of it, and
+    streamlit-folium renders that copy two or three times a run. Each render turned the same
+    features into the same text again and compiled it as a template: a tenth to a third of a
+    second a run, the most of a page's server time. Here the text and its compiled element are
+    kept by name, and copies share them with the features, which never change once built."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.script_text() }}{% endmacro %}")
+    _SHARED = ("data", "_made")
+
+    def __init__(self, *args, **kwargs):
+        self._made: dict = {}  # (its name, its map's name): [its script, the element of it]
+        super().__init__(*args, **kwargs)
+
+    def _key(self) -> tuple[str, str]:
+        return self.get_name(), self._parent.get_name()
+
+    def script_text(self) -> str:
+        made = self._made.setdefault(self._key(), [None, None])
+        if made[0] is None:  # folium's own script for this layer, as folium writes it
+            made[0] = folium.GeoJson._template.module.script(self, {})
+        return made[0]
+
+    def render(self, **kwargs):
+        made = self._made.get(self._key())
+        if made is None or made[1] is None:  # the first time: the style of each feature, then
+            super().render(**kwargs)  # the script (through script_text), compiled
+            self._made[self._key()][1] = Element(self.script_text())
+            return
+        if self.show:  # as folium's Layer.render: the line that puts it on its map
+            self.add_child(ElementAddToElement(self.get_name(), self._parent.get_name()),
+                           name=self.get_name() + "_add")
+        self.get_root().script.add_child(made[1], name=self.get_name())
+        for child in self._children.values():  # its tooltip, that line
+            child.render(**kwargs)
+
+    def __deepcopy__(self, memo):
+        new = copy.copy(self)
+        memo[id(self)] = new
+        new.__dict__.update({key: value if key in self._SHARED else copy.deepcopy(value, memo)
+                             for key, value in self.__dict__.items()})
+        return new
+
+
 def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
               groups: list[tuple[str, str]], texts: dict[str, str], height: int = 600,
               tiles: dict | None = None, draw: bool = False, order: list[str] | None = None,
@@ -214,7 +262,7 @@ def build_map(layers: list[MapLayer], bounds: tuple[float, float, float, float],
         default = _style(_symbol(layer))
         has_class = "class" in frame.columns
         columns = ["label", *layer.properties, *(["class"] if has_class else []), "geometry"]
-        geojson = folium.GeoJson(
+        geojson = _Layer(
             frame[columns].to_json(),
             style_function=lambda f, d=default, s=styles: s.get(f["properties"].get("class"), d),
             marker=marker,

@@ -463,7 +463,9 @@ def map_and_panel(map_id: str, spec: dict | None, gcj02: bool) -> None:
     left, right = st.columns([5, 2])
     key = f"map-{map_id}-{lang()}-{st.session_state.get('basemap', 'none')}"
     with left:
-        st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, key=key,
+        # render=False: st_folium renders the map it needs itself; the whole page around it
+        # (a second render of every layer) is not used by the component.
+        st_folium(fmap, height=MAP_HEIGHT, use_container_width=True, key=key, render=False,
                   center=fly[0], zoom=fly[1],
                   feature_group_to_add=_highlight(selection, clicked, gcj02),
                   returned_objects=["last_clicked", "last_object_clicked", "last_active_drawing"],

@@ -61,15 +61,15 @@ def kept_upload(upload):
     it (on this page) or never gave one."""
     if upload is not None:
         previous = st.session_state.get("zc-kept")
-        if previous is None or (previous.name, previous.getvalue()) != (upload.name,
-                                                                        upload.getvalue()):
+        if previous is None or (previous.name, previous.size) != (upload.name, upload.size) \
+                or previous.getvalue() != upload.getvalue():
             for key in (*CHOICES, "zc-choices"):  # another file: its own reading, from defaults
                 st.session_state.pop(key, None)
             st.session_state["zc-fresh"] = True  # see _crs
-        st.session_state["zc-kept"] = Kept(upload.name, upload.getvalue())
+            st.session_state["zc-kept"] = Kept(upload.name, upload.getvalue())
         st.session_state["zc-seen"] = True
         st.session_state.pop("zc-restored", None)
-        return upload
+        return st.session_state["zc-kept"]  # the same bytes on every run: read once
     kept = st.session_state.get("zc-kept")
     if kept is not None and not st.session_state.get("zc-seen", False):  # back from another page
         st.session_state["zc-seen"] = True
@@ -104,12 +104,27 @@ class Reading:
     lat: str | None = None
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+def in_session(slot: str, key: tuple, make, keep: int = 2):
+    """``make()`` once per ``key`` in this session: kept in its session state (the last
+    ``keep`` keys), so that a planner's file and its result are theirs alone, are not pushed
+    out by another planner's, and go when the session ends. Not copied per rerun."""
+    store = st.session_state.setdefault(slot, {})
+    if key not in store:
+        value = make()  # an error is raised, and nothing kept
+        while len(store) >= keep:
+            store.pop(next(iter(store)))
+        store[key] = value
+    return store[key]
+
+
 def _read(data: bytes, name: str, encoding: str | None, header_row: int | None):
-    """The upload read once per reading; (table, seconds). Not copied per rerun."""
-    start = time.perf_counter()
-    table = read_input(data, name, encoding, header_row=header_row)
-    return table, time.perf_counter() - start
+    """The upload read once per reading; (table, seconds)."""
+    def read():
+        start = time.perf_counter()
+        table = read_input(data, name, encoding, header_row=header_row)
+        return table, time.perf_counter() - start
+
+    return in_session("zc-read", (data, name, encoding, header_row), read)
 
 
 def _encoding() -> str | None:
@@ -230,16 +245,17 @@ def ask_reading(upload) -> Reading | None:
 
 # ---- the check ------------------------------------------------------------------------------
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _check(data: bytes, name: str, reading: Reading, language: str, config: tuple,
-           _progress=None):
+def _check(data: bytes, name: str, reading: Reading, language: str, config: tuple, progress):
     """The check of an upload, once per reading, language and state of layers.toml;
-    ``_progress`` (not part of the cache key) is told how far it has come."""
-    table, read_seconds = _read(data, name, reading.encoding, reading.header_row)
-    start = time.perf_counter()
-    result = check(table, crs=reading.crs, lon=reading.lon, lat=reading.lat, lang=language,
-                   progress=_progress)
-    return result, read_seconds + time.perf_counter() - start
+    ``progress`` is told how far it has come."""
+    def run():
+        table, read_seconds = _read(data, name, reading.encoding, reading.header_row)
+        start = time.perf_counter()
+        result = check(table, crs=reading.crs, lon=reading.lon, lat=reading.lat, lang=language,
+                       progress=progress)
+        return result, read_seconds + time.perf_counter() - start
+
+    return in_session("zc-checked", (data, name, reading, language, config), run)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -267,7 +283,7 @@ def outcome(upload, reading: Reading | None):
     with st.spinner(t(f"正在读取并核查（{size}）…", f"Reading and checking ({size})…")):
         try:
             result, seconds = _check(upload.getvalue(), upload.name, reading, lang(), config_key(),
-                                     _progress=shown)
+                                     shown)
         except InputError as err:
             _refuse(err)
     if bar is not None:
@@ -359,15 +375,19 @@ def result_box(frame) -> tuple[float, float, float, float]:
     return (minx - pad, miny - pad, maxx + pad, maxy + pad)
 
 
-class _Key:  # a result as a cache key: by identity (the result is held by the page's cache)
-    def __init__(self, result):
-        self.result = result
+class _Files:
+    """The downloads of one result, each built the first time it is asked for; kept with the
+    result in its planner's session (Streamlit calls a deferred download outside the session,
+    and again on every click)."""
 
-    def __hash__(self):
-        return id(self.result)
+    def __init__(self, result, stem: str):
+        self.result, self.stem, self.made = result, stem, {}
 
-    def __eq__(self, other):
-        return self.result is other.result
+    def __call__(self, suffix: str) -> bytes:
+        if suffix not in self.made:
+            with tempfile.TemporaryDirectory() as tmp:
+                self.made[suffix] = self.result.write(Path(tmp) / f"{self.stem}{suffix}").read_bytes()
+        return self.made[suffix]
 
 
 def download_buttons(result, stem: str) -> None:
@@ -379,16 +399,11 @@ def download_buttons(result, stem: str) -> None:
     if len(result.table) > 1_048_575:
         formats.pop(".xlsx")
         st.caption(t("行数超过 Excel 工作表上限，不提供 XLSX。", "Too many rows for an Excel sheet: no XLSX."))
+    files = in_session("zc-files", (id(result), stem), lambda: _Files(result, stem), keep=1)
     for col, (suffix, mime) in zip(st.columns(len(formats)), formats.items()):
-        col.download_button(suffix[1:].upper(), functools.partial(_build, _Key(result), suffix, stem),
+        col.download_button(suffix[1:].upper(), functools.partial(files, suffix),
                             file_name=f"{stem}{suffix}", mime=mime, key=f"dl-{stem}{suffix}",
                             on_click="ignore")
-
-
-@functools.lru_cache(maxsize=8)
-def _build(key: _Key, suffix: str, stem: str) -> bytes:
-    with tempfile.TemporaryDirectory() as tmp:
-        return key.result.write(Path(tmp) / f"{stem}{suffix}").read_bytes()
 
 
 def counts_tables(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

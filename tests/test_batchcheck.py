@@ -310,3 +310,22 @@ def test_parquet_progress_is_exact_and_a_part_damaged_midway_says_what_was_read(
     empty = tmp_path / "empty.parquet"
     pq.write_table(pa.table({"lon": pa.array([], pa.float64())}), empty)
     assert TableReader(empty).done(0) == 1.0
+
+
+def test_a_csv_is_checked_without_importing_geopandas(tmp_path):
+    """Start-up kept short for the command on a CSV: geopandas (0.13 s of imports) is loaded
+    only where a row has a geometry."""
+    (tmp_path / "in.csv").write_text("name,lon,lat\n钱江新城,120.2116,30.2468\n", encoding="utf-8")
+    code = ("import sys\nfrom layers.zonecheck import main\n"
+            f"main([{str(tmp_path / 'in.csv')!r}, '-o', {str(tmp_path / 'out.csv')!r}])\n"
+            "print('geopandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip().splitlines()[-1] == "False"
+    assert "钱江新城" in (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    code = code.replace("in.csv", "in.parquet").replace("out.csv", "out.parquet")
+    gpd.GeoDataFrame({"name": ["钱江新城"]}, geometry=[Point(120.2116, 30.2468)],
+                     crs="EPSG:4326").to_parquet(tmp_path / "in.parquet")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip().splitlines()[-1] == "True"  # a geometry: geopandas is needed

@@ -98,3 +98,30 @@ def test_the_map_script_writes_text_as_text():
     assert script.count("innerHTML") == len(assignments)  # no other use (+=, reads into HTML)
     assert "insertAdjacentHTML" not in script and "outerHTML" not in script
     assert "document.write" not in script and ".html(" not in script
+
+
+@pytest.mark.parametrize("map_id", ["annex1", "annex2"])
+def test_a_kept_map_drawn_again_and_again_is_folium_s_own_page(map_id, monkeypatch):
+    """The page keeps each map and draws a copy of it on every run; its layers make their
+    script once (geo.webmap._Layer). Every copy, and the kept map itself, still gives the page
+    that folium's own GeoJson gives: features, styles, tooltips and the line that adds each
+    layer to the map."""
+    import copy
+
+    import folium
+
+    import geo.webmap
+
+    def pages(fmap) -> list[str]:
+        drawn = [copy.deepcopy(fmap).get_root().render() for _ in range(3)]
+        drawn += [fmap.get_root().render() for _ in range(2)]
+        return [re.sub(r"_[0-9a-f]{32}", "_ID", html) for html in drawn]
+
+    def built():
+        return build_map(map_layers(map_id, "zh"), bounds(map_id), groups("zh"), MAP_TEXTS["zh"])
+
+    ours = pages(built())
+    monkeypatch.setattr(geo.webmap, "_Layer", folium.GeoJson)
+    expected = pages(built())
+    assert ours == expected
+    assert ours[2].count(".addTo(map_ID)") == expected[0].count(".addTo(map_ID)") > 5
