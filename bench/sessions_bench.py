@@ -9,13 +9,15 @@ Chromium (one browser, a context per session: separate cookies, storage and cach
 planners):
 
 1. one session at a time, --sessions times: server CPU per page load and the time until the map
-   is drawn (every feature of the page's map present in the map's frame);
-2. --sessions sessions opening the page at once: the server CPU they cost together, each
-   session's time until its map is drawn (from the moment all were asked), the server's memory
-   with them open and idle (per session), and after they close and Streamlit drops them
-   (server.disconnectedSessionTTL, then a new session that makes it reap);
-3. the same, while one more session uploads a --upload-mb CSV to the zone check and waits for
-   its result: how much later the maps are drawn.
+   is drawn (every feature of the page's map present in the map's frame), for a first visit
+   (a new browser) and for the same planner again in a new tab (Streamlit's scripts cached);
+2. --sessions first visits at once: the server CPU they cost together, each session's time
+   until its map is drawn (from the moment all were asked), the server's memory with them open
+   and idle (per session), and after they close and Streamlit drops them
+   (server.disconnectedSessionTTL, then another session that ends: Streamlit reaps then);
+3. the same for planners who opened the page before (a second round: memory should not grow);
+4. planners back at once while one more session uploads a --upload-mb CSV to the zone check
+   and has it checked: how much later the maps are drawn.
 
 Server CPU is the user+system time of the server process (psutil), so the browsers' work, on
 the same 2 cores, is not counted in it; it is reported beside it. Figures are medians unless
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -130,15 +133,19 @@ def expected_features(map_id: str) -> int:
     return sum(len(layer.frame) for layer in map_layers(map_id, "zh"))
 
 
-def open_sessions(browser, url: str, n: int, want: int):
-    """``n`` new sessions asked for ``url`` at once; returns (contexts, seconds until each map
-    was drawn, counted from when the first was asked)."""
-    contexts, pages = [], []
-    for _ in range(n):
-        context = browser.new_context(viewport={"width": 1600, "height": 900})
-        context.add_init_script(WATCH % (want, FEATURES))
-        contexts.append(context)
-        pages.append(context.new_page())
+def new_context(browser, want: int):
+    context = browser.new_context(viewport={"width": 1600, "height": 900})
+    context.add_init_script(WATCH % (want, FEATURES))
+    return context
+
+
+def open_sessions(browser, url: str, n: int, want: int, contexts=None):
+    """``n`` new sessions asked for ``url`` at once (in new browsers, or in a new tab of each of
+    ``contexts``: planners who opened the page before, the app's scripts in their cache);
+    returns (contexts, seconds until each map was drawn, counted from when the first was
+    asked)."""
+    contexts = contexts or [new_context(browser, want) for _ in range(n)]
+    pages = [context.new_page() for context in contexts]
     start = time.time() * 1000
     for page in pages:
         page.goto(url, wait_until="commit")
@@ -151,14 +158,36 @@ def open_sessions(browser, url: str, n: int, want: int):
     return contexts, [(d - start) / 1000 for d in drawn]
 
 
+def close_tabs(contexts) -> None:
+    for context in contexts:
+        for page in context.pages:
+            page.close()
+
+
+def reap(browser, url: str, want: int) -> None:
+    """A session that opens and closes: Streamlit drops the sessions kept past their time when
+    another one ends."""
+    contexts, _ = open_sessions(browser, url, 1, want)
+    for c in contexts:
+        c.close()
+
+
 def upload(browser, url: str, path: Path) -> tuple:
-    """A session that opens the zone check and uploads ``path`` (it goes on in the browser)."""
+    """A session that opens the zone check, uploads ``path`` and, when asked, says WGS84; the
+    check then runs. Returns (context, page, seconds until the question)."""
     context = browser.new_context(viewport={"width": 1600, "height": 900})
     page = context.new_page()
     page.goto(f"{url}/?page=zone-check&lang=en")
     page.wait_for_selector("input[type=file]", state="attached", timeout=120_000)
+    start = time.time()
     page.set_input_files("input[type=file]", str(path))
-    return context, page
+    box = page.get_by_role("combobox", name=re.compile("oordinate system"))
+    box.wait_for(timeout=600_000)  # a file over server.maxUploadSize is refused: no question
+    asked = time.time() - start
+    page.wait_for_timeout(500)
+    box.click()
+    page.get_by_role("option", name=re.compile("^WGS84")).click()
+    return context, page, asked
 
 
 def big_csv(mb: int, folder: Path) -> Path:
@@ -167,7 +196,7 @@ def big_csv(mb: int, folder: Path) -> Path:
 
     rng = np.random.default_rng(7)
     path = folder / f"registry_{mb}mb.csv"
-    rows = int(mb * MB / 48)
+    rows = int(mb * MB / 37)  # a row: 项目000000001,120.123456,30.123456
     with open(path, "w", encoding="utf-8") as out:
         out.write("name,lon,lat\n")
         for start in range(0, rows, 500_000):
@@ -190,14 +219,88 @@ def settle(server: Server, quiet: float = 0.05, most: float = 30) -> None:
         last = now
 
 
+def one_at_a_time(server: Server, browser, url: str, want: int, n: int) -> None:
+    cpu, wall, cpu_again, wall_again = [], [], [], []
+    for _ in range(n):
+        before = server.cpu()
+        contexts, drawn = open_sessions(browser, url, 1, want)
+        settle(server)
+        cpu.append(server.cpu() - before)
+        wall.append(drawn[0])
+        before = server.cpu()
+        contexts, drawn = open_sessions(browser, url, 1, want, contexts)
+        settle(server)
+        cpu_again.append(server.cpu() - before)
+        wall_again.append(drawn[0])
+        for c in contexts:
+            c.close()
+    print(f"one at a time, first visit: server CPU per load {statistics.median(cpu):.3f} s "
+          f"(min {min(cpu):.3f}, max {max(cpu):.3f}); map drawn in {statistics.median(wall):.2f} s")
+    print(f"one at a time, again (Streamlit's scripts in the browser's cache): server CPU per "
+          f"load {statistics.median(cpu_again):.3f} s (min {min(cpu_again):.3f}, max "
+          f"{max(cpu_again):.3f}); map drawn in {statistics.median(wall_again):.2f} s")
+
+
+def at_once(server: Server, browser, url: str, want: int, n: int, label: str, ttl: int) -> None:
+    contexts = None
+    if label == "planners back":  # each opened the page once before (the tabs closed)
+        contexts, _ = open_sessions(browser, url, n, want)
+        close_tabs(contexts)
+    settle(server)
+    rss_before, before, b0 = server.rss(), server.cpu(), browser_cpu()
+    contexts, drawn = open_sessions(browser, url, n, want, contexts)
+    settle(server)
+    used, b_used, rss_open = server.cpu() - before, browser_cpu() - b0, server.rss()
+    print(f"{n} at once, {label}: server CPU {used:.2f} s in all, {used / n:.3f} s a load; "
+          f"browsers' CPU {b_used:.1f} s; maps drawn after {min(drawn):.2f}-{max(drawn):.2f} s "
+          f"(median {statistics.median(drawn):.2f})")
+    print(f"  memory: {rss_before / MB:.0f} MB before, {rss_open / MB:.0f} MB with the {n} "
+          f"sessions open ({(rss_open - rss_before) / MB / n:.1f} MB a session)")
+    for c in contexts:
+        c.close()
+    time.sleep(ttl + 2)
+    reap(browser, url, want)
+    settle(server)
+    print(f"  memory after they closed and {ttl} s passed: {server.rss() / MB:.0f} MB")
+
+
+def beside_upload(server: Server, browser, url: str, want: int, n: int, mb: int) -> None:
+    """Planners back, one at a time and then all at once, while one more uploads a large list
+    and has it checked."""
+    path = big_csv(mb, Path(tempfile.mkdtemp()))
+    contexts, _ = open_sessions(browser, url, n, want)
+    close_tabs(contexts)
+    settle(server)
+    before = server.cpu()
+    up_context, up_page, asked = upload(browser, server.url, path)
+    start = time.time()
+    print(f"upload of {path.stat().st_size / MB:.0f} MB read, coordinate system asked for after "
+          f"{asked:.1f} s (server CPU {server.cpu() - before:.1f} s); its check starts")
+    time.sleep(3)
+    single = [open_sessions(browser, url, 1, want, [context])[1][0] for context in contexts[:5]]
+    close_tabs(contexts)
+    print(f"  a planner back, one at a time during the check: map drawn in "
+          f"{statistics.median(single):.2f} s (max {max(single):.2f})")
+    _, drawn = open_sessions(browser, url, n, want, contexts)
+    print(f"  {n} planners back at once during the check: maps drawn after {min(drawn):.2f}-"
+          f"{max(drawn):.2f} s (median {statistics.median(drawn):.2f})")
+    up_page.get_by_text(re.compile("Reading and checking took")).wait_for(timeout=1_800_000)
+    print(f"  the check done {time.time() - start:.1f} s after it started; server memory "
+          f"{server.rss() / MB:.0f} MB")
+    for c in contexts:
+        c.close()
+    up_context.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--page", default="core-zone")
     parser.add_argument("--lang", default="zh")
-    parser.add_argument("--upload-mb", type=int, default=200)
+    parser.add_argument("--upload-mb", type=int, default=190, help="below maxUploadSize (200)")
     parser.add_argument("--ttl", type=int, default=120, help="server.disconnectedSessionTTL")
     parser.add_argument("--app-dir", type=Path, default=ROOT)
+    parser.add_argument("--phases", type=int, nargs="+", default=[1, 2, 3, 4])
     args = parser.parse_args()
     map_id = {"layout": "annex1", "core-zone": "annex2", "radiation": "annex3"}[args.page]
     want = expected_features(map_id)
@@ -213,56 +316,15 @@ def main() -> int:
             for c in contexts:
                 c.close()
             settle(server)
-            rss0 = server.rss()
+            print(f"server memory after the first page: {server.rss() / MB:.0f} MB")
 
-            # 1. one at a time
-            cpu, wall = [], []
-            for _ in range(args.sessions):
-                before, b0 = server.cpu(), browser_cpu()
-                contexts, drawn = open_sessions(browser, url, 1, want)
-                settle(server)
-                cpu.append(server.cpu() - before)
-                wall.append(drawn[0])
-                for c in contexts:
-                    c.close()
-            print(f"one at a time: server CPU per load {statistics.median(cpu):.3f} s "
-                  f"(min {min(cpu):.3f}, max {max(cpu):.3f}); map drawn in "
-                  f"{statistics.median(wall):.2f} s")
-
-            # 2. all at once
-            settle(server)
-            rss_before, before, b0 = server.rss(), server.cpu(), browser_cpu()
-            contexts, drawn = open_sessions(browser, url, args.sessions, want)
-            settle(server)
-            used, b_used = server.cpu() - before, browser_cpu() - b0
-            rss_open = server.rss()
-            print(f"{args.sessions} at once: server CPU {used:.2f} s in all, {used / args.sessions:.3f} s "
-                  f"a load; browsers' CPU {b_used:.1f} s; maps drawn after {min(drawn):.2f}-"
-                  f"{max(drawn):.2f} s (median {statistics.median(drawn):.2f}, last {max(drawn):.2f})")
-            print(f"memory: {rss_before / MB:.0f} MB before, {rss_open / MB:.0f} MB with the "
-                  f"{args.sessions} sessions open ({(rss_open - rss_before) / MB / args.sessions:.1f} MB "
-                  f"a session); at start {rss0 / MB:.0f} MB")
-            for c in contexts:
-                c.close()
-            time.sleep(args.ttl + 2)
-            contexts, _ = open_sessions(browser, url, 1, want)  # a new session: old ones reaped
-            for c in contexts:
-                c.close()
-            settle(server)
-            print(f"memory after they closed and {args.ttl} s passed: {server.rss() / MB:.0f} MB")
-
-            # 3. at once, beside a large upload
-            if args.upload_mb:
-                path = big_csv(args.upload_mb, Path(tempfile.mkdtemp()))
-                up_context, up_page = upload(browser, server.url, path)
-                time.sleep(3)  # the file on its way, then being read and checked
-                contexts, drawn_busy = open_sessions(browser, url, args.sessions, want)
-                print(f"{args.sessions} at once beside a {args.upload_mb} MB upload: maps drawn "
-                      f"after {min(drawn_busy):.2f}-{max(drawn_busy):.2f} s (median "
-                      f"{statistics.median(drawn_busy):.2f}; without it {statistics.median(drawn):.2f})")
-                for c in contexts:
-                    c.close()
-                up_context.close()
+            if 1 in args.phases:  # one at a time: a first visit, the same planner again
+                one_at_a_time(server, browser, url, want, args.sessions)
+            for phase, label in ((2, "first visits"), (3, "planners back")):
+                if phase in args.phases:
+                    at_once(server, browser, url, want, args.sessions, label, args.ttl)
+            if 4 in args.phases and args.upload_mb:
+                beside_upload(server, browser, url, want, args.sessions, args.upload_mb)
             browser.close()
     finally:
         server.stop()
