@@ -125,3 +125,26 @@ def test_a_kept_map_drawn_again_and_again_is_folium_s_own_page(map_id, monkeypat
     expected = pages(built())
     assert ours == expected
     assert ours[2].count(".addTo(map_ID)") == expected[0].count(".addTo(map_ID)") > 5
+
+
+def test_a_kept_map_makes_its_layers_script_once(monkeypatch):
+    """Copies of a kept map share its layers' script: drawing a copy again neither styles the
+    features again nor writes them out again (what made each run of a map page slow)."""
+    import copy
+
+    import folium
+
+    layer = map_layers("annex2", "zh")[0]
+    styled, written = [], []
+    real_script = folium.GeoJson._template.module.script
+    monkeypatch.setattr(folium.GeoJson._template.module, "script",
+                        lambda this, kwargs: written.append(1) or real_script(this, kwargs))
+    kept = build_map([layer], bounds("annex2"), groups("zh"), MAP_TEXTS["zh"])
+    geojson = next(c for c in kept._children.values() if isinstance(c, folium.GeoJson))
+    real_style = geojson.style_function
+    geojson.style_function = lambda f: styled.append(1) or real_style(f)
+    first = copy.deepcopy(kept).get_root().render()
+    assert len(styled) == len(layer.frame) and len(written) == 1
+    again = [copy.deepcopy(kept).get_root().render() for _ in range(3)]
+    assert len(styled) == len(layer.frame) and len(written) == 1  # nothing made again
+    assert all(page.count(".addTo(") == first.count(".addTo(") == 1 for page in again)
