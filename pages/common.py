@@ -378,8 +378,10 @@ def feature_panel(layer_id: str, feature_id: str) -> None:
         ref, source = ref_en(ref), sections_en(source)
     else:
         source, accuracy = provenance_zh(source), provenance_zh(accuracy)
-    st.caption(f"{t('出处', 'Plan reference')}: {plain(ref)} · {t('几何来源', 'Geometry source')}: "
-               f"{plain(source)} · {t('精度', 'Accuracy')}: {plain(accuracy)}")
+    colon = t("：", ": ")
+    said = [(t("出处", "Plan reference"), ref), (t("几何来源", "Geometry source"), source),
+            (t("精度", "Accuracy"), accuracy)]  # a district has no plan reference: left out
+    st.caption(" · ".join(f"{name}{colon}{plain(value)}" for name, value in said if value))
     area = area_sentence(layer_id, f["name_zh"], lang())
     if area:
         st.caption(plain(area))

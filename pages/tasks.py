@@ -17,7 +17,7 @@ from pages.targets_parts import coloured, item_history, sign_in_box, status_form
 
 st.title(t("任务与事项", "Tasks and Annex 5 items"))
 st.caption(t("计划三、四的任务与附件5的重大改革、重大平台、重点项目，各有其责任单位、状态与说明。",
-             "The tasks of sections 三 and 四 and the reforms, platforms and projects of Annex 5, each "
+             "The tasks of sections 3 and 4 and the reforms, platforms and projects of Annex 5, each "
              "with its responsible units, status and note."))
 account = sign_in_box()
 statuses = progress.all_statuses()
