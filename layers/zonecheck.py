@@ -251,7 +251,7 @@ def check_located(located: Located, notes=None, lang: str = "en") -> Result:
     problem = _put(problem, *((outside[at], text) for at, text in
                               _outside_messages(lon[outside], lat[outside], swapped, lang)),
                    (unplaced, NOT_FINITE if lang == "en" else zh(NOT_FINITE)))
-    placed = present & np.isfinite(lon) & np.isfinite(lat) & _degrees(lon, lat)
+    placed = present & _degrees(lon, lat)  # degrees are finite; metres are not written
     harbor = [None] + [any(in_harbor(c) for c in v.split(SEPARATOR)) if v else None
                        for v in cities[1:]]  # none where a row has no city: not known outside
 

@@ -493,3 +493,15 @@ def test_a_polygon_across_two_harbor_cities_is_in_the_harbor(tmp_path):
     row = check(tmp_path / "p.gpkg").table.iloc[0]
     assert set(re.sub(r" \(\d+%\)", "", row["city"]).split(";")) == {"杭州市", "绍兴市"}
     assert bool(row["in_harbor"]) is True
+
+
+def test_in_harbor_is_empty_where_a_row_has_no_city_of_zhejiang(tmp_path):
+    """港湾六城 (section 三(四)): 杭州 with 宁波、湖州、嘉兴、绍兴、舟山. A point in 丽水 is in Zhejiang
+    but not in the six: false. Shanghai, and a row without coordinates, have no city of Zhejiang:
+    empty (not false), in the table and in the file."""
+    text = ("name,lon,lat\n钱江路站,120.2082401,30.2580532\n丽水,119.922,28.467\n"
+            "上海,121.4737,31.2304\n空,,\n")
+    result = check(text.encode(), "p.csv", crs="wgs84")
+    assert result.table["in_harbor"].tolist() == [True, False, pd.NA, pd.NA]
+    written = result.write(tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [line.split(",")[7] for line in written[1:]] == ["true", "false", "", ""]
