@@ -198,6 +198,12 @@ def _kept_names(columns) -> dict:
     return renames
 
 
+def _kept(frame: pd.DataFrame) -> pd.DataFrame:
+    """The input's columns as the output has them (see _kept_names), numbered from 0."""
+    frame = frame.reset_index(drop=True)
+    return frame.rename(columns=_kept_names(frame.columns))
+
+
 def _in_box(lon, lat) -> np.ndarray:
     minx, miny, maxx, maxy = ZHEJIANG_BOX
     return (lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy)
@@ -208,10 +214,10 @@ def check_located(located: Located, notes=None, lang: str = "en") -> Result:
     ``lang`` ("en" or "zh")."""
     n = len(located.frame)
     index = zone_index()
+    shares = {}  # lines and polygons: their zones with shares, "杭州市 (100%)"
     if located.geometry is None:  # a table: plain coordinate arrays
         lon, lat = located.lon, located.lat
         present = points = np.isfinite(lon) & np.isfinite(lat)
-        shares = {}
     else:
         import geopandas as gpd
 
@@ -225,7 +231,6 @@ def check_located(located: Located, notes=None, lang: str = "en") -> Result:
         lon, lat = np.full(n, np.nan), np.full(n, np.nan)
         lon[points] = shapely.get_x(geoms.values[points])
         lat[points] = shapely.get_y(geoms.values[points])
-        shares = {}  # lines and polygons: their zones with shares, "杭州市 (100%)"
         if shapes.any():
             inner = shapely.point_on_surface(geoms.values[shapes])
             lon[shapes], lat[shapes] = shapely.get_x(inner), shapely.get_y(inner)
@@ -267,8 +272,7 @@ def check_located(located: Located, notes=None, lang: str = "en") -> Result:
         "belts": column([_belts(c) for c in cities]), "town": column(names["town"]),
         "problem": problem,
     })
-    kept = located.frame.reset_index(drop=True)
-    return Result(kept.rename(columns=_kept_names(kept.columns)), added, located,
+    return Result(_kept(located.frame), added, located,
                   [zh(note) if lang == "zh" else note for note in notes or []], lang=lang)
 
 
@@ -328,8 +332,7 @@ def _check_in_parts(located: Located, notes, lang: str, progress) -> Result:
                 located.frame.iloc[part], located.problem[part], lon=located.lon[part],
                 lat=located.lat[part], not_project=located.not_project[part]), lang=lang).added)
             progress(min(i + PART_ROWS, n) / n, min(i + PART_ROWS, n), time.perf_counter() - start)
-        kept = located.frame.reset_index(drop=True)
-        result = Result(kept.rename(columns=_kept_names(kept.columns)),
+        result = Result(_kept(located.frame),
                         pa.concat_tables(added).combine_chunks(), located,
                         [zh(note) if lang == "zh" else note for note in notes or []], lang=lang)
     if progress:
