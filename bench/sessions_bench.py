@@ -3,10 +3,10 @@
     .venv/bin/python bench/sessions_bench.py [--sessions 20] [--page core-zone] [--upload-mb 200]
                                             [--app-dir DIR]
 
-Starts `streamlit run app.py` (from --app-dir, default this checkout; another checkout is the
-baseline) with its own data and cache folders, opens the page once to warm it, then drives
-Chromium (one browser, a context per session: separate cookies, storage and cache, as separate
-planners):
+Starts the app as ./scripts/run does, `streamlit run serve.py` (app.py in a checkout without
+serve.py), from --app-dir (default this checkout; another checkout is the baseline), with its own
+data and cache folders, opens the page once to warm it, then drives Chromium (one browser, a
+context per session: separate cookies, storage and cache, as separate planners):
 
 1. one session at a time, --sessions times: server CPU per page load and the time until the map
    is drawn (every feature of the page's map present in the map's frame), for a first visit
@@ -67,7 +67,7 @@ def free_port() -> int:
 
 
 class Server:
-    """`streamlit run app.py` in ``app_dir``, its CPU and memory read from outside."""
+    """`streamlit run serve.py` (or app.py) in ``app_dir``, its CPU and memory read from outside."""
 
     def __init__(self, app_dir: Path, ttl: int):
         self.port = free_port()
@@ -76,8 +76,9 @@ class Server:
         env = {**os.environ, "HARBOR_DATA_DIR": str(folder / "data"),
                "HARBOR_CACHE_DIR": str(folder / "cache")}
         self.log = open(folder / "server.log", "w")
+        script = "serve.py" if (app_dir / "serve.py").exists() else "app.py"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
              "--server.disconnectedSessionTTL", str(ttl)],
             cwd=app_dir, env=env, stdout=self.log, stderr=subprocess.STDOUT)

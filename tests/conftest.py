@@ -42,7 +42,7 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def running_app(env: dict | None = None, name: str = "streamlit"):
-    """`streamlit run app.py` on a free local port, with extra environment variables."""
+    """`streamlit run serve.py` (as ./scripts/run) on a free local port, with extra environment variables."""
     import tempfile
 
     port = _free_port()
@@ -51,7 +51,7 @@ def running_app(env: dict | None = None, name: str = "streamlit"):
     env = {"HARBOR_DATA_DIR": data, **(env or {})}
     log = open(ARTIFACTS / f"{name}.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"

@@ -1,0 +1,1 @@
+"""Between the browser and Streamlit: how the app is served (serve.py), nothing of the plan."""
