@@ -1,6 +1,6 @@
 """钱塘江金融港湾规划图 · Qiantang River Financial Harbor planning map.
 
-    streamlit run app.py
+    streamlit run app.py        (./scripts/run serves it through serve.py)
 
 Pages are chosen in the sidebar and kept in the URL (?page=...), so that every link, copied or
 reloaded, opens at the app's root: no sub-path for Streamlit to probe.
