@@ -490,3 +490,21 @@ def map_and_panel(map_id: str, spec: dict | None, gcj02: bool) -> None:
         else:
             st.caption(t("点击地图任意位置，列出该处所有区域。",
                          "Click anywhere on the map to list every zone at that point."))
+
+
+def file_uploader(label_zh: str, label_en: str, key: str, types: list[str]):
+    """st.file_uploader in the planner's language. Streamlit writes the uploader's button and its
+    limits in English only ("Upload", "200MB per file • CSV"); on the Chinese interface they are
+    hidden and written anew in Chinese, the uploader found by its key."""
+    upload = st.file_uploader(t(label_zh, label_en), type=types, key=key)
+    if lang() == "zh":
+        limit = st.get_option("server.maxUploadSize")
+        kinds = "、".join(kind.upper() for kind in types)
+        box = f".st-key-{key} [data-testid=stFileUploaderDropzone]"
+        hide = "visibility:hidden;font-size:0"
+        show = "visibility:visible;font-size:14px"
+        st.html(f"<style>{box} button p{{{hide}}}{box} button p::after{{content:'上传文件';{show}}}"
+                f"{box} [data-testid=stFileUploaderDropzoneInstructions] span{{{hide}}}"
+                f"{box} [data-testid=stFileUploaderDropzoneInstructions] span::after"
+                f"{{content:'每个文件不超过 {limit} MB · {kinds}';{show}}}</style>")
+    return upload

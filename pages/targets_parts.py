@@ -19,7 +19,7 @@ from layers.progress_words import COLUMNS, message, word
 from layers.status import COLOURS, FIRST_YEAR, KINDS as KIND_CODES, LAST_YEAR, STATUSES, rules
 from layers.templates import apply_upload, read_upload, write_template
 from layers.zones import english_name
-from pages.common import in_language, lang, plain, t
+from pages.common import file_uploader, in_language, lang, plain, t
 
 TASK_STATUSES = progress.TASK_STATUSES
 ROLES = {"viewer": ("查看", "viewer"), "editor": ("填报", "editor"), "admin": ("管理员", "administrator")}
@@ -363,7 +363,7 @@ def template_and_upload(account: accounts.Account) -> None:
                            out.getvalue(), file_name=f"harbor_template_{unit}_{dt.date.today()}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key="template-download")
-    upload = st.file_uploader(t("上传填好的模板", "Upload a filled template"), type=["xlsx"], key="template-upload")
+    upload = file_uploader("上传填好的模板", "Upload a filled template", "template-upload", ["xlsx"])
     if upload is None:
         return
     checked = read_upload(upload.getvalue(), upload.name, account)

@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 from geo.webmap import build_map
 from layers.maps import ATTRIBUTION, MAP_TEXTS, groups, result_layers
 from layers.zonecheck import categories
-from pages.common import lang, t
+from pages.common import file_uploader, lang, t
 from pages.zone_check_parts import (DRAWN_LIMIT, ask_reading, columns_shown, counts_tables,
                                     download_buttons, for_reader, kept_upload, outcome, result_box,
                                     say_hint, text)
@@ -20,9 +20,9 @@ st.caption(t("上传项目清单（CSV、Excel、GeoJSON、压缩的 Shapefile�
              "Upload a project list (CSV, Excel, GeoJSON, zipped Shapefile, GeoPackage, KML or Parquet) to see "
              "each project's city, district, core zone, financial city, belts and finance town, and "
              "download the result. The same result as python -m layers.zonecheck."))
-upload = kept_upload(st.file_uploader(t("项目清单", "Project list"), key="zc-upload",
-                                      type=["csv", "txt", "xlsx", "geojson", "json", "zip", "gpkg",
-                                            "kml", "parquet"]))
+upload = kept_upload(file_uploader("项目清单", "Project list", "zc-upload",
+                                  ["csv", "txt", "xlsx", "geojson", "json", "zip", "gpkg", "kml",
+                                   "parquet"]))
 if upload is None:
     st.info(t("未上传文件：下面是规划本身已定位的项目（附件5）的核查结果。",
               "No file uploaded: below, the plan's own located projects (Annex 5), checked."))

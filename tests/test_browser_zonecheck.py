@@ -236,3 +236,27 @@ def test_a_geoparquet_after_a_csv_reads_in_its_own_crs_and_downloads_as_parquet(
     assert abs(got.geometry.iloc[0].x - QJL[0]) < 1e-6
     assert pq.read_schema(tmp_path / "page.parquet").field("名称").type in ("string", "large_string")
     page.screenshot(path=str(ARTIFACTS / "zone-check-geoparquet.png"))
+
+
+UPLOADER_WORDS = """() => {
+  const box = document.querySelector('[data-testid=stFileUploader]');
+  const after = sel => getComputedStyle(box.querySelector(sel), '::after').content;
+  return [box.innerText, after('button p'), after('[data-testid=stFileUploaderDropzoneInstructions] span')];
+}"""
+
+
+def test_the_uploader_speaks_the_planners_language(app_url, page):
+    """Streamlit writes its uploader's button and limits in English only: the Chinese page
+    shows them in Chinese (and the upload limit of the server), the English page as they are."""
+    page.goto(f"{app_url}/?page=zone-check")
+    page.wait_for_selector("[data-testid=stFileUploaderDropzone]", timeout=120_000)
+    shown, button, limits = page.evaluate(UPLOADER_WORDS)
+    assert "Upload" not in shown and "per file" not in shown, shown
+    assert button == '"上传文件"'
+    assert limits == '"每个文件不超过 200 MB · CSV、TXT、XLSX、GEOJSON、JSON、ZIP、GPKG、KML、PARQUET"'
+    page.locator("[data-testid=stFileUploader]").screenshot(path=ARTIFACTS / "uploader-zh.png")
+    page.goto(f"{app_url}/?page=zone-check&lang=en")
+    page.wait_for_selector("[data-testid=stFileUploaderDropzone]", timeout=120_000)
+    page.wait_for_timeout(500)
+    shown, button, limits = page.evaluate(UPLOADER_WORDS)
+    assert "Upload" in shown and "200MB per file" in shown and button == limits == "none"
