@@ -20,9 +20,13 @@ class App:
     def __init__(self, answers: dict[str, tuple[int, list, list[bytes]]]):
         self.answers = answers
         self.reached: list[str] = []
+        self.bodies: list[bytes] = []
 
     async def __call__(self, scope, receive, send):
         self.reached.append(scope["path"])
+        self.bodies.append((await receive())["body"])  # the request's, as the browser sent it
+        if scope["path"] not in self.answers:  # the browser has gone: nothing is sent
+            return
         status, headers, chunks = self.answers[scope["path"]]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         for i, chunk in enumerate(chunks):
@@ -36,15 +40,15 @@ def run(coroutine) -> None:
         thread.submit(asyncio.run, coroutine).result()
 
 
-def ask(app, path: str, method: str = "GET", headers=(), query: bytes = b""):
-    """The messages ``app`` sends for one request."""
+def ask(app, path: str, method: str = "GET", headers=(), query: bytes = b"", request=b""):
+    """The messages ``app`` sends for one request (with the body ``request``)."""
     sent = []
 
     async def send(message):
         sent.append(message)
 
     async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
+        return {"type": "http.request", "body": request, "more_body": False}
 
     scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(),
              "query_string": query, "headers": list(headers)}
@@ -76,6 +80,7 @@ def test_what_is_not_a_whole_immutable_file_always_goes_to_the_app():
         "/static/js/gz.js": (200, IMMUTABLE + [(b"content-encoding", b"gzip")], [b"\x1f\x8b"]),
         "/static/js/cookie.js": (200, IMMUTABLE + [(b"set-cookie", b"a=1")], [b"abcdef"]),
         "/static/js/plain.js": (200, [(b"cache-control", b"public, max-age=60")], [b"abcdef"]),
+        "/static/js/bare.js": (200, [(b"content-type", b"text/javascript")], [b"abcdef"]),
     }
     inner = App(answers)
     kept = Kept(inner)
@@ -96,6 +101,26 @@ def test_a_part_a_conditional_or_another_method_goes_to_the_app_and_is_not_kept(
     ask(kept, "/static/js/a.js", headers=[(b"range", b"bytes=0-1")])  # still to the app
     ask(kept, "/static/js/a.js")
     assert len(inner.reached) == 7
+
+
+def test_the_request_reaches_the_app_as_sent_and_a_file_not_answered_is_not_kept():
+    inner = App({"/static/js/a.js": (200, IMMUTABLE, [b"abcdef"])})
+    kept = Kept(inner)
+    ask(kept, "/_stcore/upload_file/x", method="PUT", request=b"the uploaded list")
+    ask(kept, "/static/js/a.js", request=b"")
+    assert inner.bodies == [b"the uploaded list", b""]
+    assert ask(kept, "/static/js/gone.js") == [] and ask(kept, "/static/js/gone.js") == []
+    assert inner.reached[-2:] == ["/static/js/gone.js"] * 2 and kept.size == 6
+
+
+def test_files_are_kept_until_the_limit_is_reached_exactly():
+    files = {f"/{name}.js": (200, IMMUTABLE, [name.encode() * 6]) for name in "abc"}
+    inner = App(files)
+    kept = Kept(inner, limit=12)  # two 6-byte files fill it
+    for _ in range(2):
+        for path in files:
+            assert body(ask(kept, path)) == files[path][2][0]
+    assert inner.reached == ["/a.js", "/b.js", "/c.js", "/c.js"] and kept.size == 12
 
 
 def test_each_address_is_its_own_and_the_memory_has_a_limit():

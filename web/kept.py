@@ -53,9 +53,9 @@ def _whole_get(scope) -> bool:
 
 
 def _immutable(sent: list[dict]) -> bool:
-    if not sent or sent[0]["type"] != "http.response.start" or sent[0]["status"] != 200:
+    """Is ``sent``, the response's start then its body, a whole immutable file?"""
+    if not sent or sent[0]["status"] != 200:  # nothing sent: the browser left
         return False
     headers = {name.lower(): value for name, value in sent[0]["headers"]}
     return (b"immutable" in headers.get(b"cache-control", b"").lower()
-            and b"content-encoding" not in headers and b"set-cookie" not in headers
-            and all(message["type"] == "http.response.body" for message in sent[1:]))
+            and b"content-encoding" not in headers and b"set-cookie" not in headers)
