@@ -30,6 +30,8 @@ class App:
         status, headers, chunks = self.answers[scope["path"]]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         for i, chunk in enumerate(chunks):
+            if chunk is None:  # the app stops here
+                return
             await send({"type": "http.response.body", "body": chunk,
                         "more_body": i < len(chunks) - 1})
 
@@ -111,6 +113,19 @@ def test_the_request_reaches_the_app_as_sent_and_a_file_not_answered_is_not_kept
     assert inner.bodies == [b"the uploaded list", b""]
     assert ask(kept, "/static/js/gone.js") == [] and ask(kept, "/static/js/gone.js") == []
     assert inner.reached[-2:] == ["/static/js/gone.js"] * 2 and kept.size == 6
+
+
+def test_a_file_sent_in_part_is_not_kept():
+    """The app stopped after the first of two parts (the browser left): the next browser gets
+    the whole file from the app, and that one is kept."""
+    inner = App({"/static/js/a.js": (200, IMMUTABLE, [b"abc", b"def"])})
+    kept = Kept(inner)
+    whole = inner.answers["/static/js/a.js"]
+    inner.answers["/static/js/a.js"] = (200, IMMUTABLE, [b"abc", None])  # None: never sent
+    assert body(ask(kept, "/static/js/a.js")) == b"abc"
+    inner.answers["/static/js/a.js"] = whole
+    assert [body(ask(kept, "/static/js/a.js")) for _ in range(2)] == [b"abcdef"] * 2
+    assert len(inner.reached) == 2
 
 
 def test_files_are_kept_until_the_limit_is_reached_exactly():

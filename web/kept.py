@@ -22,14 +22,14 @@ class Kept:
     def __init__(self, app, limit: int = 64 * MB):
         self.app = app
         self.limit = limit
-        self.kept: dict[bytes, list[dict]] = {}
+        self.kept: dict[tuple[str, bytes], list[dict]] = {}
         self.size = 0
 
     async def __call__(self, scope, receive, send) -> None:
         if not _whole_get(scope):
             await self.app(scope, receive, send)
             return
-        address = scope["raw_path"] + b"?" + scope["query_string"]
+        address = scope["path"], scope["query_string"]
         if address in self.kept:
             for message in self.kept[address]:
                 await send(message)
@@ -54,8 +54,8 @@ def _whole_get(scope) -> bool:
 
 def _immutable(sent: list[dict]) -> bool:
     """Is ``sent``, the response's start then its body, a whole immutable file?"""
-    if not sent or sent[0]["status"] != 200:  # nothing sent: the browser left
-        return False
+    if not sent or sent[0]["status"] != 200 or sent[-1].get("more_body", False):
+        return False  # nothing sent, or not all of it: the browser left
     headers = {name.lower(): value for name, value in sent[0]["headers"]}
     return (b"immutable" in headers.get(b"cache-control", b"").lower()
             and b"content-encoding" not in headers and b"set-cookie" not in headers)
