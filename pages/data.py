@@ -25,7 +25,9 @@ st.caption(t("每个图层的来源、精度、要素数与许可；手绘要素
 
 layers = summary()
 st.subheader(t("图层", "Layers"))
-st.dataframe(for_reader(layers, lang()), hide_index=True, width="stretch")
+# In Chinese the layer's name is its Chinese name: one column, not the same text twice.
+shown = layers.drop(columns=["name_zh"]) if lang() == "zh" else layers
+st.dataframe(for_reader(shown, lang()), hide_index=True, width="stretch")
 for _, row in layers[layers["warnings"] != ""].iterrows():
     st.warning(f"{t(row['name_zh'], row['name_en'])}: {row['warnings']}")
 

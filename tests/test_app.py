@@ -65,6 +65,9 @@ def test_data_page_lists_every_layer_with_provenance():
     assert len(layers) == 14  # the registry's layers, the reference layer of published extents too
     assert (layers["来源"] != "").all() and (layers["许可"] != "").all()
     assert "行政边界" in set(layers["精度"])
+    assert "浙江省" in set(layers["图层"]) and "名称" not in layers  # not the same name twice
+    english = run("data", "en").dataframe[0].value  # the English name, then the Chinese one
+    assert "浙江省" in set(english["Name (Chinese)"]) and "浙江省" not in set(english["Layer"])
     assert at.get("download_button")
     areas = at.dataframe[1].value.set_index("名称")  # published area beside the area drawn
     assert areas.loc["钱江世纪城", "发布面积（平方千米）"] == "22"  # 萧山日报 2012: 22余平方公里
