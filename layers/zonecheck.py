@@ -204,6 +204,11 @@ def _kept(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns=_kept_names(frame.columns))
 
 
+def _in_language(notes, lang: str) -> list[str]:
+    """The reading's notes (written in English) in ``lang``."""
+    return [zh(note) if lang == "zh" else note for note in notes or []]
+
+
 def _in_box(lon, lat) -> np.ndarray:
     minx, miny, maxx, maxy = ZHEJIANG_BOX
     return (lon >= minx) & (lon <= maxx) & (lat >= miny) & (lat <= maxy)
@@ -273,7 +278,7 @@ def check_located(located: Located, notes=None, lang: str = "en") -> Result:
         "problem": problem,
     })
     return Result(_kept(located.frame), added, located,
-                  [zh(note) if lang == "zh" else note for note in notes or []], lang=lang)
+                  _in_language(notes, lang), lang=lang)
 
 
 def _put(values: pa.Array, *changes) -> pa.Array:
@@ -334,7 +339,7 @@ def _check_in_parts(located: Located, notes, lang: str, progress) -> Result:
             progress(min(i + PART_ROWS, n) / n, min(i + PART_ROWS, n), time.perf_counter() - start)
         result = Result(_kept(located.frame),
                         pa.concat_tables(added).combine_chunks(), located,
-                        [zh(note) if lang == "zh" else note for note in notes or []], lang=lang)
+                        _in_language(notes, lang), lang=lang)
     if progress:
         progress(1.0, n, time.perf_counter() - start)
     return result
