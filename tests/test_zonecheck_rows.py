@@ -505,3 +505,10 @@ def test_in_harbor_is_empty_where_a_row_has_no_city_of_zhejiang(tmp_path):
     assert result.table["in_harbor"].tolist() == [True, False, pd.NA, pd.NA]
     written = result.write(tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()
     assert [line.split(",")[7] for line in written[1:]] == ["true", "false", "", ""]
+
+
+def test_the_readings_notes_are_given_in_the_planners_language():
+    table = Table(pd.DataFrame({"项目": ["a"], "经度": [120.21], "纬度": [30.25]}), "p.xlsx",
+                  notes=["header in row 3"])
+    assert check(table, crs="wgs84", lang="zh").notes == ["表头在第 3 行"]
+    assert check(table, crs="wgs84", lang="en").notes == ["header in row 3"]
